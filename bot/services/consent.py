@@ -1,0 +1,137 @@
+"""Opening a one-time link (/start <token>) and answering the consent question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.regimens import Regimen
+from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
+from storage import audit
+from storage.engine import Sessions
+from storage.models import Invite, Patient, Team, TeamMember
+from storage.tokens import looks_like_token, token_hash
+
+FIRST_DOSE_LOOKAHEAD = timedelta(days=100)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    kind: str  # unknown expired used other_chat already_enrolled member_joined member_already consent
+    team: str = ""
+    invite_id: int | None = None
+    alias: str = ""
+    regimen_title: str = ""
+
+
+def first_dose(patient: Patient, after: datetime) -> datetime | None:
+    slots = dose_slots(
+        Regimen.from_dict(patient.regimen), start=patient.therapy_start,
+        zone=parse_timezone(patient.timezone), reminder_time=parse_reminder_time(patient.reminder_time),
+        window_start=after, window_end=after + FIRST_DOSE_LOOKAHEAD,
+    )
+    return slots[0].due_at if slots else None
+
+
+async def open_link(sessions: Sessions, *, token: str, chat_id: int, user_id: int, now: datetime) -> LinkResult:
+    async with sessions() as session:
+        invite = None
+        if looks_like_token(token):
+            invite = (await session.exec(select(Invite).where(Invite.token_hash == token_hash(token)))).first()
+        refusal = _refusal(invite, chat_id, now)
+        if invite is not None and invite.kind == "patient" and refusal is None:
+            enrolled = (await session.exec(
+                select(Patient.id).where(Patient.chat_id == chat_id, Patient.status.in_(("active", "paused")))  # type: ignore[attr-defined]
+            )).first()
+            refusal = "already_enrolled" if enrolled is not None else None
+        if refusal is not None or invite is None:
+            audit.record(session, at=now, actor=f"tg:{user_id}", action="link.open", outcome="refused",
+                         detail={"reason": refusal or "unknown"})
+            await session.commit()
+            return LinkResult(refusal or "unknown")
+        team = await session.get(Team, invite.team_id)
+        assert team is not None
+        if invite.kind == "member":
+            return await _join(session, invite, team, user_id, now)
+        patient = await session.get(Patient, invite.patient_id)
+        assert patient is not None
+        invite.opened_chat_id = chat_id
+        audit.record(session, at=now, actor=f"tg:{user_id}", action="link.open", subject=f"patient:{patient.id}")
+        await session.commit()
+        title = str(patient.regimen.get("title", patient.regimen_code))
+        return LinkResult("consent", team.name, invite.id, patient.alias, title)
+
+
+def _refusal(invite: Invite | None, chat_id: int, now: datetime) -> str | None:
+    if invite is None:
+        return "unknown"
+    if invite.used_at is not None:
+        return "used"
+    if invite.expires_at <= now:
+        return "expired"
+    if invite.kind == "patient" and invite.opened_chat_id not in (None, chat_id):
+        return "other_chat"
+    return None
+
+
+async def _join(session: AsyncSession, invite: Invite, team: Team, user_id: int, now: datetime) -> LinkResult:
+    member = (await session.exec(select(TeamMember).where(
+        TeamMember.team_id == team.id, TeamMember.telegram_user_id == user_id))).first()
+    if member is not None and member.active:
+        await session.rollback()
+        return LinkResult("member_already", team.name)
+    if member is None:
+        assert team.id is not None
+        session.add(TeamMember(team_id=team.id, telegram_user_id=user_id, joined_at=now))
+    else:
+        member.active = True
+    invite.used_at, invite.outcome, invite.opened_chat_id = now, "joined", user_id
+    audit.record(session, at=now, actor=f"tg:{user_id}", action="team.join", subject=f"team:{team.id}")
+    await session.commit()
+    return LinkResult("member_joined", team.name)
+
+
+@dataclass(frozen=True)
+class ConsentResult:
+    kind: str  # consented declined gone not_yours already_enrolled
+    first_dose: datetime | None = None
+    timezone: str = "UTC"
+
+
+async def answer_consent(
+    sessions: Sessions, *, invite_id: int, chat_id: int, agree: bool, now: datetime
+) -> ConsentResult:
+    async with sessions() as session:
+        invite = await session.get(Invite, invite_id)
+        if invite is None or invite.kind != "patient" or invite.patient_id is None:
+            return ConsentResult("gone")
+        patient = await session.get(Patient, invite.patient_id)
+        assert patient is not None
+        if invite.used_at is not None:
+            if invite.outcome == "consented" and patient.chat_id == chat_id:  # a replayed press
+                return ConsentResult("consented", first_dose(patient, now), patient.timezone)
+            return ConsentResult("gone")
+        if invite.opened_chat_id != chat_id:
+            audit.record(session, at=now, actor=f"chat:{chat_id}", action="consent", outcome="refused",
+                         subject=f"patient:{patient.id}", detail={"reason": "not_yours"})
+            await session.commit()
+            return ConsentResult("not_yours")
+        if invite.expires_at <= now:
+            return ConsentResult("gone")
+        enrolled = (await session.exec(select(Patient.id).where(Patient.chat_id == chat_id))).first()
+        if agree and enrolled is not None:
+            return ConsentResult("already_enrolled")
+        invite.used_at = now
+        if not agree:
+            invite.outcome, invite.opened_chat_id, patient.status = "declined", None, "declined"
+            audit.record(session, at=now, actor="patient", action="consent.decline", subject=f"patient:{patient.id}")
+            await session.commit()
+            return ConsentResult("declined")
+        invite.outcome = "consented"
+        patient.chat_id, patient.status, patient.consented_at, patient.planned_until = chat_id, "active", now, now
+        audit.record(session, at=now, actor="patient", action="consent.agree", subject=f"patient:{patient.id}")
+        await session.commit()
+        return ConsentResult("consented", first_dose(patient, now), patient.timezone)

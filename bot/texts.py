@@ -1,0 +1,150 @@
+"""Every user-facing text, keyed, ready for translation (English first).
+
+Patient texts are short and plain. `patient()` adds the footer that tells how to get help or stop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EN: dict[str, str] = {
+    # --- footer and general -------------------------------------------------------------
+    "footer": "Help: /help · Stop messages: /stop",
+    "not_enrolled": (
+        "Hello. This bot sends vitamin B12 reminders for patients of a care team.\n"
+        "To join, open the link your care team gave you."
+    ),
+    "use_buttons": "Please use the buttons under the message. For a list of commands, send /help.",
+    "help": (
+        "I remind you of your vitamin B12 doses and pass your answers to your care team.\n\n"
+        "/status: your next dose and the last 7 days\n"
+        "/pause: pause reminders · /resume: start them again\n"
+        "/stop: stop all messages\n\n"
+        "I am not an emergency service and no one reads this chat around the clock. "
+        "If you feel very unwell, call your local emergency number."
+    ),
+    # --- links -------------------------------------------------------------------------
+    "link_unknown": "This link is not valid. Please check it, or ask your care team for a new one.",
+    "link_expired": "This link has expired. Please ask your care team for a new one.",
+    "link_used": "This link has already been used. Please ask your care team for a new one.",
+    "link_other_chat": "This link was opened in another chat. Please ask your care team for a new one.",
+    "already_enrolled": "You are already enrolled. Send /status to see your next dose.",
+    "member_joined": "Welcome. You are now a member of the care team “{team}”.",
+    "member_already": "You are already a member of the care team “{team}”.",
+    "consent": (
+        "Hello. Your care team ({team}) asked me to help with your vitamin B12 treatment.\n\n"
+        "What I will send: a reminder for each dose ({regimen}), and a few questions about your "
+        "symptoms once a week.\n"
+        "What I keep: your answers, the times of your doses, and a code name ({alias}). "
+        "I never ask for your name.\n"
+        "Who sees it: only your care team.\n"
+        "I am not an emergency service. If you feel very unwell, call your local emergency number.\n"
+        "You can stop at any time with /stop.\n\n"
+        "Do you agree?"
+    ),
+    "btn_agree": "I agree",
+    "btn_decline": "No thanks",
+    "consented": (
+        "Thank you. Your first reminder comes on {first_dose}.\nYou can always send /help or /stop."
+    ),
+    "consented_no_dose": "Thank you. You are enrolled. You can always send /help or /stop.",
+    "declined": "That is fine. I will not send you anything. Your care team can give you a new link later.",
+    "consent_gone": "This question has expired. Please open the link from your care team again.",
+    # --- dose reminders ----------------------------------------------------------------
+    "dose_oral": "Time for your vitamin B12: {dose}.",
+    "dose_injection": "Was your B12 injection ({dose}) given today?",
+    "dose_nudge_oral": "A gentle reminder: have you taken your vitamin B12 ({dose})?",
+    "dose_nudge_injection": "A gentle reminder: was your B12 injection ({dose}) given?",
+    "dose_late": "(This reminder is a little late, sorry.)",
+    "phase_switch": "From today your plan changes: {regimen_phase}.",
+    "route_oral": "by mouth",
+    "route_im": "injection",
+    "dose_label": "B12 {amount} {unit} {route}",
+    "btn_taken": "Taken",
+    "btn_given": "Given",
+    "btn_snooze": "Snooze {minutes} min",
+    "btn_skip": "Skip",
+    "btn_not_given": "Not given",
+    "answer_taken": "✓ Taken at {time}. Thank you.",
+    "answer_given": "✓ Injection given. Thank you.",
+    "answer_skipped": "Skipped. That is okay. Your care team will see it.",
+    "answer_not_given": "Not given. Your care team will see it.",
+    "answer_snoozed": "Snoozed. I will remind you again at {time}.",
+    "press_recorded": "Saved",
+    "press_already": "Already saved: {answer}",
+    "press_not_yours": "Sorry, this button is not for you.",
+    "press_stale": "Sorry, this button no longer works.",
+    "press_snooze_limit": "You cannot snooze this dose again. Please choose Taken or Skip.",
+    "press_closed": "This dose is closed. Your care team will see it as not confirmed.",
+    "status_answer_taken": "taken",
+    "status_answer_given": "given",
+    "status_answer_skipped": "skipped",
+    "status_answer_not_given": "not given",
+    "status_answer_snoozed": "snoozed",
+    # --- status, pause, stop -----------------------------------------------------------
+    "status": "Your plan: {regimen}.\nNext dose: {next_dose}.\n\nLast 7 days:\n{history}",
+    "status_paused": "Reminders are paused. Send /resume to start them again.",
+    "status_none": "none planned",
+    "status_history_empty": "no doses yet",
+    "dose_status_planned": "coming",
+    "dose_status_sent": "waiting for your answer",
+    "dose_status_snoozed": "snoozed",
+    "dose_status_taken": "taken",
+    "dose_status_skipped": "skipped",
+    "dose_status_unconfirmed": "not confirmed",
+    "dose_status_missed": "missed",
+    "dose_status_not_sent": "paused",
+    "paused": "Reminders are paused. Send /resume when you want them again.",
+    "already_paused": "Reminders are already paused. Send /resume to start them again.",
+    "resumed": "Welcome back. Reminders are on again. Next dose: {next_dose}.",
+    "not_paused": "Reminders are on. Send /status to see your next dose.",
+    "stop_confirm": (
+        "Stop all messages from me? Your care team will be told, and they keep your record."
+    ),
+    "btn_stop_yes": "Yes, stop",
+    "btn_stop_no": "No, keep going",
+    "stopped": "Done. I will not send you any more messages. Take care.",
+    "stop_cancelled": "Good, nothing changed.",
+    "stopped_already": "You have stopped messages from me. Ask your care team if you want to start again.",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+
+
+def t(key: str, lang: str = "en", /, **params: Any) -> str:
+    """The text for `key` in `lang` (English when missing), with its placeholders filled."""
+    catalogue = CATALOGUES.get(lang, EN)
+    template = catalogue.get(key, EN[key])
+    return template.format(**params) if params else template
+
+
+def patient(key: str, lang: str = "en", /, **params: Any) -> str:
+    """A patient-facing message: the text plus the help/stop footer."""
+    return f"{t(key, lang, **params)}\n\n{t('footer', lang)}"
+
+# Messages for operators and clinicians (command line and care-team chats).
+EN.update(
+    {
+        "err_team_exists": "a team named {name!r} already exists",
+        "err_team_unknown": "no team named {name!r}; create it with `b12bot team create`",
+        "err_team_name": "the team name must be 2-120 characters",
+        "err_timezone": "{value!r} is not a known IANA time zone (for example Europe/Berlin)",
+        "err_time": "{value!r} is not a time of day; use HH:MM, 24-hour clock, for example 09:00",
+        "err_date": "{value!r} is not a date; use YYYY-MM-DD, for example 2026-12-01",
+        "err_start_past": "the therapy start {value} is more than 30 days in the past",
+        "err_alias": (
+            "the alias must be a pseudonym like MK-17: 2-24 letters, digits, '-', '_' or '.', "
+            "with at least one digit and no spaces (never the patient's name)"
+        ),
+        "err_alias_taken": "the alias {alias!r} is already used in this team",
+        "err_regimen": "{message}",
+        "err_day_fit": "{message}",
+        "err_not_member": "Telegram user {user} is not an active member of {team!r}",
+        "err_no_members": (
+            "the team {team!r} has no members yet: a clinician must join first with the team's join link"
+        ),
+        "err_no_username": (
+            "the bot's username is needed for links: set BOT_USERNAME, or TELEGRAM_BOT_TOKEN so it can be looked up"
+        ),
+    }
+)

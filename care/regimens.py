@@ -1,0 +1,229 @@
+"""B12 regimen presets (CLINICAL.md 'Regimen presets') as plain data.
+
+A regimen is a list of phases. Each phase gives the dose, its unit and route, how often it is
+given and for how long. The dose calendar itself is computed in `schedules.dosetimes`.
+
+Phase calendar rules (relied on by `schedules.dosetimes`):
+- the first phase's first dose day is the therapy start date;
+- within a phase, dose days are first + k*every_days, or first + k months (same day of month,
+  clipped to the month's end) when every_months > 0, or, when week_days is set, the days
+  first + 7*w + offset for each offset in week_days;
+- a phase ends after `dose_days` dose days, or with the last dose day before first + duration_days;
+  a phase with neither is open-ended (only the last phase may be);
+- the next phase's first dose day is one of its own intervals after the previous phase's last dose
+  day ("weekly x4, then monthly": the first monthly dose is a month after the last weekly one);
+- each dose day has `times_per_day` reminders, at the patient's reminder time and then every
+  `spacing_hours` hours (local wall-clock time, same day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Route(StrEnum):
+    ORAL = "oral"
+    IM = "im"
+
+
+class RegimenError(ValueError):
+    """A regimen request that cannot be built; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    compound: str
+    dose: float
+    unit: str
+    route: Route
+    every_days: int = 1
+    every_months: int = 0
+    week_days: tuple[int, ...] = ()
+    dose_days: int | None = None
+    duration_days: int | None = None
+    times_per_day: int = 1
+    spacing_hours: int = 6
+    b6_mg_per_dose: float = 0.0
+    b1_mg_per_dose: float = 0.0
+    note: str = ""
+
+    @property
+    def is_injection(self) -> bool:
+        return self.route is Route.IM
+
+    @property
+    def open_ended(self) -> bool:
+        return self.dose_days is None and self.duration_days is None
+
+    def validate(self) -> None:
+        if self.dose <= 0:
+            raise RegimenError(f"phase {self.name!r}: dose must be above 0")
+        if self.unit not in ("mcg", "mg"):
+            raise RegimenError(f"phase {self.name!r}: unit must be mcg or mg, not {self.unit!r}")
+        if self.every_days < 1 or self.every_months < 0:
+            raise RegimenError(f"phase {self.name!r}: the interval must be at least one day")
+        if any(not 0 <= d <= 6 for d in self.week_days) or list(self.week_days) != sorted(set(self.week_days)):
+            raise RegimenError(f"phase {self.name!r}: week_days must be distinct offsets 0-6 in order")
+        if not 1 <= self.times_per_day <= 6 or not 1 <= self.spacing_hours <= 12:
+            raise RegimenError(f"phase {self.name!r}: 1-6 times a day, 1-12 hours apart")
+        if (self.times_per_day - 1) * self.spacing_hours >= 24:
+            raise RegimenError(f"phase {self.name!r}: the day's doses must fit in one day")
+        for label, value in (("dose_days", self.dose_days), ("duration_days", self.duration_days)):
+            if value is not None and value < 1:
+                raise RegimenError(f"phase {self.name!r}: {label} must be at least 1")
+
+
+@dataclass(frozen=True)
+class Regimen:
+    code: str
+    title: str
+    phases: tuple[Phase, ...]
+    basis: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if not self.phases:
+            raise RegimenError("a regimen needs at least one phase")
+        for i, phase in enumerate(self.phases):
+            phase.validate()
+            if phase.open_ended and i != len(self.phases) - 1:
+                raise RegimenError(f"phase {phase.name!r}: only the last phase may be open-ended")
+
+    @property
+    def max_times_per_day(self) -> int:
+        return max(p.times_per_day for p in self.phases)
+
+    @property
+    def last_daily_offset_hours(self) -> int:
+        """Hours from the first to the last reminder of a day, over all phases."""
+        return max((p.times_per_day - 1) * p.spacing_hours for p in self.phases)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for phase in data["phases"]:
+            phase["route"] = str(phase["route"])
+            phase["week_days"] = list(phase["week_days"])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Regimen:
+        try:
+            phases = tuple(
+                Phase(**{**p, "route": Route(p["route"]), "week_days": tuple(p.get("week_days", ()))})
+                for p in data["phases"]
+            )
+            regimen = cls(
+                code=str(data["code"]), title=str(data["title"]), phases=phases,
+                basis=str(data.get("basis", "")), params=dict(data.get("params", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RegimenError(f"not a valid regimen: {exc}") from exc
+        regimen.validate()
+        return regimen
+
+
+SOURCE = "source document (../shared/seed)"
+SOURCE_DAILY_DOSE_RANGE_MCG = (100, 500)  # source: "100-500 mcg daily"
+ORAL_HIGH_STEP_DOWN_AFTER_DAYS = 56  # CLINICAL.md: optionally 1000 mcg weekly after week 8
+
+
+def _oral(name: str, compound: str, dose: float, **kw: Any) -> Phase:
+    return Phase(name=name, compound=compound, dose=dose, unit="mcg", route=Route.ORAL, **kw)
+
+
+def _im(name: str, compound: str, dose: float, unit: str, **kw: Any) -> Phase:
+    return Phase(name=name, compound=compound, dose=dose, unit=unit, route=Route.IM, **kw)
+
+
+def _source_weekly() -> Regimen:
+    return Regimen("source-weekly", "B12 1000 mcg by mouth once a week",
+                   (_oral("maintenance", "vitamin B12", 1000, every_days=7),), SOURCE)
+
+
+def _source_daily(dose_mcg: float | None) -> Regimen:
+    low, high = SOURCE_DAILY_DOSE_RANGE_MCG
+    if dose_mcg is None:
+        raise RegimenError(f"source-daily needs a dose chosen by the clinician: --dose {low}-{high} (mcg)")
+    if not low <= dose_mcg <= high:
+        raise RegimenError(f"source-daily dose must be {low}-{high} mcg, not {dose_mcg:g}")
+    return Regimen("source-daily", f"B12 {dose_mcg:g} mcg by mouth daily",
+                   (_oral("maintenance", "vitamin B12", dose_mcg),), SOURCE, {"dose": dose_mcg})
+
+
+def _oral_high(step_down: bool) -> Regimen:
+    basis = "Cochrane review (oral 1000-2000 mcg/day comparable to IM); OB12 trial"
+    if not step_down:
+        return Regimen("oral-high", "B12 1000 mcg by mouth daily",
+                       (_oral("daily", "cyanocobalamin", 1000),), basis)
+    return Regimen(
+        "oral-high", "B12 1000 mcg by mouth daily, weekly after week 8",
+        (_oral("daily", "cyanocobalamin", 1000, duration_days=ORAL_HIGH_STEP_DOWN_AFTER_DAYS),
+         _oral("weekly", "cyanocobalamin", 1000, every_days=7)),
+        basis, {"step_down": True},
+    )
+
+
+def _oral_methyl() -> Regimen:
+    return Regimen("oral-methyl", "methylcobalamin 500 mcg by mouth three times a day",
+                   (_oral("daily", "methylcobalamin", 500, times_per_day=3, spacing_hours=6),),
+                   "Methycobal label")
+
+
+def _im_hydroxo_neuro() -> Regimen:
+    return Regimen(
+        "im-hydroxo-neuro", "hydroxocobalamin 1 mg injection every other day, then every 2 months",
+        (_im("loading", "hydroxocobalamin", 1, "mg", every_days=2, duration_days=21,
+             note="until no further improvement; review at week 3"),
+         _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=2)),
+        "BNF, neurological involvement",
+    )
+
+
+def _im_hydroxo() -> Regimen:
+    return Regimen(
+        "im-hydroxo", "hydroxocobalamin 1 mg injection three times a week for 2 weeks, then every 3 months",
+        (_im("loading", "hydroxocobalamin", 1, "mg", every_days=2, week_days=(0, 2, 4), duration_days=14),
+         _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=3)),
+        "BNF",
+    )
+
+
+def _im_cyano_1000() -> Regimen:
+    return Regimen(
+        "im-cyano-1000", "cyanocobalamin 1000 mcg injection daily for 7 days, weekly for 4 weeks, then monthly",
+        (_im("loading", "cyanocobalamin", 1000, "mcg", dose_days=7),
+         _im("weekly", "cyanocobalamin", 1000, "mcg", every_days=7, dose_days=4),
+         _im("monthly", "cyanocobalamin", 1000, "mcg", every_months=1)),
+        "common high-dose practice (OB12 introduction)",
+    )
+
+
+PRESET_CODES: tuple[str, ...] = (
+    "source-weekly", "source-daily", "oral-high", "oral-methyl",
+    "im-hydroxo-neuro", "im-hydroxo", "im-cyano-1000",
+)
+
+
+def build_regimen(code: str, *, dose_mcg: float | None = None, step_down: bool = False) -> Regimen:
+    """The preset `code`, with its parameters. Raises RegimenError naming what is wrong."""
+    if dose_mcg is not None and code != "source-daily":
+        raise RegimenError(f"--dose applies only to source-daily, not {code}")
+    if step_down and code != "oral-high":
+        raise RegimenError(f"--step-down applies only to oral-high, not {code}")
+    builders = {
+        "source-weekly": _source_weekly,
+        "source-daily": lambda: _source_daily(dose_mcg),
+        "oral-high": lambda: _oral_high(step_down),
+        "oral-methyl": _oral_methyl,
+        "im-hydroxo-neuro": _im_hydroxo_neuro,
+        "im-hydroxo": _im_hydroxo,
+        "im-cyano-1000": _im_cyano_1000,
+    }
+    if code not in builders:
+        raise RegimenError(f"unknown regimen {code!r}; choose one of: {', '.join(PRESET_CODES)}")
+    regimen = builders[code]()
+    regimen.validate()
+    return regimen

@@ -1,0 +1,158 @@
+"""The tables. Times are UTC; people's time zones are IANA names. Telegram ids are 64-bit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+    timezone: str = Field(max_length=64)
+    digest_time: str = Field(default="08:00", max_length=5)
+    language: str = Field(default="en", max_length=8)
+    created_at: datetime = _utc()
+
+
+class TeamMember(SQLModel, table=True):
+    __tablename__ = "team_member"
+    __table_args__ = (UniqueConstraint("team_id", "telegram_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    role: str = Field(default="clinician", max_length=20)
+    active: bool = True
+    joined_at: datetime = _utc()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time link. Only a hash of the token is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)  # member | patient
+    token_hash: str = Field(unique=True, max_length=64)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    created_by: str = Field(max_length=40)
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+    opened_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    used_at: datetime | None = _utc(nullable=True)
+    outcome: str | None = Field(default=None, max_length=20)  # joined | consented | declined
+
+
+class Patient(SQLModel, table=True):
+    """A pseudonymous patient: an alias, never a name."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "alias"),
+        Index("ix_patient_planning", "status", "planned_until"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    alias: str = Field(max_length=40)
+    status: str = Field(default="invited", max_length=12)  # invited active paused stopped declined
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    reachable: bool = True
+    timezone: str = Field(max_length=64)
+    reminder_time: str = Field(max_length=5)
+    regimen_code: str = Field(max_length=40)
+    regimen: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    therapy_start: date
+    language: str = Field(default="en", max_length=8)
+    baseline_b12_value: float | None = None
+    baseline_b12_unit: str | None = Field(default=None, max_length=10)
+    baseline_b12_date: date | None = None
+    created_at: datetime = _utc()
+    consented_at: datetime | None = _utc(nullable=True)
+    stopped_at: datetime | None = _utc(nullable=True)
+    unreachable_at: datetime | None = _utc(nullable=True)
+    planned_until: datetime | None = _utc(nullable=True)
+
+
+class DoseEvent(SQLModel, table=True):
+    """One dose due at one instant: the clinical record of a reminder and its answer."""
+
+    __tablename__ = "dose_event"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "due_at"),
+        Index("ix_dose_open", "status", "closes_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id")
+    due_at: datetime = _utc()
+    local_date: date
+    phase_index: int = 0
+    phase_start: bool = False
+    slot: int = 0
+    route: str = Field(max_length=8)
+    status: str = Field(default="planned", max_length=12)
+    # planned sent snoozed taken skipped unconfirmed missed not_sent
+    late: bool = False
+    snoozes: int = 0
+    sent_at: datetime | None = _utc(nullable=True)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    nudge_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    answered_at: datetime | None = _utc(nullable=True)
+    closes_at: datetime = _utc()
+    note: str | None = Field(default=None, max_length=40)
+
+
+class Outbox(SQLModel, table=True):
+    """Every message the bot sends on its own: claimed, sent and recorded once."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    dedupe_key: str = Field(unique=True, max_length=80)
+    chat_id: int = Field(sa_type=BigInteger)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    ref_id: int | None = None
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    due_at: datetime = _utc()
+    status: str = Field(default="pending", max_length=10)
+    # pending claimed sending sent dropped failed expired
+    attempts: int = 0
+    uncertain: bool = False
+    late: bool = False
+    claimed_by: str | None = Field(default=None, max_length=40)
+    claimed_at: datetime | None = _utc(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _utc()
+
+
+class InboxUpdate(SQLModel, table=True):
+    """Every update from Telegram, stored before it is confirmed, processed once."""
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime = _utc()
+    processed_at: datetime | None = _utc(nullable=True)
+    error: str | None = Field(default=None, max_length=200)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when. Append-only: the code never updates or deletes these rows."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    actor: str = Field(max_length=40)
+    action: str = Field(max_length=40)
+    subject: str | None = Field(default=None, max_length=40)
+    outcome: str = Field(default="ok", max_length=10)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
