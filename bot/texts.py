@@ -44,9 +44,7 @@ EN: dict[str, str] = {
     ),
     "btn_agree": "I agree",
     "btn_decline": "No thanks",
-    "consented": (
-        "Thank you. Your first reminder comes on {first_dose}.\nYou can always send /help or /stop."
-    ),
+    "consented": ("Thank you. Your first reminder comes on {first_dose}.\nYou can always send /help or /stop."),
     "consented_no_dose": "Thank you. You are enrolled. You can always send /help or /stop.",
     "declined": "That is fine. I will not send you anything. Your care team can give you a new link later.",
     "consent_gone": "This question has expired. Please open the link from your care team again.",
@@ -98,9 +96,7 @@ EN: dict[str, str] = {
     "already_paused": "Reminders are already paused. Send /resume to start them again.",
     "resumed": "Welcome back. Reminders are on again. Next dose: {next_dose}.",
     "not_paused": "Reminders are on. Send /status to see your next dose.",
-    "stop_confirm": (
-        "Stop all messages from me? Your care team will be told, and they keep your record."
-    ),
+    "stop_confirm": ("Stop all messages from me? Your care team will be told, and they keep your record."),
     "btn_stop_yes": "Yes, stop",
     "btn_stop_no": "No, keep going",
     "stopped": "Done. I will not send you any more messages. Take care.",
@@ -121,6 +117,7 @@ def t(key: str, lang: str = "en", /, **params: Any) -> str:
 def patient(key: str, lang: str = "en", /, **params: Any) -> str:
     """A patient-facing message: the text plus the help/stop footer."""
     return f"{t(key, lang, **params)}\n\n{t('footer', lang)}"
+
 
 # Messages for operators and clinicians (command line and care-team chats).
 EN.update(
@@ -148,3 +145,20 @@ EN.update(
         ),
     }
 )
+
+EN.update(
+    {
+        "btn_not_yet": "Not yet",
+        "freq_daily": "every day",
+        "freq_times_a_day": "{n} times a day",
+        "freq_every_n_days": "every {n} days",
+        "freq_every_other_day": "every other day",
+        "freq_weekly": "once a week",
+        "freq_week_days": "{n} times a week",
+        "freq_monthly": "once a month",
+        "freq_every_n_months": "every {n} months",
+        "phase_text": "{label}, {frequency}",
+    }
+)
+
+EN["err_no_token"] = "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it"  # noqa: S105

@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from care.instruments import Pgic
 
 
 def _src(source: str) -> Any:
@@ -25,15 +27,21 @@ class DoseTiming(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     oral_nudge_after_minutes: int = Field(
-        120, ge=1, le=24 * 60,
+        120,
+        ge=1,
+        le=24 * 60,
         json_schema_extra=_src("CLINICAL.md Adherence: oral reminder unanswered after 2 hours gets one nudge"),
     )
     injection_nudge_after_hours: int = Field(
-        48, ge=1, le=24 * 14,
+        48,
+        ge=1,
+        le=24 * 14,
         json_schema_extra=_src("CLINICAL.md Adherence: injection unanswered after 48 hours gets a nudge"),
     )
     injection_unconfirmed_after_days: int = Field(
-        7, ge=1, le=60,
+        7,
+        ge=1,
+        le=60,
         json_schema_extra=_src("CLINICAL.md Adherence: injection unconfirmed for 7 days is a flag"),
     )
     snooze_minutes: int = Field(
@@ -43,14 +51,18 @@ class DoseTiming(BaseModel):
         3, ge=0, le=10, json_schema_extra=_src("CLINICAL.md Adherence: at most 3 snoozes per dose")
     )
     late_window_minutes: int = Field(
-        120, ge=1, le=24 * 60,
+        120,
+        ge=1,
+        le=24 * 60,
         json_schema_extra=_src(
             "Issue 2: a reminder found due after downtime is sent if still useful (within 2 hours), "
             "otherwise recorded as missed; matches the 2-hour nudge interval"
         ),
     )
     late_mark_minutes: int = Field(
-        10, ge=1, le=120,
+        10,
+        ge=1,
+        le=120,
         json_schema_extra=_src("Operational: a reminder sent this long after its time is marked late"),
     )
     plan_ahead_hours: int = Field(
@@ -86,12 +98,331 @@ class DoseTiming(BaseModel):
         return timedelta(hours=self.plan_ahead_hours)
 
 
+def _ascending(section: str, names: tuple[str, ...], values: tuple[float, ...]) -> None:
+    """Fail with a message naming the first field that does not rise above the one before it."""
+    for i in range(1, len(names)):
+        if values[i] <= values[i - 1]:
+            raise ValueError(
+                f"{section}.{names[i]} ({values[i]:g}) must be above {section}.{names[i - 1]} ({values[i - 1]:g})"
+            )
+
+
+class DoseRange(BaseModel):
+    """One B6 dose button: intake above `above_mg` and up to `up_to_mg` mg/day (None: no upper bound).
+
+    The first range may be the point 0 (`up_to_mg` 0: "none"). `assumed_mg` is the figure the rules use.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    above_mg: float = Field(ge=0, le=100_000)
+    up_to_mg: float | None = Field(default=None, ge=0, le=100_000)
+    assumed_mg: float = Field(ge=0, le=100_000)
+
+
+_RANGE_SRC = (
+    "CLINICAL.md Vitamin B6 tiers (IOM 1998, EFSA 2023, TGA 2022-2025, UK EVM 2003): the range edges are the "
+    "tier edges 10/50/100/500 mg/day; interpretation: a range is assumed at its top, so it never under-states "
+    "intake; the open range 'over 500' is assumed at 1000 mg/day (any value above 500 gives the same tier)"
+)
+
+
+def _default_ranges() -> tuple[DoseRange, ...]:
+    edges = (
+        (None, 0.0, 0.0),
+        ("under_10", 0.0, 10.0),
+        ("10_50", 10.0, 50.0),
+        ("50_100", 50.0, 100.0),
+        ("100_500", 100.0, 500.0),
+    )
+    ranges = [DoseRange(key=k or "none", above_mg=a, up_to_mg=u, assumed_mg=u) for k, a, u in edges]
+    return (*ranges, DoseRange(key="over_500", above_mg=500.0, up_to_mg=None, assumed_mg=1000.0))
+
+
+class B6Thresholds(BaseModel):
+    """Total daily vitamin B6 intake tiers (CLINICAL.md 'Vitamin B6'); each tier is 'above' its figure."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    info_above_mg: float = Field(
+        10.0,
+        gt=0,
+        le=10_000,
+        json_schema_extra=_src(
+            "CLINICAL.md B6 tier info: > 10 mg/day (UK EVM 2003 safe upper level 10 mg/day; TGA label threshold; "
+            "EFSA 2023 UL 12 mg/day)"
+        ),
+    )
+    warning_above_mg: float = Field(
+        50.0,
+        gt=0,
+        le=10_000,
+        json_schema_extra=_src(
+            "CLINICAL.md B6 tier warning: > 50 mg/day (EFSA 2023 reference point 50 mg/day; TGA reports below 50)"
+        ),
+    )
+    urgent_above_mg: float = Field(
+        100.0,
+        gt=0,
+        le=10_000,
+        json_schema_extra=_src(
+            "CLINICAL.md B6 tier urgent (review in 24-48 h): > 100 mg/day (US IOM 1998 UL; TGA adult maximum)"
+        ),
+    )
+    source_figure_mg: float = Field(
+        500.0,
+        gt=0,
+        le=10_000,
+        json_schema_extra=_src(
+            "Source document: 'high doses (>500 mg/day) can cause sensory neuropathy'; named in the alert when reached"
+        ),
+    )
+    numbness_rise_points: int = Field(
+        2,
+        ge=1,
+        le=10,
+        json_schema_extra=_src(
+            "CLINICAL.md B6: raise one tier when intake > 10 mg/day and sensory symptoms worsen (TGA safety reviews "
+            "2022-2025: no safe minimum dose or duration); interpretation: numbness NRS up by >= 2 points, the "
+            "IMMPACT moderate change (Farrar 2001), versus the previous or the baseline answer"
+        ),
+    )
+    dose_ranges: tuple[DoseRange, ...] = Field(
+        default_factory=_default_ranges, min_length=2, max_length=10, json_schema_extra=_src(_RANGE_SRC)
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> B6Thresholds:
+        names = ("info_above_mg", "warning_above_mg", "urgent_above_mg", "source_figure_mg")
+        _ascending("b6", names, tuple(float(getattr(self, n)) for n in names))
+        keys = [r.key for r in self.dose_ranges]
+        if len(set(keys)) != len(keys) or "not_sure" in keys:
+            raise ValueError("b6.dose_ranges: keys must be distinct and not 'not_sure'")
+        previous: DoseRange | None = None
+        for i, r in enumerate(self.dose_ranges):
+            where = f"b6.dose_ranges[{i}] ({r.key})"
+            expected = 0.0 if previous is None else previous.up_to_mg
+            if r.above_mg != expected:
+                raise ValueError(f"{where}.above_mg must be {expected}: ranges must ascend without gaps")
+            if r.up_to_mg is None and i != len(self.dose_ranges) - 1:
+                raise ValueError(f"{where}.up_to_mg: only the last range may be open")
+            point_zero = r.up_to_mg == 0 and i == 0
+            if r.up_to_mg is not None and r.up_to_mg <= r.above_mg and not point_zero:
+                raise ValueError(f"{where}.up_to_mg must be above above_mg")
+            top = r.up_to_mg if r.up_to_mg is not None else float("inf")
+            if not (r.assumed_mg == 0 if point_zero else r.above_mg < r.assumed_mg <= top):
+                raise ValueError(f"{where}.assumed_mg must lie in the range")
+            previous = r
+        return self
+
+
+class Questionnaires(BaseModel):
+    """Cadence and scoring of the weekly questionnaire (CLINICAL.md 'Weekly questionnaire')."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pgic_from_week: int = Field(
+        2,
+        ge=1,
+        le=52,
+        json_schema_extra=_src(
+            "CLINICAL.md Weekly questionnaire: PGIC (Patient Global Impression of Change) from week 2"
+        ),
+    )
+    mnsi_weeks: tuple[int, ...] = Field(
+        (6, 12, 24),
+        max_length=20,
+        json_schema_extra=_src(
+            "CLINICAL.md Weekly questionnaire: MNSI patient questionnaire at baseline, week 6, week 12, week 24"
+        ),
+    )
+    mnsi_abnormal_at_least: int = Field(
+        4,
+        ge=1,
+        le=13,
+        json_schema_extra=_src(
+            "CLINICAL.md MNSI: total >= 4 abnormal (>= 7 in the original paper, Feldman 1994; PhenX 140401)"
+        ),
+    )
+    expire_after_days: int = Field(
+        3,
+        ge=1,
+        le=7,
+        json_schema_extra=_src("CLINICAL.md Weekly questionnaire: a questionnaire expires 3 days after it is sent"),
+    )
+    missed_in_a_row: int = Field(
+        2, ge=1, le=10, json_schema_extra=_src("CLINICAL.md Weekly questionnaire: two missed in a row is a flag")
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Questionnaires:
+        if any(w < 1 for w in self.mnsi_weeks) or list(self.mnsi_weeks) != sorted(set(self.mnsi_weeks)):
+            raise ValueError("questionnaires.mnsi_weeks must be distinct weeks >= 1 in ascending order")
+        return self
+
+    @property
+    def expire_after(self) -> timedelta:
+        return timedelta(days=self.expire_after_days)
+
+
+_IMMPACT = "IMMPACT (Dworkin 2008; Farrar 2001)"
+
+
+class Verdicts(BaseModel):
+    """Improvement verdicts at the milestones (CLINICAL.md 'Improvement verdicts'); pain is NRS 0-10."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    early_week: int = Field(
+        6,
+        ge=1,
+        le=52,
+        json_schema_extra=_src("CLINICAL.md: follow-up within 4-6 weeks (source document), evaluated at week 6"),
+    )
+    month3_week: int = Field(
+        12,
+        ge=1,
+        le=104,
+        json_schema_extra=_src(
+            "CLINICAL.md: milestone month 3 (source: substantial recovery usually within 3-6 months)"
+        ),
+    )
+    month6_week: int = Field(
+        24,
+        ge=1,
+        le=104,
+        json_schema_extra=_src(
+            "CLINICAL.md: milestone month 6 (source: substantial recovery usually within 3-6 months)"
+        ),
+    )
+    low_baseline_below: int = Field(
+        4,
+        ge=1,
+        le=10,
+        json_schema_extra=_src(
+            f"CLINICAL.md Improvement verdicts: points instead of percent when baseline pain < 4; {_IMMPACT}"
+        ),
+    )
+    early_poor_below_pct: int = Field(
+        20,
+        ge=1,
+        le=100,
+        json_schema_extra=_src("CLINICAL.md week 6: poor if pain reduction < 20% (and PGIC no change or worse)"),
+    )
+    early_poor_below_points: int = Field(
+        1, ge=1, le=10, json_schema_extra=_src("CLINICAL.md week 6: < 1 point when baseline pain < 4")
+    )
+    moderate_pct: int = Field(
+        30,
+        ge=1,
+        le=100,
+        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 30% is moderate; week 12/24 poor below it; {_IMMPACT}"),
+    )
+    moderate_points: int = Field(
+        2, ge=1, le=10, json_schema_extra=_src(f"CLINICAL.md: or >= 2 points (used when baseline pain < 4); {_IMMPACT}")
+    )
+    substantial_pct: int = Field(
+        50,
+        ge=1,
+        le=100,
+        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 50% is substantial: good at week 12/24; {_IMMPACT}"),
+    )
+    early_poor_pgic: Pgic = Field(
+        Pgic.NO_CHANGE,
+        json_schema_extra=_src("CLINICAL.md week 6: PGIC 'no change' or worse (with small pain reduction) is poor"),
+    )
+    poor_pgic_below: Pgic = Field(
+        Pgic.MUCH_IMPROVED,
+        json_schema_extra=_src(f"CLINICAL.md week 12/24: PGIC below 'much improved' is poor; {_IMMPACT}"),
+    )
+    good_pgic: Pgic = Field(
+        Pgic.VERY_MUCH_IMPROVED,
+        json_schema_extra=_src(f"CLINICAL.md week 12/24: PGIC 'very much improved' is good; {_IMMPACT}"),
+    )
+    worsening_pain_points: int = Field(
+        2, ge=1, le=10, json_schema_extra=_src("CLINICAL.md: worsening in any week: pain >= 2 points above baseline")
+    )
+    worsening_pgic: Pgic = Field(
+        Pgic.MUCH_WORSE,
+        json_schema_extra=_src("CLINICAL.md: worsening in any week: PGIC 'much worse' or 'very much worse'"),
+    )
+    symptoms_remain_nrs_at_least: int = Field(
+        1,
+        ge=1,
+        le=10,
+        json_schema_extra=_src(
+            "Source document: 'some patients may have residual abnormalities'; 'recheck B12 if symptoms persist'. "
+            "Interpretation: symptoms remain when the latest pain or numbness NRS is >= 1"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Verdicts:
+        _ascending(
+            "verdicts",
+            ("early_week", "month3_week", "month6_week"),
+            (self.early_week, self.month3_week, self.month6_week),
+        )
+        _ascending(
+            "verdicts",
+            ("early_poor_below_pct", "moderate_pct", "substantial_pct"),
+            (self.early_poor_below_pct, self.moderate_pct, self.substantial_pct),
+        )
+        if self.moderate_points < self.early_poor_below_points:
+            raise ValueError("verdicts.moderate_points must be at least verdicts.early_poor_below_points")
+        if not self.good_pgic.rank < self.poor_pgic_below.rank <= self.early_poor_pgic.rank:
+            raise ValueError("verdicts.poor_pgic_below must lie between good_pgic and early_poor_pgic")
+        if self.worsening_pgic.rank <= Pgic.NO_CHANGE.rank:
+            raise ValueError("verdicts.worsening_pgic must be a 'worse' answer")
+        return self
+
+    @property
+    def milestone_weeks(self) -> tuple[int, int, int]:
+        return (self.early_week, self.month3_week, self.month6_week)
+
+
+class Adherence(BaseModel):
+    """Dose adherence (CLINICAL.md 'Adherence'); the injection delay lives in `DoseTiming`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_days: int = Field(
+        14, ge=1, le=90, json_schema_extra=_src("CLINICAL.md Adherence: doses confirmed over 14 days")
+    )
+    low_below_pct: int = Field(
+        80,
+        ge=1,
+        le=100,
+        json_schema_extra=_src(
+            "CLINICAL.md Adherence: fewer than 80% of doses confirmed over 14 days is a warning flag"
+        ),
+    )
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(days=self.window_days)
+
+
 class Protocol(BaseModel):
     """All protocol settings. Sections are added per topic; each field names its source."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     doses: DoseTiming = Field(default_factory=DoseTiming)
+    b6: B6Thresholds = Field(default_factory=B6Thresholds)
+    questionnaires: Questionnaires = Field(default_factory=Questionnaires)
+    verdicts: Verdicts = Field(default_factory=Verdicts)
+    adherence: Adherence = Field(default_factory=Adherence)
+
+    @model_validator(mode="after")
+    def _check(self) -> Protocol:
+        if self.verdicts.early_week < self.questionnaires.pgic_from_week:
+            raise ValueError(
+                f"verdicts.early_week ({self.verdicts.early_week}) must not come before "
+                f"questionnaires.pgic_from_week ({self.questionnaires.pgic_from_week}): verdicts need the PGIC"
+            )
+        return self
 
 
 class ProtocolError(ValueError):
@@ -115,9 +446,7 @@ def load_protocol(path: Path | None) -> Protocol:
     try:
         return Protocol.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ProtocolError(f"protocol file {path}: {problems}") from exc
 
 

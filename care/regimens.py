@@ -116,8 +116,11 @@ class Regimen:
                 for p in data["phases"]
             )
             regimen = cls(
-                code=str(data["code"]), title=str(data["title"]), phases=phases,
-                basis=str(data.get("basis", "")), params=dict(data.get("params", {})),
+                code=str(data["code"]),
+                title=str(data["title"]),
+                phases=phases,
+                basis=str(data.get("basis", "")),
+                params=dict(data.get("params", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise RegimenError(f"not a valid regimen: {exc}") from exc
@@ -139,8 +142,12 @@ def _im(name: str, compound: str, dose: float, unit: str, **kw: Any) -> Phase:
 
 
 def _source_weekly() -> Regimen:
-    return Regimen("source-weekly", "B12 1000 mcg by mouth once a week",
-                   (_oral("maintenance", "vitamin B12", 1000, every_days=7),), SOURCE)
+    return Regimen(
+        "source-weekly",
+        "B12 1000 mcg by mouth once a week",
+        (_oral("maintenance", "vitamin B12", 1000, every_days=7),),
+        SOURCE,
+    )
 
 
 def _source_daily(dose_mcg: float | None) -> Regimen:
@@ -149,61 +156,93 @@ def _source_daily(dose_mcg: float | None) -> Regimen:
         raise RegimenError(f"source-daily needs a dose chosen by the clinician: --dose {low}-{high} (mcg)")
     if not low <= dose_mcg <= high:
         raise RegimenError(f"source-daily dose must be {low}-{high} mcg, not {dose_mcg:g}")
-    return Regimen("source-daily", f"B12 {dose_mcg:g} mcg by mouth daily",
-                   (_oral("maintenance", "vitamin B12", dose_mcg),), SOURCE, {"dose": dose_mcg})
+    return Regimen(
+        "source-daily",
+        f"B12 {dose_mcg:g} mcg by mouth daily",
+        (_oral("maintenance", "vitamin B12", dose_mcg),),
+        SOURCE,
+        {"dose": dose_mcg},
+    )
 
 
 def _oral_high(step_down: bool) -> Regimen:
     basis = "Cochrane review (oral 1000-2000 mcg/day comparable to IM); OB12 trial"
     if not step_down:
-        return Regimen("oral-high", "B12 1000 mcg by mouth daily",
-                       (_oral("daily", "cyanocobalamin", 1000),), basis)
+        return Regimen("oral-high", "B12 1000 mcg by mouth daily", (_oral("daily", "cyanocobalamin", 1000),), basis)
     return Regimen(
-        "oral-high", "B12 1000 mcg by mouth daily, weekly after week 8",
-        (_oral("daily", "cyanocobalamin", 1000, duration_days=ORAL_HIGH_STEP_DOWN_AFTER_DAYS),
-         _oral("weekly", "cyanocobalamin", 1000, every_days=7)),
-        basis, {"step_down": True},
+        "oral-high",
+        "B12 1000 mcg by mouth daily, weekly after week 8",
+        (
+            _oral("daily", "cyanocobalamin", 1000, duration_days=ORAL_HIGH_STEP_DOWN_AFTER_DAYS),
+            _oral("weekly", "cyanocobalamin", 1000, every_days=7),
+        ),
+        basis,
+        {"step_down": True},
     )
 
 
 def _oral_methyl() -> Regimen:
-    return Regimen("oral-methyl", "methylcobalamin 500 mcg by mouth three times a day",
-                   (_oral("daily", "methylcobalamin", 500, times_per_day=3, spacing_hours=6),),
-                   "Methycobal label")
+    return Regimen(
+        "oral-methyl",
+        "methylcobalamin 500 mcg by mouth three times a day",
+        (_oral("daily", "methylcobalamin", 500, times_per_day=3, spacing_hours=6),),
+        "Methycobal label",
+    )
 
 
 def _im_hydroxo_neuro() -> Regimen:
     return Regimen(
-        "im-hydroxo-neuro", "hydroxocobalamin 1 mg injection every other day, then every 2 months",
-        (_im("loading", "hydroxocobalamin", 1, "mg", every_days=2, duration_days=21,
-             note="until no further improvement; review at week 3"),
-         _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=2)),
+        "im-hydroxo-neuro",
+        "hydroxocobalamin 1 mg injection every other day, then every 2 months",
+        (
+            _im(
+                "loading",
+                "hydroxocobalamin",
+                1,
+                "mg",
+                every_days=2,
+                duration_days=21,
+                note="until no further improvement; review at week 3",
+            ),
+            _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=2),
+        ),
         "BNF, neurological involvement",
     )
 
 
 def _im_hydroxo() -> Regimen:
     return Regimen(
-        "im-hydroxo", "hydroxocobalamin 1 mg injection three times a week for 2 weeks, then every 3 months",
-        (_im("loading", "hydroxocobalamin", 1, "mg", every_days=2, week_days=(0, 2, 4), duration_days=14),
-         _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=3)),
+        "im-hydroxo",
+        "hydroxocobalamin 1 mg injection three times a week for 2 weeks, then every 3 months",
+        (
+            _im("loading", "hydroxocobalamin", 1, "mg", every_days=2, week_days=(0, 2, 4), duration_days=14),
+            _im("maintenance", "hydroxocobalamin", 1, "mg", every_months=3),
+        ),
         "BNF",
     )
 
 
 def _im_cyano_1000() -> Regimen:
     return Regimen(
-        "im-cyano-1000", "cyanocobalamin 1000 mcg injection daily for 7 days, weekly for 4 weeks, then monthly",
-        (_im("loading", "cyanocobalamin", 1000, "mcg", dose_days=7),
-         _im("weekly", "cyanocobalamin", 1000, "mcg", every_days=7, dose_days=4),
-         _im("monthly", "cyanocobalamin", 1000, "mcg", every_months=1)),
+        "im-cyano-1000",
+        "cyanocobalamin 1000 mcg injection daily for 7 days, weekly for 4 weeks, then monthly",
+        (
+            _im("loading", "cyanocobalamin", 1000, "mcg", dose_days=7),
+            _im("weekly", "cyanocobalamin", 1000, "mcg", every_days=7, dose_days=4),
+            _im("monthly", "cyanocobalamin", 1000, "mcg", every_months=1),
+        ),
         "common high-dose practice (OB12 introduction)",
     )
 
 
 PRESET_CODES: tuple[str, ...] = (
-    "source-weekly", "source-daily", "oral-high", "oral-methyl",
-    "im-hydroxo-neuro", "im-hydroxo", "im-cyano-1000",
+    "source-weekly",
+    "source-daily",
+    "oral-high",
+    "oral-methyl",
+    "im-hydroxo-neuro",
+    "im-hydroxo",
+    "im-cyano-1000",
 )
 
 

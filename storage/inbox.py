@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
 
 from storage.engine import Sessions
 from storage.models import InboxUpdate
@@ -19,9 +20,10 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
         return []
     rows = [{"update_id": int(u["update_id"]), "payload": u, "received_at": now} for u in updates]
     async with sessions() as session:
+        assert session.bind is not None
         dialect = session.bind.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing().returning(InboxUpdate.update_id)
+        stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing().returning(col(InboxUpdate.update_id))
         new = [row[0] for row in (await session.execute(stmt)).all()]
         await session.commit()
     return sorted(new)
@@ -30,9 +32,9 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
 async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, dict[str, Any]]]:
     async with sessions() as session:
         result = await session.execute(
-            select(InboxUpdate.update_id, InboxUpdate.payload)
-            .where(InboxUpdate.processed_at.is_(None))  # type: ignore[union-attr]
-            .order_by(InboxUpdate.update_id)
+            select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
+            .where(col(InboxUpdate.processed_at).is_(None))
+            .order_by(col(InboxUpdate.update_id))
             .limit(limit)
         )
         return [(row[0], row[1]) for row in result.all()]
@@ -41,13 +43,11 @@ async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, di
 async def mark_done(sessions: Sessions, *, update_id: int, now: datetime, error: str | None = None) -> None:
     async with sessions() as session:
         await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id)  # type: ignore[arg-type]
-            .values(processed_at=now, error=error)
+            update(InboxUpdate).where(col(InboxUpdate.update_id) == update_id).values(processed_at=now, error=error)
         )
         await session.commit()
 
 
 async def last_update_id(sessions: Sessions) -> int | None:
     async with sessions() as session:
-        return (await session.execute(select(func.max(InboxUpdate.update_id)))).scalar()
+        return (await session.execute(select(func.max(col(InboxUpdate.update_id))))).scalar()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.regimens import Regimen
@@ -29,9 +29,12 @@ class LinkResult:
 
 def first_dose(patient: Patient, after: datetime) -> datetime | None:
     slots = dose_slots(
-        Regimen.from_dict(patient.regimen), start=patient.therapy_start,
-        zone=parse_timezone(patient.timezone), reminder_time=parse_reminder_time(patient.reminder_time),
-        window_start=after, window_end=after + FIRST_DOSE_LOOKAHEAD,
+        Regimen.from_dict(patient.regimen),
+        start=patient.therapy_start,
+        zone=parse_timezone(patient.timezone),
+        reminder_time=parse_reminder_time(patient.reminder_time),
+        window_start=after,
+        window_end=after + FIRST_DOSE_LOOKAHEAD,
     )
     return slots[0].due_at if slots else None
 
@@ -40,16 +43,26 @@ async def open_link(sessions: Sessions, *, token: str, chat_id: int, user_id: in
     async with sessions() as session:
         invite = None
         if looks_like_token(token):
-            invite = (await session.exec(select(Invite).where(Invite.token_hash == token_hash(token)))).first()
+            invite = (await session.exec(select(Invite).where(col(Invite.token_hash) == token_hash(token)))).first()
         refusal = _refusal(invite, chat_id, now)
         if invite is not None and invite.kind == "patient" and refusal is None:
-            enrolled = (await session.exec(
-                select(Patient.id).where(Patient.chat_id == chat_id, Patient.status.in_(("active", "paused")))  # type: ignore[attr-defined]
-            )).first()
+            enrolled = (
+                await session.exec(
+                    select(col(Patient.id)).where(
+                        col(Patient.chat_id) == chat_id, col(Patient.status).in_(("active", "paused"))
+                    )
+                )
+            ).first()
             refusal = "already_enrolled" if enrolled is not None else None
         if refusal is not None or invite is None:
-            audit.record(session, at=now, actor=f"tg:{user_id}", action="link.open", outcome="refused",
-                         detail={"reason": refusal or "unknown"})
+            audit.record(
+                session,
+                at=now,
+                actor=f"tg:{user_id}",
+                action="link.open",
+                outcome="refused",
+                detail={"reason": refusal or "unknown"},
+            )
             await session.commit()
             return LinkResult(refusal or "unknown")
         team = await session.get(Team, invite.team_id)
@@ -78,8 +91,11 @@ def _refusal(invite: Invite | None, chat_id: int, now: datetime) -> str | None:
 
 
 async def _join(session: AsyncSession, invite: Invite, team: Team, user_id: int, now: datetime) -> LinkResult:
-    member = (await session.exec(select(TeamMember).where(
-        TeamMember.team_id == team.id, TeamMember.telegram_user_id == user_id))).first()
+    member = (
+        await session.exec(
+            select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.telegram_user_id) == user_id)
+        )
+    ).first()
     if member is not None and member.active:
         await session.rollback()
         return LinkResult("member_already", team.name)
@@ -115,13 +131,20 @@ async def answer_consent(
                 return ConsentResult("consented", first_dose(patient, now), patient.timezone)
             return ConsentResult("gone")
         if invite.opened_chat_id != chat_id:
-            audit.record(session, at=now, actor=f"chat:{chat_id}", action="consent", outcome="refused",
-                         subject=f"patient:{patient.id}", detail={"reason": "not_yours"})
+            audit.record(
+                session,
+                at=now,
+                actor=f"chat:{chat_id}",
+                action="consent",
+                outcome="refused",
+                subject=f"patient:{patient.id}",
+                detail={"reason": "not_yours"},
+            )
             await session.commit()
             return ConsentResult("not_yours")
         if invite.expires_at <= now:
             return ConsentResult("gone")
-        enrolled = (await session.exec(select(Patient.id).where(Patient.chat_id == chat_id))).first()
+        enrolled = (await session.exec(select(col(Patient.id)).where(col(Patient.chat_id) == chat_id))).first()
         if agree and enrolled is not None:
             return ConsentResult("already_enrolled")
         invite.used_at = now

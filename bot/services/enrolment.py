@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from care.regimens import Regimen, RegimenError
 from schedules.dosetimes import DoseTimeError, parse_timezone, validate_day_fits
@@ -46,15 +46,23 @@ async def create_team(
         raise UserError("err_team_name")
     check_timezone(timezone)
     async with sessions() as session:
-        if (await session.exec(select(Team).where(Team.name == name))).first():
+        if (await session.exec(select(Team).where(col(Team.name) == name))).first():
             raise UserError("err_team_exists", name=name)
         team = Team(name=name, timezone=timezone, digest_time=digest_time.strftime("%H:%M"), created_at=now)
         session.add(team)
         await session.flush()
         assert team.id is not None
         token = new_token()
-        session.add(Invite(kind="member", token_hash=token_hash(token), team_id=team.id, created_by="cli",
-                           created_at=now, expires_at=now + ttl))
+        session.add(
+            Invite(
+                kind="member",
+                token_hash=token_hash(token),
+                team_id=team.id,
+                created_by="cli",
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
         audit.record(session, at=now, actor="cli", action="team.create", subject=f"team:{team.id}")
         await session.commit()
         return LinkIssued(team.id, team.name, token, now + ttl)
@@ -62,7 +70,7 @@ async def create_team(
 
 async def team_by_name(sessions: Sessions, name: str) -> Team:
     async with sessions() as session:
-        team = (await session.exec(select(Team).where(Team.name == " ".join(name.split())))).first()
+        team = (await session.exec(select(Team).where(col(Team.name) == " ".join(name.split())))).first()
     if team is None:
         raise UserError("err_team_unknown", name=name)
     return team
@@ -73,8 +81,16 @@ async def new_join_link(sessions: Sessions, *, team_name: str, now: datetime, tt
     assert team.id is not None
     token = new_token()
     async with sessions() as session:
-        session.add(Invite(kind="member", token_hash=token_hash(token), team_id=team.id, created_by="cli",
-                           created_at=now, expires_at=now + ttl))
+        session.add(
+            Invite(
+                kind="member",
+                token_hash=token_hash(token),
+                team_id=team.id,
+                created_by="cli",
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
         audit.record(session, at=now, actor="cli", action="team.join_link", subject=f"team:{team.id}")
         await session.commit()
     return LinkIssued(team.id, team.name, token, now + ttl)
@@ -91,9 +107,7 @@ class PatientRequest:
     clinician_user_id: int | None = None
 
 
-async def invite_patient(
-    sessions: Sessions, *, request: PatientRequest, now: datetime, ttl: timedelta
-) -> LinkIssued:
+async def invite_patient(sessions: Sessions, *, request: PatientRequest, now: datetime, ttl: timedelta) -> LinkIssued:
     """A new patient (status invited) and a one-time consent link. Changes nothing on any error."""
     if not ALIAS_RE.match(request.alias):
         raise UserError("err_alias")
@@ -107,31 +121,49 @@ async def invite_patient(
     team = await team_by_name(sessions, request.team)
     assert team.id is not None
     async with sessions() as session:
-        members = (await session.exec(
-            select(TeamMember).where(TeamMember.team_id == team.id, TeamMember.active == True)  # noqa: E712
-        )).all()
+        members = (
+            await session.exec(
+                select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.active) == True)
+            )
+        ).all()
         if request.clinician_user_id is not None:
             if request.clinician_user_id not in {m.telegram_user_id for m in members}:
                 raise UserError("err_not_member", user=request.clinician_user_id, team=team.name)
         elif not members:
             raise UserError("err_no_members", team=team.name)
-        taken = (await session.exec(
-            select(Patient.id).where(Patient.team_id == team.id, Patient.alias == request.alias)
-        )).first()
+        taken = (
+            await session.exec(
+                select(col(Patient.id)).where(col(Patient.team_id) == team.id, col(Patient.alias) == request.alias)
+            )
+        ).first()
         if taken is not None:
             raise UserError("err_alias_taken", alias=request.alias)
         actor = f"tg:{request.clinician_user_id}" if request.clinician_user_id else "cli"
         patient = Patient(
-            team_id=team.id, alias=request.alias, timezone=request.timezone,
-            reminder_time=request.reminder_time.strftime("%H:%M"), regimen_code=request.regimen.code,
-            regimen=request.regimen.to_dict(), therapy_start=request.start, created_at=now,
+            team_id=team.id,
+            alias=request.alias,
+            timezone=request.timezone,
+            reminder_time=request.reminder_time.strftime("%H:%M"),
+            regimen_code=request.regimen.code,
+            regimen=request.regimen.to_dict(),
+            therapy_start=request.start,
+            created_at=now,
         )
         session.add(patient)
         await session.flush()
         assert patient.id is not None
         token = new_token()
-        session.add(Invite(kind="patient", token_hash=token_hash(token), team_id=team.id,
-                           patient_id=patient.id, created_by=actor, created_at=now, expires_at=now + ttl))
+        session.add(
+            Invite(
+                kind="patient",
+                token_hash=token_hash(token),
+                team_id=team.id,
+                patient_id=patient.id,
+                created_by=actor,
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
         audit.record(session, at=now, actor=actor, action="patient.invite", subject=f"patient:{patient.id}")
         await session.commit()
         return LinkIssued(team.id, team.name, token, now + ttl, patient.id)

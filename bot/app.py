@@ -1,0 +1,36 @@
+"""The Application factory: the real python-telegram-bot Application, configured once."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.context import KEY, Services
+from bot.handlers import register
+
+RATE_LIMIT_RETRIES = 3
+SANDBOX_TOKEN = "123456789:sandbox-token-for-the-local-stand-in-only"  # noqa: S105  (not a secret: only the stand-in sees it)
+
+
+def build_application(services: Services, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    settings = services.settings
+    token = settings.token or (SANDBOX_TOKEN if request is not None else None)
+    if token is None:
+        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_api_base_url).updater(None)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.b12bot_rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))  # type: ignore[arg-type]
+    app = builder.build()
+    app.bot_data[KEY] = services
+    register(app)
+    return app
+
+
+def quiet_http_logs() -> None:
+    """httpx logs request URLs, which contain the bot token, at INFO."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

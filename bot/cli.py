@@ -1,0 +1,114 @@
+"""The `b12bot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from pydantic import ValidationError
+
+from bot import commands
+from bot.services.errors import UserError
+from bot.settings import Settings
+from bot.texts import t
+from care.protocol import ProtocolError
+from care.regimens import PRESET_CODES
+from storage.engine import DatabaseUrlError
+from storage.migrate import SchemaOutOfDate
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(t("err_date", value=value)) from exc
+
+
+def _time(value: str) -> time:
+    from schedules.dosetimes import DoseTimeError, parse_reminder_time
+
+    try:
+        return parse_reminder_time(value)
+    except DoseTimeError as exc:
+        raise argparse.ArgumentTypeError(t("err_time", value=value)) from exc
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="b12bot", description="Vitamin B12 reminders and follow-up for clinics.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("start", help="run the bot if TELEGRAM_BOT_TOKEN is set, else the local sandbox demo")
+    sub.add_parser("run", help="run the bot (long polling); needs TELEGRAM_BOT_TOKEN")
+    sub.add_parser("demo", help="a scripted walk-through on the local Bot API stand-in (no token needed)")
+    sub.add_parser("regimens", help="list the regimen presets")
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="migrate the schema to this version")
+    down = db.add_parser("downgrade", help="migrate the schema back")
+    down.add_argument("revision", help="target revision, e.g. base")
+    db.add_parser("current", help="show the schema revision")
+    team = sub.add_parser("team", help="care teams").add_subparsers(dest="action", required=True)
+    create = team.add_parser("create", help="create a care team and a join link for its first clinician")
+    create.add_argument("--name", required=True)
+    create.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Berlin")
+    create.add_argument("--digest-time", type=_time, default=time(8, 0), help="local time of the daily digest")
+    create.add_argument("--json", action="store_true")
+    link = team.add_parser("join-link", help="a new one-time join link for a clinician")
+    link.add_argument("--team", required=True)
+    link.add_argument("--json", action="store_true")
+    patient = sub.add_parser("patient", help="patients").add_subparsers(dest="action", required=True)
+    inv = patient.add_parser("invite", help="invite a patient: a one-time link and QR code")
+    inv.add_argument("--team", required=True)
+    inv.add_argument("--alias", required=True, help="a pseudonym like MK-17, never the patient's name")
+    inv.add_argument("--regimen", required=True, help=f"one of: {', '.join(PRESET_CODES)}")
+    inv.add_argument("--dose", type=float, help="mcg per dose, for source-daily (100-500)")
+    inv.add_argument("--step-down", action="store_true", help="oral-high: weekly after week 8")
+    inv.add_argument("--start", type=_date, required=True, help="therapy start date, YYYY-MM-DD")
+    inv.add_argument("--timezone", required=True, help="the patient's IANA time zone")
+    inv.add_argument("--time", type=_time, required=True, help="daily reminder time, HH:MM")
+    inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
+    inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
+    inv.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"b12bot: bad setting: {problems}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(commands.dispatch(args, settings))
+    except UserError as exc:
+        print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
+        return 2
+    except (ProtocolError, DatabaseUrlError, SchemaOutOfDate) as exc:
+        print(f"b12bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def emit(payload: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(payload, default=str))
+    else:
+        for key, value in payload.items():
+            print(f"{key}: {value}")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ttl(settings: Settings) -> timedelta:
+    return timedelta(days=settings.b12bot_invite_days)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,158 @@
+"""What each `b12bot` command does (argument parsing lives in bot.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Bot
+
+from bot.bootstrap import build_services, configure_logging
+from bot.context import Services
+from bot.services import enrolment
+from bot.services.errors import UserError
+from bot.settings import Settings
+from care.regimens import PRESET_CODES, RegimenError, build_regimen
+from storage import migrate
+
+log = logging.getLogger(__name__)
+
+
+def link(username: str, token: str) -> str:
+    return f"https://t.me/{username}?start={token}"
+
+
+async def bot_username(settings: Settings) -> str:
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.token is None:
+        raise UserError("err_no_username")
+    async with Bot(settings.token, base_url=settings.telegram_api_base_url) as bot:
+        return bot.username
+
+
+def write_qr(text: str, path: str) -> None:
+    import segno
+
+    segno.make(text, error="m").save(path, kind="png", scale=8, border=4)
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import emit
+
+    configure_logging(settings.b12bot_log_level)
+    now = datetime.now(UTC)
+    ttl = timedelta(days=settings.b12bot_invite_days)
+    if args.command == "regimens":
+        for code in PRESET_CODES:
+            regimen = build_regimen(code, dose_mcg=500 if code == "source-daily" else None)
+            print(f"{code:18} {regimen.title}  [{regimen.basis}]")
+        return 0
+    if args.command in ("demo", "start") and (args.command == "demo" or settings.token is None):
+        from bot.demo import run_demo
+
+        logging.getLogger().setLevel(logging.WARNING)  # the demo prints the conversation itself
+
+        if args.command == "start":
+            print(
+                "TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram.\n"
+                "Here is the local sandbox instead: the real bot on a stand-in for the Telegram Bot API.\n"
+                "To go live: get a token from @BotFather, then\n"
+                "    export TELEGRAM_BOT_TOKEN=123456:ABC...  &&  make run\n"
+            )
+        return await run_demo()
+    services = build_services(settings)
+    try:
+        if args.command == "db":
+            return await _db(args, services.engine)
+        await migrate.require_current(services.engine)
+        if args.command in ("run", "start"):
+            return await _run(services)
+        if args.command == "team":
+            if args.action == "create":
+                issued = await enrolment.create_team(
+                    services.sessions,
+                    name=args.name,
+                    timezone=args.timezone,
+                    digest_time=args.digest_time,
+                    now=now,
+                    ttl=ttl,
+                )
+            else:
+                issued = await enrolment.new_join_link(services.sessions, team_name=args.team, now=now, ttl=ttl)
+            username = await bot_username(settings)
+            emit(
+                {
+                    "team": issued.team,
+                    "join_link": link(username, issued.token),
+                    "expires_at": issued.expires_at.isoformat(),
+                },
+                args.json,
+            )
+            return 0
+        if args.command == "patient":
+            return await _invite(args, services, now=now, ttl=ttl)
+    finally:
+        await services.engine.dispose()
+    raise AssertionError(args.command)
+
+
+async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
+    if args.action == "upgrade":
+        await migrate.upgrade(engine)
+        print(f"schema at {await migrate.current_revision(engine)}")
+    elif args.action == "downgrade":
+        await migrate.downgrade(engine, args.revision)
+        print(f"schema at {await migrate.current_revision(engine) or 'base'}")
+    else:
+        current, head = await migrate.current_revision(engine), migrate.head_revision()
+        print(f"schema at {current or 'base'}; this version needs {head}")
+    return 0
+
+
+async def _invite(args: argparse.Namespace, services: Services, *, now: datetime, ttl: timedelta) -> int:
+    from bot.cli import emit
+
+    try:
+        regimen = build_regimen(args.regimen, dose_mcg=args.dose, step_down=args.step_down)
+    except RegimenError as exc:
+        raise UserError("err_regimen", message=str(exc)) from exc
+    request = enrolment.PatientRequest(
+        team=args.team,
+        alias=args.alias,
+        regimen=regimen,
+        start=args.start,
+        timezone=args.timezone,
+        reminder_time=args.time,
+        clinician_user_id=args.clinician,
+    )
+    username = await bot_username(services.settings)  # before any change: no orphan invite on error
+    issued = await enrolment.invite_patient(services.sessions, request=request, now=now, ttl=ttl)
+    url = link(username, issued.token)
+    if args.qr:
+        write_qr(url, args.qr)
+    emit(
+        {
+            "patient": args.alias,
+            "invite_link": url,
+            "expires_at": issued.expires_at.isoformat(),
+            **({"qr": args.qr} if args.qr else {}),
+        },
+        args.json,
+    )
+    return 0
+
+
+async def _run(services: Services) -> int:
+    from bot.app import build_application
+    from bot.runner import install_signal_handlers, run_polling
+
+    if services.settings.token is None:
+        raise UserError("err_no_token")
+    stop = asyncio.Event()
+    install_signal_handlers(stop)
+    await run_polling(build_application(services), stop=stop)
+    return 0

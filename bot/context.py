@@ -1,0 +1,44 @@
+"""What every handler and tick needs, built once and stored in the Application's bot_data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from care.protocol import Protocol
+from storage.engine import Sessions
+
+Clock = Callable[[], datetime]
+KEY = "b12bot"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    protocol: Protocol
+    engine: AsyncEngine
+    sessions: Sessions
+    clock: Clock = system_clock
+    worker: str = "main"
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def count(self, name: str, by: int = 1) -> None:
+        self.counters[name] = self.counters.get(name, 0) + by
+
+
+def services_of(bot_data: Any) -> Services:
+    services = bot_data[KEY]
+    assert isinstance(services, Services)
+    return services

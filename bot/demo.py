@@ -1,0 +1,103 @@
+"""`b12bot demo`: the walking skeleton, scripted, on the local Bot API stand-in. No token needed.
+
+Everything below runs the real Application, handlers, storage and ticks; only Telegram is replaced.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.sandbox import SentMessage
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.updates import VirtualUser
+from bot.services import enrolment
+from care.regimens import build_regimen
+
+CLINICIAN = VirtualUser(1001, "Dr Demo")
+PATIENT = VirtualUser(2001, "Pat")
+TTL = timedelta(days=14)
+
+
+def show(who: str, text: str, at: datetime, tz: str = "Europe/Berlin") -> None:
+    from bot.render import local
+
+    stamp = local(at, tz, "%a %d %b %H:%M")
+    lines = text.strip().splitlines() or [""]
+    print(f"[{stamp}] {who:>7} │ {lines[0]}")
+    for line in lines[1:]:
+        print(f"{'':19}{'':>7} │ {line}")
+
+
+def show_bot(message: SentMessage | None, at: datetime) -> None:
+    if message is None:
+        return
+    buttons = [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
+    show("bot", (message.text or "") + (f"\n[ {' ] [ '.join(buttons)} ]" if buttons else ""), at)
+
+
+async def run_demo() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        async with Sandbox(database_url=url, start=datetime(2026, 3, 27, 15, 0, tzinfo=UTC)) as sb:
+            await _script(sb)
+    print("\nThat was the real bot, with Telegram replaced by a local stand-in and time sped up.")
+    print("Next: `make test` runs every test; README.md explains going live with a token.")
+    return 0
+
+
+async def _script(sb: Sandbox) -> None:
+    now = sb.clock
+    print("Operator: b12bot team create --name 'Neuro clinic' --timezone Europe/Berlin")
+    team = await enrolment.create_team(sb.services.sessions, name="Neuro clinic", timezone="Europe/Berlin",
+                                       digest_time=time(8), now=now(), ttl=TTL)
+    print(f"          join link: {sb.link(team.token)}\n")
+    await _say(sb, CLINICIAN, f"/start {team.token}")
+    regimen = build_regimen("oral-high")
+    request = enrolment.PatientRequest(team="Neuro clinic", alias="MK-17", regimen=regimen, start=date(2026, 3, 28),
+                                       timezone="Europe/Berlin", reminder_time=time(9))
+    invite = await enrolment.invite_patient(sb.services.sessions, request=request, now=now(), ttl=TTL)
+    print("\nClinician: b12bot patient invite --alias MK-17 --regimen oral-high --start 2026-03-28 --time 09:00")
+    print(f"          invite link (also as a QR code): {sb.link(invite.token)}\n")
+    await _say(sb, PATIENT, f"/start {invite.token}")
+    await _press(sb, "I agree")
+    berlin = ZoneInfo("Europe/Berlin")
+    steps = (((28, 9, 0, 30), "Taken"), ((29, 9, 0, 30), "Snooze"), ((29, 9, 31, 0), "Taken"),
+             ((31, 0, 30, 0), None))
+    for (day, hour, minute, second), button in steps:
+        before = len(sb.api.sent_to(PATIENT.id))
+        await sb.run_until(datetime(2026, 3, day, hour, minute, second, tzinfo=berlin).astimezone(UTC))
+        for message in sb.api.sent_to(PATIENT.id)[before:]:
+            show_bot(message, message.date)
+        if button:
+            await _press(sb, button)
+    print("   (29 Mar was the first day of summer time: still 09:00 local.)")
+    print("   (30 Mar went unanswered: one nudge after 2 hours, then 'not confirmed' at midnight.)")
+    await _say(sb, PATIENT, "/status")
+
+
+async def _say(sb: Sandbox, user: VirtualUser, text: str) -> None:
+    who = "patient" if user is PATIENT else "doctor"
+    show(who, text if not text.startswith("/start ") else "/start <link token>", sb.clock())
+    before = len(sb.api.sent_to(user.id))
+    await sb.send(sb.users.text(user, text))
+    for message in sb.api.sent_to(user.id)[before:]:
+        show_bot(message, sb.clock())
+
+
+async def _press(sb: Sandbox, label: str) -> None:
+    message = next(m for m in reversed(sb.api.sent_to(PATIENT.id)) if m.reply_markup)
+    show("patient", f"(presses “{label}”)", sb.clock())
+    before = len(sb.api.sent_to(PATIENT.id))
+    before_text = message.text or ""
+    await sb.send(sb.users.press_button(PATIENT, message, label))
+    edited = sb.api.messages[(PATIENT.id, message.message_id)].text or ""
+    if edited != before_text:
+        answer = [part for part in edited.split("\n\n") if part.strip()][-2]
+        show("bot", f"(edits the message: {answer} Buttons removed.)", sb.clock())
+    else:
+        show("bot", "(removes the buttons)", sb.clock())
+    for new in sb.api.sent_to(PATIENT.id)[before:]:
+        show_bot(new, sb.clock())

@@ -1,0 +1,43 @@
+"""Registering the handlers on an Application."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers import doses, patient, start
+from bot.handlers.common import Context
+
+log = logging.getLogger("bot.handlers")
+
+
+async def on_error(update: object, context: Context) -> None:
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handler failed for update %s: %s", update_id, type(context.error).__name__, exc_info=context.error)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", start.start, filters=private))
+    app.add_handler(CommandHandler("help", start.help_command, filters=private))
+    app.add_handler(CommandHandler("status", patient.status, filters=private))
+    app.add_handler(CommandHandler("pause", patient.pause, filters=private))
+    app.add_handler(CommandHandler("resume", patient.resume, filters=private))
+    app.add_handler(CommandHandler("stop", patient.stop, filters=private))
+    app.add_handler(CallbackQueryHandler(start.consent_pressed, pattern=r"^c1:"))
+    app.add_handler(CallbackQueryHandler(doses.dose_pressed, pattern=r"^d1:"))
+    app.add_handler(CallbackQueryHandler(patient.stop_pressed, pattern=r"^p1:"))
+    app.add_handler(CallbackQueryHandler(doses.unknown_pressed))
+    app.add_handler(ChatMemberHandler(patient.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, start.stray_text))
+    app.add_handler(MessageHandler(private & filters.COMMAND, start.help_command))
+    app.add_error_handler(on_error)

@@ -1,0 +1,39 @@
+"""Small helpers shared by the handlers."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.context import Services, services_of
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def svc(context: Context) -> Services:
+    return services_of(context.bot_data)
+
+
+def chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+def user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(text, **kwargs)  # type: ignore[arg-type]
+
+
+def split_data(data: str | None, prefix: str, parts: int) -> list[str] | None:
+    """Callback data like 'd1:123:t' → ['123', 't'], or None when it is not of that shape."""
+    if not data or not data.startswith(prefix + ":"):
+        return None
+    fields = data.split(":")[1:]
+    return fields if len(fields) == parts else None

@@ -1,0 +1,75 @@
+"""Presses on dose reminders."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.handlers.common import Context, split_data, svc, user_id
+from bot.render import local
+from bot.services import auditing, doses
+from bot.texts import t
+
+ANSWER_KEYS = {
+    ("oral", "taken"): "answer_taken",
+    ("im", "taken"): "answer_given",
+    ("oral", "skipped"): "answer_skipped",
+    ("im", "skipped"): "answer_not_given",
+    ("oral", "snoozed"): "answer_snoozed",
+    ("im", "snoozed"): "answer_snoozed",
+}
+REFUSALS = {
+    "not_yours": "press_not_yours",
+    "stale": "press_stale",
+    "snooze_limit": "press_snooze_limit",
+    "closed": "press_closed",
+}
+
+
+async def dose_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "d1", 2)
+    message = query.message if isinstance(query.message, Message) else None
+    if fields is None or not fields[0].isdigit() or fields[1] not in doses.ACTIONS or message is None:
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="dose.press", reason="malformed", now=s.now()
+        )
+        await query.answer(t("press_stale"))
+        return
+    now = s.now()
+    result = await doses.press(
+        s.sessions,
+        dose_id=int(fields[0]),
+        action=fields[1],
+        chat_id=user_id(update),
+        message_id=message.message_id,
+        now=now,
+        protocol=s.protocol,
+    )
+    lang = result.language
+    if result.outcome in REFUSALS:
+        await query.answer(t(REFUSALS[result.outcome], lang))
+        return
+    if result.outcome == "already":
+        await query.answer(t("press_already", lang, answer=t(f"status_answer_{result.answer}", lang)))
+        return
+    shown = local(result.until or now, result.timezone, "%H:%M")
+    answer = t(ANSWER_KEYS[(result.route, result.answer)], lang, time=shown)
+    footer = t("footer", lang)
+    body = (message.text or "").replace(footer, "").rstrip()
+    await query.answer(t("press_recorded", lang))
+    await query.edit_message_text(f"{body}\n\n{answer}\n\n{footer}", reply_markup=None)
+    for other in result.other_messages:  # the reminder and its nudge: no buttons left on either
+        with contextlib.suppress(BadRequest):
+            await context.bot.edit_message_reply_markup(user_id(update), other, reply_markup=None)
+
+
+async def unknown_pressed(update: Update, context: Context) -> None:
+    """Any other button data: forged or from an old version. Refused politely and audited."""
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="press", reason="unknown", now=s.now())
+    await query.answer(t("press_stale"))

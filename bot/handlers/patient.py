@@ -1,0 +1,92 @@
+"""A patient's commands: /status, /pause, /resume, /stop; and blocking the bot."""
+
+from __future__ import annotations
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+
+from bot.handlers.common import Context, chat_id, reply, split_data, svc
+from bot.render import local, yes_no
+from bot.services import patients
+from bot.texts import patient, t
+
+
+async def status(update: Update, context: Context) -> None:
+    s = svc(context)
+    view = await patients.status(s.sessions, chat_id=chat_id(update), now=s.now())
+    if view is None:
+        await reply(update, t("not_enrolled"))
+        return
+    if view.status == "stopped":
+        await reply(update, t("stopped_already", view.language))
+        return
+    lang = view.language
+    lines = [f"{local(due, view.timezone)}: {t(f'dose_status_{state}', lang)}" for _, due, state in view.history]
+    next_dose = local(view.next_dose, view.timezone) if view.next_dose else t("status_none", lang)
+    text = t(
+        "status",
+        lang,
+        regimen=view.regimen_title,
+        next_dose=next_dose,
+        history="\n".join(lines) or t("status_history_empty", lang),
+    )
+    if view.status == "paused":
+        text += "\n\n" + t("status_paused", lang)
+    await reply(update, f"{text}\n\n{t('footer', lang)}")
+
+
+async def pause(update: Update, context: Context) -> None:
+    s = svc(context)
+    outcome = (await patients.set_paused(s.sessions, chat_id=chat_id(update), paused=True, now=s.now())).outcome
+    keys = {
+        "changed": "paused",
+        "unchanged": "already_paused",
+        "not_enrolled": "not_enrolled",
+        "stopped": "stopped_already",
+    }
+    await reply(update, patient(keys[outcome]) if outcome in ("changed", "unchanged") else t(keys[outcome]))
+
+
+async def resume(update: Update, context: Context) -> None:
+    s = svc(context)
+    result = await patients.set_paused(s.sessions, chat_id=chat_id(update), paused=False, now=s.now())
+    if result.outcome in ("not_enrolled", "stopped"):
+        await reply(update, t("not_enrolled" if result.outcome == "not_enrolled" else "stopped_already"))
+        return
+    if result.outcome == "unchanged":
+        await reply(update, patient("not_paused"))
+        return
+    next_dose = local(result.next_dose, result.timezone) if result.next_dose else t("status_none")
+    await reply(update, patient("resumed", next_dose=next_dose))
+
+
+async def stop(update: Update, context: Context) -> None:
+    known = await patients.patient_for_chat(svc(context).sessions, chat_id(update))
+    if known is None:
+        await reply(update, t("not_enrolled"))
+        return
+    await reply(update, t("stop_confirm"), reply_markup=yes_no("btn_stop_yes", "btn_stop_no", "p1:stop:y", "p1:stop:n"))
+
+
+async def stop_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "p1", 2)
+    await query.answer()
+    if fields is None or fields[0] != "stop" or fields[1] not in ("y", "n"):
+        return
+    await query.edit_message_reply_markup(None)
+    if fields[1] == "n":
+        await reply(update, patient("stop_cancelled"))
+        return
+    outcome = await patients.stop(s.sessions, chat_id=chat_id(update), now=s.now())
+    await reply(update, t("stopped" if outcome == "stopped" else "stopped_already"))
+
+
+async def chat_member(update: Update, context: Context) -> None:
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    s = svc(context)
+    blocked = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    await patients.chat_blocked(s.sessions, chat_id=change.chat.id, blocked=blocked, now=s.now())

@@ -1,0 +1,126 @@
+"""The real Application on the Bot API stand-in, with virtual time: for the demo, tests and simulator.
+
+Time moves only when asked (`run_until`), from one due moment to the next, running the same tick as
+production at each one. Nothing sleeps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import func, select
+from sqlmodel import col
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.bootstrap import build_services
+from bot.context import Services
+from bot.inbox import deliver_updates
+from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.updates import UpdateFactory
+from bot.settings import Settings
+from bot.ticks import TickResult, run_tick
+from storage import migrate
+from storage.models import DoseEvent, Outbox, Patient
+
+STEP_WHEN_STUCK = timedelta(seconds=1)
+
+
+class VirtualClock:
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, when: datetime) -> None:
+        self.current = when
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+class Sandbox:
+    """`async with Sandbox(database_url=..., start=...) as sb:` then drive users and time."""
+
+    def __init__(self, *, database_url: str, start: datetime, rate_limiter: bool = False,
+                 protocol_file: Path | None = None, spec_path: Path | None = None) -> None:
+        self.clock = VirtualClock(start)
+        self.settings = Settings(database_url=database_url, b12bot_rate_limiter=rate_limiter,
+                                 b12bot_protocol_file=protocol_file, telegram_bot_token=None)
+        self.spec_path = spec_path
+        self.ticks = 0
+
+    async def __aenter__(self) -> Sandbox:
+        self.services: Services = build_services(self.settings, clock=self.clock, worker="sandbox")
+        await migrate.upgrade(self.services.engine)
+        self.api = BotApiStandIn(self.spec_path, clock=self.clock)
+        self.app: Application = build_application(self.services, request=self.api)  # type: ignore[type-arg]
+        await self.app.initialize()
+        self.users = UpdateFactory(self.api)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+        await self.services.engine.dispose()
+
+    async def restart(self) -> None:
+        """A new Application and engine on the same database, as after a crash and restart."""
+        await self.app.shutdown()
+        await self.services.engine.dispose()
+        self.services = build_services(self.settings, clock=self.clock, worker="sandbox-2")
+        self.app = build_application(self.services, request=self.api)
+        await self.app.initialize()
+
+    @property
+    def username(self) -> str:
+        return str(self.api.bot_user["username"])
+
+    def link(self, token: str) -> str:
+        return f"https://t.me/{self.username}?start={token}"
+
+    @staticmethod
+    def payload(link: str) -> str:
+        return parse_qs(urlparse(link).query)["start"][0]
+
+    async def send(self, *updates: dict[str, Any]) -> None:
+        await deliver_updates(self.app, list(updates))
+
+    async def tick(self) -> TickResult:
+        self.ticks += 1
+        return await run_tick(self.app)
+
+    async def next_event(self) -> datetime | None:
+        """The earliest moment the tick has something to do."""
+        half = self.services.protocol.doses.plan_ahead / 2
+        async with self.services.sessions() as session:
+            due = (await session.execute(
+                select(func.min(Outbox.due_at)).where(col(Outbox.status) == "pending"))).scalar()
+            closing = (await session.execute(
+                select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed"))))
+            ).scalar()
+            planning = (await session.execute(
+                select(func.min(Patient.planned_until)).where(
+                    col(Patient.status).in_(("active", "paused")), col(Patient.reachable).is_(True))
+            )).scalar()
+        moments = [m for m in (due, closing, planning - half if planning else None) if m is not None]
+        return min(moments) if moments else None
+
+    async def run_until(self, when: datetime) -> None:
+        """Step virtual time to `when`, ticking at every due moment on the way."""
+        while True:
+            nxt = await self.next_event()
+            if nxt is not None and nxt.tzinfo is None:
+                nxt = nxt.replace(tzinfo=self.clock().tzinfo)
+            if nxt is None or nxt > when:
+                self.clock.set(max(when, self.clock()))
+                await self.tick()
+                return
+            self.clock.set(max(nxt, self.clock() + (STEP_WHEN_STUCK if nxt <= self.clock() else timedelta(0))))
+            await self.tick()
+
+    async def run_for(self, delta: timedelta) -> None:
+        await self.run_until(self.clock() + delta)

@@ -1,0 +1,105 @@
+"""A patient's answer to a dose reminder: Taken / Snooze / Skip. Checked, recorded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from care.protocol import Protocol
+from schedules.sql import insert_ignore, rowcount
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Outbox, Patient
+
+ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
+ANSWERABLE = ("sent", "snoozed", "unconfirmed")
+
+
+@dataclass(frozen=True)
+class PressResult:
+    outcome: str  # recorded already not_yours stale snooze_limit closed
+    answer: str = ""  # taken skipped snoozed
+    route: str = "oral"
+    timezone: str = "UTC"
+    language: str = "en"
+    until: datetime | None = None
+    other_messages: tuple[int, ...] = ()
+
+
+async def press(
+    sessions: Sessions,
+    *,
+    dose_id: int,
+    action: str,
+    chat_id: int,
+    message_id: int,
+    now: datetime,
+    protocol: Protocol,
+) -> PressResult:
+    answer = ACTIONS[action]
+    async with sessions() as session:
+        dose = await session.get(DoseEvent, dose_id)
+        patient = await session.get(Patient, dose.patient_id) if dose is not None else None
+        if dose is None or patient is None or patient.chat_id != chat_id:
+            audit.record(
+                session,
+                at=now,
+                actor=f"chat:{chat_id}",
+                action="dose.press",
+                outcome="refused",
+                subject=f"dose:{dose_id}",
+                detail={"reason": "not_yours"},
+            )
+            await session.commit()
+            return PressResult("not_yours")
+        view = partial(PressResult, route=dose.route, timezone=patient.timezone, language=patient.language)
+        if patient.status not in ("active", "paused"):
+            return view("stale")
+        if dose.status in ("taken", "skipped"):
+            return view("already", answer=dose.status)
+        if dose.status not in ANSWERABLE:
+            return view("stale")
+        if answer == "snoozed":
+            if dose.status == "unconfirmed":
+                return view("closed")
+            if dose.snoozes >= protocol.doses.max_snoozes:
+                return view("snooze_limit")
+        changed = rowcount(
+            await session.execute(
+                update(DoseEvent)
+                .where(
+                    col(DoseEvent.id) == dose_id,
+                    col(DoseEvent.status) == dose.status,
+                    col(DoseEvent.snoozes) == dose.snoozes,
+                )
+                .values(status=answer, answered_at=now, snoozes=dose.snoozes + (answer == "snoozed"))
+            )
+        )
+        if not changed:  # another process (or a replay) got there first
+            await session.rollback()
+            return view("already", answer=answer)
+        until = None
+        if answer == "snoozed":
+            until = now + protocol.doses.snooze
+            await session.execute(
+                insert_ignore(session, Outbox)
+                .values(
+                    kind="dose_snooze",
+                    dedupe_key=f"dose:{dose_id}:snooze:{dose.snoozes + 1}",
+                    chat_id=chat_id,
+                    patient_id=patient.id,
+                    ref_id=dose_id,
+                    due_at=until,
+                    status="pending",
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
+        audit.record(session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}")
+        await session.commit()
+        others = tuple(m for m in (dose.message_id, dose.nudge_message_id) if m and m != message_id)
+        return view("recorded", answer=answer, until=until, other_messages=others)

@@ -1,0 +1,72 @@
+"""The periodic tick: recover, close, plan, dispatch, and process the inbox. Idempotent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes
+
+from bot.context import services_of
+from bot.delivery import make_deliver
+from bot.inbox import drain
+from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
+from schedules.planner import plan
+
+log = logging.getLogger(__name__)
+CLAIM_LEASE = timedelta(minutes=2)
+MAX_ROUNDS = 50
+
+
+@dataclass
+class TickResult:
+    planned: int
+    closed: int
+    dispatch: DispatchStats
+    updates: int
+
+
+async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult:  # type: ignore[type-arg]
+    s = services_of(app.bot_data)
+    now = s.now()
+    await recover(s.sessions, now=now, lease=CLAIM_LEASE)
+    closed = await close_unanswered(s.sessions, now=now)
+    planned = await plan(s.sessions, now=now, protocol=s.protocol)
+    deliver = make_deliver(app.bot, s.protocol)
+    total = DispatchStats()
+    for _ in range(MAX_ROUNDS):
+        stats = await dispatch_once(
+            s.sessions, now=s.now(), protocol=s.protocol, worker=s.worker, deliver=deliver, limit=dispatch_limit
+        )
+        for name in ("claimed", "sent", "dropped", "expired", "failed", "retried", "blocked"):
+            setattr(total, name, getattr(total, name) + getattr(stats, name))
+        for kind, n in stats.counts.items():
+            total.counts[kind] = total.counts.get(kind, 0) + n
+        if stats.claimed < dispatch_limit:
+            break
+    updates = await drain(app)
+    s.count("ticks")
+    s.count("sent", total.sent)
+    if total.claimed:
+        log.info(
+            "tick planned=%d closed=%d sent=%d dropped=%d expired=%d failed=%d retried=%d",
+            planned,
+            closed,
+            total.sent,
+            total.dropped,
+            total.expired,
+            total.failed,
+            total.retried,
+        )
+    return TickResult(planned, closed, total, updates)
+
+
+async def tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_tick(context.application)
+
+
+async def recover_after_restart(app: Application) -> int:  # type: ignore[type-arg]
+    """Single-process start-up: every claim left by the previous run is released at once."""
+    s = services_of(app.bot_data)
+    return await recover(s.sessions, now=s.now(), lease=timedelta(0))

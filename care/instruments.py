@@ -1,0 +1,176 @@
+"""The baseline and weekly questionnaires (CLINICAL.md 'Weekly questionnaire') as data.
+
+Items carry keys and answer kinds only; the patient's wording lives in the bot's text catalogue.
+Answers: NRS an int 0-10, yes/no a bool, PGIC and single choices a str key, multi choices a tuple of keys.
+Week 0 is the baseline; week n is the questionnaire sent n weeks after the therapy start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from care.protocol import B6Thresholds, Protocol, Questionnaires
+
+Answer = int | bool | str | tuple[str, ...]
+NRS_MAX = 10
+NOT_SURE = "not_sure"
+NONE = "none"
+
+
+class ItemKind(StrEnum):
+    NRS = "nrs"
+    YES_NO = "yes_no"
+    PGIC = "pgic"
+    MULTI = "multi"  # several of `choices`, or "none" alone
+    CHOICE = "choice"  # exactly one of `choices`
+
+
+class Pgic(StrEnum):
+    """Patient Global Impression of Change, best first; `rank` 1 (very much improved) to 7."""
+
+    VERY_MUCH_IMPROVED = "very_much_improved"
+    MUCH_IMPROVED = "much_improved"
+    MINIMALLY_IMPROVED = "minimally_improved"
+    NO_CHANGE = "no_change"
+    MINIMALLY_WORSE = "minimally_worse"
+    MUCH_WORSE = "much_worse"
+    VERY_MUCH_WORSE = "very_much_worse"
+
+    @property
+    def rank(self) -> int:
+        return list(Pgic).index(self) + 1
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    kind: ItemKind
+    label: str  # short, for clinicians' reports
+    choices: tuple[str, ...] = ()
+    emergency: bool = False  # red flags: the patient is told to call emergency services now
+    skip_if: tuple[str, str] | None = None  # (item key, choice): not asked when that answer holds the choice
+
+    def applies(self, answers: Mapping[str, Answer]) -> bool:
+        if self.skip_if is None:
+            return True
+        given = answers.get(self.skip_if[0])
+        return not (given == self.skip_if[1] or (isinstance(given, tuple) and self.skip_if[1] in given))
+
+    def validate(self, answer: object) -> Answer:
+        """The answer if it fits this item, else ValueError naming the item."""
+        kind = self.kind
+        if kind is ItemKind.NRS and type(answer) is int and 0 <= answer <= NRS_MAX:
+            return answer
+        if kind is ItemKind.YES_NO and isinstance(answer, bool):
+            return answer
+        if kind in (ItemKind.PGIC, ItemKind.CHOICE) and isinstance(answer, str) and answer in self.choices:
+            return answer
+        if kind is ItemKind.MULTI and isinstance(answer, tuple) and answer and len(set(answer)) == len(answer):
+            fits = all(isinstance(a, str) and a in self.choices for a in answer)
+            if fits and (NONE not in answer or len(answer) == 1):
+                return answer
+        raise ValueError(f"{answer!r} is not a valid answer to {self.key} ({kind})")
+
+
+def _nrs(key: str, label: str) -> Item:
+    return Item(key, ItemKind.NRS, label)
+
+
+def _yes_no(key: str, label: str, emergency: bool = False) -> Item:
+    return Item(key, ItemKind.YES_NO, label, emergency=emergency)
+
+
+PAIN = _nrs("pain", "average pain, past 7 days (NRS 0-10)")
+NUMBNESS = _nrs("numbness", "numbness/tingling, past 7 days (NRS 0-10, not validated)")
+PGIC = Item("pgic", ItemKind.PGIC, "PGIC since starting B12", tuple(Pgic))
+B6_PRODUCTS = Item(
+    "b6_products",
+    ItemKind.MULTI,
+    "B6-containing products",
+    ("b_complex", "multivitamin", "magnesium_b6", "energy_drinks", "other", NONE),
+)
+B6_DOSE_KEY = "b6_dose"
+
+_MNSI_LABELS = (
+    "legs/feet numb",
+    "burning pain",
+    "feet too sensitive to touch",
+    "muscle cramps (unscored)",
+    "prickling feelings",
+    "bed covers hurt",
+    "can tell hot from cold water (reversed)",
+    "open foot sore",
+    "told of diabetic neuropathy",
+    "weak all over (unscored)",
+    "worse at night",
+    "legs hurt when walking",
+    "can sense feet when walking (reversed)",
+    "skin so dry it cracks",
+    "amputation",
+)
+MNSI_ITEMS = tuple(_yes_no(f"mnsi_{i}", f"MNSI {i}: {label}") for i, label in enumerate(_MNSI_LABELS, 1))
+
+RED_FLAG_ITEMS = (
+    _yes_no("rf_tendon", "tendon pain/swelling, a pop, cannot bear weight"),
+    _yes_no("rf_weakness", "new or progressing weakness, falls, foot drop, spreading upward"),
+    _yes_no("rf_breathing_swallowing", "trouble breathing/swallowing, drooping eyelids, double vision", True),
+    _yes_no("rf_chest_abdomen_back_pain", "sudden severe chest, abdominal or back pain", True),
+    _yes_no("rf_confusion_self_harm", "confusion, hallucinations, seizure, thoughts of self-harm", True),
+    _yes_no("rf_bladder_bowel_balance", "loss of bladder/bowel control or marked imbalance"),
+    _yes_no("rf_fluoroquinolone_continuing", "still taking a fluoroquinolone with ongoing symptoms"),
+    _yes_no("rf_injection_allergy", "allergic reaction after a B12 injection"),
+)
+RED_FLAG_KEYS = tuple(item.key for item in RED_FLAG_ITEMS)
+
+
+def b6_dose_item(b6: B6Thresholds) -> Item:
+    """The B6 dose buttons: the protocol's ranges and "not sure"; skipped when products = none."""
+    choices = (*(r.key for r in b6.dose_ranges), NOT_SURE)
+    return Item(
+        B6_DOSE_KEY, ItemKind.CHOICE, "total B6 from products, mg/day", choices, skip_if=(B6_PRODUCTS.key, NONE)
+    )
+
+
+def questionnaire_items(kind: Literal["baseline", "weekly"], week: int, protocol: Protocol) -> tuple[Item, ...]:
+    """The items in the order asked; `week` is ignored for the baseline (week 0)."""
+    q = protocol.questionnaires
+    items = [PAIN, NUMBNESS]
+    if kind == "weekly":
+        if week < 1:
+            raise ValueError(f"a weekly questionnaire has week >= 1, not {week}")
+        if week >= q.pgic_from_week:
+            items.append(PGIC)
+    if kind == "baseline" or week in q.mnsi_weeks:
+        items.extend(MNSI_ITEMS)
+    return (*items, B6_PRODUCTS, b6_dose_item(protocol.b6), *RED_FLAG_ITEMS)
+
+
+def applicable(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[Item, ...]:
+    """The items to be asked given the answers so far."""
+    return tuple(item for item in items if item.applies(answers))
+
+
+def next_item(items: Sequence[Item], answers: Mapping[str, Answer]) -> Item | None:
+    """The first applicable item not yet answered, or None when the questionnaire is complete."""
+    return next((item for item in applicable(items, answers) if item.key not in answers), None)
+
+
+def is_complete(items: Sequence[Item], answers: Mapping[str, Answer]) -> bool:
+    return next_item(items, answers) is None
+
+
+def progress(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[int, int]:
+    """(position of the next item, number of items to ask): "3 of 7"; (total, total) when complete."""
+    asked = applicable(items, answers)
+    done = sum(1 for item in asked if item.key in answers)
+    return (min(done + 1, len(asked)), len(asked))
+
+
+def expires_at(sent_at: datetime, questionnaires: Questionnaires) -> datetime:
+    """When a questionnaire sent at `sent_at` expires unanswered."""
+    return sent_at + questionnaires.expire_after

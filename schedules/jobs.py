@@ -1,0 +1,60 @@
+"""What the dispatcher hands to the sender, and what the sender reports back. Plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DoseView:
+    id: int
+    route: str
+    phase: dict[str, Any]
+    phase_start: bool
+    local_date: date
+    snoozes: int
+
+
+@dataclass(frozen=True)
+class Job:
+    outbox_id: int
+    kind: str  # dose_reminder dose_nudge dose_snooze notice
+    chat_id: int
+    due_at: datetime
+    late: bool
+    uncertain: bool
+    patient_id: int | None = None
+    language: str = "en"
+    timezone: str = "UTC"
+    payload: dict[str, Any] = field(default_factory=dict)
+    dose: DoseView | None = None
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Blocked:
+    reason: str = "blocked"
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    after_seconds: float
+    uncertain: bool = False
+    error: str = ""
+
+
+Outcome = Sent | Blocked | Failed | Retry
+Deliver = Callable[[Sequence[Job]], Awaitable[Sequence[Outcome]]]

@@ -1,0 +1,121 @@
+"""Recording what happened to each send, with its consequences, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from care.protocol import Protocol
+from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
+from schedules.sql import insert_ignore
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Outbox, Patient
+
+
+def nudge_after(route: str, protocol: Protocol) -> timedelta:
+    return protocol.doses.injection_nudge_after if route == "im" else protocol.doses.oral_nudge_after
+
+
+async def record_outcomes(
+    sessions: Sessions, results: list[tuple[Job, Outcome]], *, now: datetime, protocol: Protocol
+) -> None:
+    box_changes: list[dict[str, Any]] = []
+    dose_changes: list[dict[str, Any]] = []
+    nudges: list[dict[str, Any]] = []
+    blocked_chats: set[int] = set()
+    for job, outcome in results:
+        if isinstance(outcome, Sent):
+            box_changes.append(
+                {"id": job.outbox_id, "status": "sent", "sent_at": now, "message_id": outcome.message_id, "error": None}
+            )
+            if job.dose is not None:
+                _after_dose_sent(job, outcome, now=now, protocol=protocol, doses=dose_changes, nudges=nudges)
+        elif isinstance(outcome, Blocked):
+            box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.reason})
+            blocked_chats.add(job.chat_id)
+        elif isinstance(outcome, Failed):
+            box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.error[:200]})
+        elif isinstance(outcome, Retry):
+            change: dict[str, Any] = {
+                "id": job.outbox_id,
+                "status": "pending",
+                "claimed_by": None,
+                "due_at": now + timedelta(seconds=outcome.after_seconds),
+                "error": outcome.error[:200] or None,
+            }
+            if outcome.uncertain:
+                change["uncertain"] = True
+            box_changes.append(change)
+    async with sessions() as session:
+        if box_changes:
+            await session.execute(update(Outbox), box_changes)
+        if dose_changes:
+            await session.execute(update(DoseEvent), dose_changes)
+        if nudges:
+            await session.execute(insert_ignore(session, Outbox).values(nudges).on_conflict_do_nothing())
+        for chat_id in blocked_chats:
+            await mark_unreachable(session, chat_id=chat_id, now=now, source="send")
+        await session.commit()
+
+
+def _after_dose_sent(
+    job: Job,
+    outcome: Sent,
+    *,
+    now: datetime,
+    protocol: Protocol,
+    doses: list[dict[str, Any]],
+    nudges: list[dict[str, Any]],
+) -> None:
+    assert job.dose is not None
+    if job.kind == "dose_nudge":
+        doses.append({"id": job.dose.id, "nudge_message_id": outcome.message_id})
+        return
+    doses.append(
+        {"id": job.dose.id, "status": "sent", "message_id": outcome.message_id, "sent_at": now, "late": job.late}
+    )
+    if job.kind == "dose_reminder":
+        nudges.append(
+            {
+                "kind": "dose_nudge",
+                "dedupe_key": f"dose:{job.dose.id}:nudge",
+                "chat_id": job.chat_id,
+                "patient_id": job.patient_id,
+                "ref_id": job.dose.id,
+                "status": "pending",
+                "created_at": now,
+                "due_at": now + nudge_after(job.dose.route, protocol),
+            }
+        )
+
+
+async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source: str) -> int | None:
+    """The patient blocked the bot: no more sends until they come back. Returns the patient id."""
+    patient_id = (
+        await session.execute(
+            update(Patient)
+            .where(col(Patient.chat_id) == chat_id, col(Patient.reachable) == True)
+            .values(reachable=False, unreachable_at=now)
+            .returning(col(Patient.id))
+        )
+    ).scalar()
+    if patient_id is None:
+        return None
+    await session.execute(
+        update(Outbox)
+        .where(col(Outbox.chat_id) == chat_id, col(Outbox.status) == "pending")
+        .values(status="dropped", error="unreachable")
+    )
+    audit.record(
+        session,
+        at=now,
+        actor="system",
+        action="patient.unreachable",
+        subject=f"patient:{patient_id}",
+        detail={"source": source},
+    )
+    return int(patient_id)
