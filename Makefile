@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/b12bot db upgrade; fi
 	$(BIN)/b12bot start
 
 lint: $(STAMP)

@@ -44,8 +44,8 @@ EN: dict[str, str] = {
     ),
     "btn_agree": "I agree",
     "btn_decline": "No thanks",
-    "consented": ("Thank you. Your first reminder comes on {first_dose}.\nYou can always send /help or /stop."),
-    "consented_no_dose": "Thank you. You are enrolled. You can always send /help or /stop.",
+    "consented": "Thank you. Your first reminder comes on {first_dose}.",
+    "consented_no_dose": "Thank you. You are enrolled.",
     "declined": "That is fine. I will not send you anything. Your care team can give you a new link later.",
     "consent_gone": "This question has expired. Please open the link from your care team again.",
     # --- dose reminders ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from care.adherence import DoseRecord, adherence_summary, overdue_injections
 from care.b6 import B6Tier, assess_b6
@@ -21,6 +22,9 @@ from care.instruments import RED_FLAG_ITEMS
 from care.protocol import Protocol
 from care.scoring import QuestionnaireScore
 from care.verdicts import Verdict, is_milestone, milestone_verdict, worsening
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class FlagKind(StrEnum):
@@ -48,10 +52,11 @@ class Flag:
     severity: Severity
     episode: str
     facts: Mapping[str, object] = field(hash=False)  # JSON-friendly values, read-only
-    summary_key: str  # text catalogue key for the team's summary line
+    summary_key: str = ""  # text catalogue key of the team's summary line; default "flag.<kind>"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facts", MappingProxyType(dict(self.facts)))
+        object.__setattr__(self, "summary_key", self.summary_key or f"flag.{self.kind}")
 
 
 _EMERGENCY = {item.key: item.emergency for item in RED_FLAG_ITEMS}
@@ -60,16 +65,12 @@ _B6_SEVERITY = {B6Tier.INFO: Severity.INFO, B6Tier.WARNING: Severity.WARNING, B6
 
 def red_flag_flags(response_id: str, red_flags: Iterable[str]) -> tuple[Flag, ...]:
     """Urgent flags for red-flag items answered yes; usable while the questionnaire is in progress."""
-    return tuple(
-        Flag(
-            FlagKind.RED_FLAG,
-            Severity.URGENT,
-            f"response:{response_id}:{key}",
-            {"item": key, "emergency": _EMERGENCY[key], "response_id": response_id},
-            f"flag.red_flag.{key}",
-        )
-        for key in red_flags
-    )
+    flags = []
+    for key in red_flags:
+        facts = {"item": key, "emergency": _EMERGENCY[key], "response_id": response_id}
+        episode = f"response:{response_id}:{key}"
+        flags.append(Flag(FlagKind.RED_FLAG, Severity.URGENT, episode, facts, f"flag.red_flag.{key}"))
+    return tuple(flags)
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,10 @@ class ResponseFacts:
     baseline_b12: str | None = None  # e.g. "180 ng/L on 2025-01-10", listed in verdict alerts
 
 
-def _plain(record: object, **extra: object) -> dict[str, object]:
+def _plain(record: DataclassInstance, **extra: object) -> dict[str, object]:
     """A dataclass's fields (plus `extra`) as JSON-friendly facts: enums as str, tuples as lists."""
     out: dict[str, object] = {}
-    for key, value in {**asdict(record), **extra}.items():  # type: ignore[call-overload]
+    for key, value in {**asdict(record), **extra}.items():
         if isinstance(value, datetime):
             value = value.isoformat()
         out[key] = list(value) if isinstance(value, tuple) else str(value) if isinstance(value, StrEnum) else value
@@ -101,29 +102,34 @@ def flags_for_response(f: ResponseFacts, protocol: Protocol) -> tuple[Flag, ...]
     s, week, base = f.score, f.week, f.baseline
     flags = list(red_flag_flags(f.response_id, s.red_flags))
     b6 = assess_b6(
-        f.regimen_b6_mg_per_day, s.b6_mg_per_day_reported, protocol.b6, numbness=s.numbness,
+        f.regimen_b6_mg_per_day,
+        s.b6_mg_per_day_reported,
+        protocol.b6,
+        numbness=s.numbness,
         numbness_previous=f.previous.numbness if f.previous else None,
         numbness_baseline=base.numbness if base else None,
-    )  # fmt: skip
-    b6_facts = _plain(b6, week=week, range=s.b6_range, products=s.b6_products,
-                      source_figure_mg=protocol.b6.source_figure_mg)  # fmt: skip
+    )
+    b6_facts = _plain(
+        b6, week=week, range=s.b6_range, products=s.b6_products, source_figure_mg=protocol.b6.source_figure_mg
+    )
     if b6.tier is not B6Tier.NONE:
         severity = _B6_SEVERITY[b6.tier]
-        flags.append(Flag(FlagKind.B6_INTAKE, severity, f"week:{week}:tier:{b6.tier}", b6_facts,
-                          f"flag.b6_intake.{b6.tier}"))  # fmt: skip
+        flags.append(
+            Flag(FlagKind.B6_INTAKE, severity, f"week:{week}:tier:{b6.tier}", b6_facts, f"flag.b6_intake.{b6.tier}")
+        )
     if b6.unsure:
-        flags.append(Flag(FlagKind.B6_UNSURE, Severity.INFO, f"week:{week}", b6_facts, "flag.b6_unsure"))
+        flags.append(Flag(FlagKind.B6_UNSURE, Severity.INFO, f"week:{week}", b6_facts))
     if base is None:
         return tuple(flags)
     worse = worsening(base, s, protocol.verdicts)
     if worse is not None:
         facts = _plain(worse, week=week, baseline_pain=base.pain, pain=s.pain)
-        flags.append(Flag(FlagKind.WORSENING, Severity.WARNING, f"week:{week}", facts, "flag.worsening"))
+        flags.append(Flag(FlagKind.WORSENING, Severity.WARNING, f"week:{week}", facts))
     if is_milestone(week, protocol.verdicts):
         v = milestone_verdict(week, base, s, protocol.verdicts)
-        facts = _plain(v, outcome=v.outcome, mnsi=s.mnsi, baseline_mnsi=base.mnsi,
-                       adherence_fraction=f.adherence_fraction, b6_total_mg_per_day=b6.total_mg_per_day,
-                       baseline_b12=f.baseline_b12)  # fmt: skip
+        context = {"adherence_fraction": f.adherence_fraction, "baseline_b12": f.baseline_b12}
+        facts = _plain(v, outcome=v.outcome, mnsi=s.mnsi, baseline_mnsi=base.mnsi, **context)
+        facts["b6_total_mg_per_day"] = b6.total_mg_per_day
         poor = v.verdict is Verdict.POOR
         kind = FlagKind.POOR_IMPROVEMENT if poor else FlagKind.MILESTONE_VERDICT
         severity = Severity.WARNING if poor else Severity.INFO
@@ -140,10 +146,9 @@ def flags_for_adherence(
     if a.low:
         facts = _plain(a, threshold_pct=protocol.adherence.low_below_pct)
         episode = f"window:{a.block_start.isoformat()}"
-        flags.append(Flag(FlagKind.LOW_ADHERENCE, Severity.WARNING, episode, facts, "flag.low_adherence"))
+        flags.append(Flag(FlagKind.LOW_ADHERENCE, Severity.WARNING, episode, facts))
     for d in overdue_injections(doses, now, protocol.doses):
-        flags.append(Flag(FlagKind.INJECTION_UNCONFIRMED, Severity.WARNING, f"dose:{d.dose_id}", _plain(d),
-                          "flag.injection_unconfirmed"))  # fmt: skip
+        flags.append(Flag(FlagKind.INJECTION_UNCONFIRMED, Severity.WARNING, f"dose:{d.dose_id}", _plain(d)))
     return tuple(flags)
 
 
@@ -165,25 +170,12 @@ def flags_for_missed(history: Iterable[tuple[int, str]], protocol: Protocol) -> 
         elif status == "expired":
             run.append(week)
             if len(run) == needed:
-                flags.append(
-                    Flag(
-                        FlagKind.MISSED_QUESTIONNAIRES,
-                        Severity.WARNING,
-                        f"week:{week}",
-                        {"weeks": list(run)},
-                        "flag.missed_questionnaires",
-                    )
-                )
+                facts = {"weeks": list(run)}
+                flags.append(Flag(FlagKind.MISSED_QUESTIONNAIRES, Severity.WARNING, f"week:{week}", facts))
     return tuple(flags)
 
 
 def flag_for_unreachable(blocked_at: datetime) -> Flag:
     """The patient blocked the bot (403, or a my_chat_member update); one flag per event date (UTC)."""
     day = (blocked_at.astimezone(UTC) if blocked_at.tzinfo else blocked_at).date().isoformat()
-    return Flag(
-        FlagKind.UNREACHABLE,
-        Severity.WARNING,
-        f"blocked:{day}",
-        {"blocked_at": blocked_at.isoformat()},
-        "flag.unreachable",
-    )
+    return Flag(FlagKind.UNREACHABLE, Severity.WARNING, f"blocked:{day}", {"blocked_at": blocked_at.isoformat()})

@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.sandbox import default_spec_path
+from bot.sandbox import PACKAGED_SPEC, default_spec_path
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory, VirtualUser
 
@@ -61,7 +61,7 @@ def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
 
 def test_default_spec_path_env_and_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("B12BOT_BOTAPI_SPEC", raising=False)
-    assert default_spec_path() == Path("/work/shared/telegram-bot-api/api.json").resolve()
+    assert default_spec_path() == PACKAGED_SPEC
     spec = tmp_path / "api.json"
     spec.write_text('{"methods": {"getMe": {"name": "getMe", "returns": ["User"]}}}')
     monkeypatch.setenv("B12BOT_BOTAPI_SPEC", str(spec))

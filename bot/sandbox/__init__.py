@@ -20,12 +20,19 @@ JSON = dict[str, Any]
 PARSE_MODES = frozenset({"HTML", "MarkdownV2", "Markdown"})
 
 
+PACKAGED_SPEC = Path(__file__).resolve().parent / "botapi" / "api.json"
+
+
 def default_spec_path() -> Path:
-    """The Bot API spec: ``$B12BOT_BOTAPI_SPEC`` or ``<checkout>/../shared/telegram-bot-api/api.json``."""
+    """The Bot API spec: ``$B12BOT_BOTAPI_SPEC``, else the copy shipped in ``bot/sandbox/botapi/``.
+
+    The copy is ``shared/telegram-bot-api/api.json`` (Bot API 10.1, MIT licence beside it), shipped so the
+    sandbox works on a fresh clone; a test fails if it drifts from ``../shared`` when that is present.
+    """
     env = os.environ.get("B12BOT_BOTAPI_SPEC")
-    path = Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared/telegram-bot-api/api.json"
+    path = Path(env) if env else PACKAGED_SPEC
     if not path.is_file():
-        source = "$B12BOT_BOTAPI_SPEC" if env else "the default location"
+        source = "$B12BOT_BOTAPI_SPEC" if env else "the packaged copy"
         raise FileNotFoundError(
             f"Bot API spec api.json not found at {path} ({source}); set B12BOT_BOTAPI_SPEC to its path"
         )
