@@ -59,6 +59,7 @@ class Phase:
         return self.dose_days is None and self.duration_days is None
 
     def validate(self) -> None:
+        self._check_types()
         if self.dose <= 0:
             raise RegimenError(f"phase {self.name!r}: dose must be above 0")
         if self.unit not in ("mcg", "mg"):
@@ -74,6 +75,24 @@ class Phase:
         for label, value in (("dose_days", self.dose_days), ("duration_days", self.duration_days)):
             if value is not None and value < 1:
                 raise RegimenError(f"phase {self.name!r}: {label} must be at least 1")
+        if self.every_months and self.week_days:
+            raise RegimenError(f"phase {self.name!r}: give either every_months or week_days, not both")
+
+    def _check_types(self) -> None:
+        def whole(value: object) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool)
+
+        if not isinstance(self.dose, int | float) or isinstance(self.dose, bool):
+            raise RegimenError(f"phase {self.name!r}: dose must be a number")
+        for label in ("every_days", "every_months", "times_per_day", "spacing_hours"):
+            if not whole(getattr(self, label)):
+                raise RegimenError(f"phase {self.name!r}: {label} must be a whole number")
+        for label in ("dose_days", "duration_days"):
+            value = getattr(self, label)
+            if value is not None and not whole(value):
+                raise RegimenError(f"phase {self.name!r}: {label} must be a whole number")
+        if not all(whole(d) for d in self.week_days):
+            raise RegimenError(f"phase {self.name!r}: week_days must be whole numbers 0-6")
 
 
 @dataclass(frozen=True)
@@ -122,7 +141,7 @@ class Regimen:
                 basis=str(data.get("basis", "")),
                 params=dict(data.get("params", {})),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RegimenError(f"not a valid regimen: {exc}") from exc
         regimen.validate()
         return regimen
