@@ -51,21 +51,27 @@ async def run_demo() -> int:
 async def _script(sb: Sandbox) -> None:
     now = sb.clock
     print("Operator: b12bot team create --name 'Neuro clinic' --timezone Europe/Berlin")
-    team = await enrolment.create_team(sb.services.sessions, name="Neuro clinic", timezone="Europe/Berlin",
-                                       digest_time=time(8), now=now(), ttl=TTL)
+    team = await enrolment.create_team(
+        sb.services.sessions, name="Neuro clinic", timezone="Europe/Berlin", digest_time=time(8), now=now(), ttl=TTL
+    )
     print(f"          join link: {sb.link(team.token)}\n")
     await _say(sb, CLINICIAN, f"/start {team.token}")
     regimen = build_regimen("oral-high")
-    request = enrolment.PatientRequest(team="Neuro clinic", alias="MK-17", regimen=regimen, start=date(2026, 3, 28),
-                                       timezone="Europe/Berlin", reminder_time=time(9))
+    request = enrolment.PatientRequest(
+        team="Neuro clinic",
+        alias="MK-17",
+        regimen=regimen,
+        start=date(2026, 3, 28),
+        timezone="Europe/Berlin",
+        reminder_time=time(9),
+    )
     invite = await enrolment.invite_patient(sb.services.sessions, request=request, now=now(), ttl=TTL)
     print("\nClinician: b12bot patient invite --alias MK-17 --regimen oral-high --start 2026-03-28 --time 09:00")
     print(f"          invite link (also as a QR code): {sb.link(invite.token)}\n")
     await _say(sb, PATIENT, f"/start {invite.token}")
     await _press(sb, "I agree")
     berlin = ZoneInfo("Europe/Berlin")
-    steps = (((28, 9, 0, 30), "Taken"), ((29, 9, 0, 30), "Snooze"), ((29, 9, 31, 0), "Taken"),
-             ((31, 0, 30, 0), None))
+    steps = (((28, 9, 0, 30), "Taken"), ((29, 9, 0, 30), "Snooze"), ((29, 9, 31, 0), "Taken"), ((31, 0, 30, 0), None))
     for (day, hour, minute, second), button in steps:
         before = len(sb.api.sent_to(PATIENT.id))
         await sb.run_until(datetime(2026, 3, day, hour, minute, second, tzinfo=berlin).astimezone(UTC))

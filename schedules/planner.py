@@ -71,7 +71,7 @@ async def plan(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: 
                 select(Patient)
                 .where(
                     col(Patient.status).in_(PLANNED_STATES),
-                    col(Patient.reachable) == True,
+                    col(Patient.reachable).is_(True),
                     or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < top_up_below),
                 )
                 .order_by(col(Patient.id))

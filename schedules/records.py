@@ -98,7 +98,7 @@ async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source:
     patient_id = (
         await session.execute(
             update(Patient)
-            .where(col(Patient.chat_id) == chat_id, col(Patient.reachable) == True)
+            .where(col(Patient.chat_id) == chat_id, col(Patient.reachable).is_(True))
             .values(reachable=False, unreachable_at=now)
             .returning(col(Patient.id))
         )

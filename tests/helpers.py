@@ -15,16 +15,32 @@ CLINICIAN = VirtualUser(1001, "Dr Demo")
 
 
 async def team_with_member(sb: Sandbox, name: str = "Neuro clinic", tz: str = "Europe/Berlin") -> str:
-    issued = await enrolment.create_team(sb.services.sessions, name=name, timezone=tz, digest_time=time(8),
-                                         now=sb.clock(), ttl=TTL)
+    issued = await enrolment.create_team(
+        sb.services.sessions, name=name, timezone=tz, digest_time=time(8), now=sb.clock(), ttl=TTL
+    )
     await sb.send(sb.users.text(CLINICIAN, f"/start {issued.token}"))
     return name
 
 
-async def invite(sb: Sandbox, *, alias: str = "MK-17", regimen: str = "oral-high", start: date,
-                 tz: str = "Europe/Berlin", at: time = time(9), team: str = "Neuro clinic", **kw: object) -> str:
-    request = enrolment.PatientRequest(team=team, alias=alias, regimen=build_regimen(regimen, **kw),  # type: ignore[arg-type]
-                                       start=start, timezone=tz, reminder_time=at)
+async def invite(
+    sb: Sandbox,
+    *,
+    alias: str = "MK-17",
+    regimen: str = "oral-high",
+    start: date,
+    tz: str = "Europe/Berlin",
+    at: time = time(9),
+    team: str = "Neuro clinic",
+    **kw: object,
+) -> str:
+    request = enrolment.PatientRequest(
+        team=team,
+        alias=alias,
+        regimen=build_regimen(regimen, **kw),  # type: ignore[arg-type]
+        start=start,
+        timezone=tz,
+        reminder_time=at,
+    )
     issued = await enrolment.invite_patient(sb.services.sessions, request=request, now=sb.clock(), ttl=TTL)
     return issued.token
 

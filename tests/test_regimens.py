@@ -144,7 +144,11 @@ def test_from_dict_of_garbage_raises_regimen_error(garbage: Any) -> None:
         Regimen.from_dict(garbage)
 
 
-@pytest.mark.parametrize("changes", [{"dose": "lots"}, {"times_per_day": "3"}, {"week_days": ["mon"]}, {"every_days": 2.5}, {"dose": True}], ids=str)
+@pytest.mark.parametrize(
+    "changes",
+    [{"dose": "lots"}, {"times_per_day": "3"}, {"week_days": ["mon"]}, {"every_days": 2.5}, {"dose": True}],
+    ids=str,
+)
 def test_from_dict_with_wrongly_typed_fields_raises_regimen_error(changes: dict[str, Any]) -> None:
     with pytest.raises(RegimenError):
         Regimen.from_dict(_with_phase(**changes))

@@ -72,8 +72,9 @@ async def test_crash_during_send_is_resent_once_and_recorded(database_url: str, 
             raise Crash
 
         with pytest.raises(Crash):
-            await dispatch_once(sb.services.sessions, now=sb.clock(), protocol=sb.services.protocol,
-                                worker="dying", deliver=crashing)
+            await dispatch_once(
+                sb.services.sessions, now=sb.clock(), protocol=sb.services.protocol, worker="dying", deliver=crashing
+            )
         assert [r.status for r in await outbox_rows(sb)] == ["sending", "pending"]  # today's and tomorrow's
         await sb.restart()
         assert await recover_after_restart(sb.app) == 1

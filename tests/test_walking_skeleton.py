@@ -53,7 +53,10 @@ async def test_taken_snooze_skip_buttons_record_and_edit(database_url: str) -> N
         await sb.run_until(datetime(2026, 11, 2, 14, 0, 30, tzinfo=UTC))  # 09:00 New York = 14:00 UTC
         reminder = sb.api.last_to(PATIENT.id)
         assert reminder is not None and sb.users.button_data(reminder) == [
-            f"d1:{(await doses(sb))[0].id}:t", f"d1:{(await doses(sb))[0].id}:s", f"d1:{(await doses(sb))[0].id}:k"]
+            f"d1:{(await doses(sb))[0].id}:t",
+            f"d1:{(await doses(sb))[0].id}:s",
+            f"d1:{(await doses(sb))[0].id}:k",
+        ]
         await sb.send(sb.users.press_button(PATIENT, reminder, "Taken"))
         edited = sb.api.messages[(PATIENT.id, reminder.message_id)]
         assert "✓ Taken at 09:00" in (edited.text or "") and edited.reply_markup is None

@@ -46,11 +46,22 @@ class VirtualClock:
 class Sandbox:
     """`async with Sandbox(database_url=..., start=...) as sb:` then drive users and time."""
 
-    def __init__(self, *, database_url: str, start: datetime, rate_limiter: bool = False,
-                 protocol_file: Path | None = None, spec_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        start: datetime,
+        rate_limiter: bool = False,
+        protocol_file: Path | None = None,
+        spec_path: Path | None = None,
+    ) -> None:
         self.clock = VirtualClock(start)
-        self.settings = Settings(database_url=database_url, b12bot_rate_limiter=rate_limiter,
-                                 b12bot_protocol_file=protocol_file, telegram_bot_token=None)
+        self.settings = Settings(
+            database_url=database_url,
+            b12bot_rate_limiter=rate_limiter,
+            b12bot_protocol_file=protocol_file,
+            telegram_bot_token=None,
+        )
         self.spec_path = spec_path
         self.ticks = 0
 
@@ -97,15 +108,21 @@ class Sandbox:
         """The earliest moment the tick has something to do."""
         half = self.services.protocol.doses.plan_ahead / 2
         async with self.services.sessions() as session:
-            due = (await session.execute(
-                select(func.min(Outbox.due_at)).where(col(Outbox.status) == "pending"))).scalar()
-            closing = (await session.execute(
-                select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed"))))
+            due = (
+                await session.execute(select(func.min(Outbox.due_at)).where(col(Outbox.status) == "pending"))
             ).scalar()
-            planning = (await session.execute(
-                select(func.min(Patient.planned_until)).where(
-                    col(Patient.status).in_(("active", "paused")), col(Patient.reachable).is_(True))
-            )).scalar()
+            closing = (
+                await session.execute(
+                    select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed")))
+                )
+            ).scalar()
+            planning = (
+                await session.execute(
+                    select(func.min(Patient.planned_until)).where(
+                        col(Patient.status).in_(("active", "paused")), col(Patient.reachable).is_(True)
+                    )
+                )
+            ).scalar()
         moments = [m for m in (due, closing, planning - half if planning else None) if m is not None]
         return min(moments) if moments else None
 

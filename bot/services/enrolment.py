@@ -123,7 +123,7 @@ async def invite_patient(sessions: Sessions, *, request: PatientRequest, now: da
     async with sessions() as session:
         members = (
             await session.exec(
-                select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.active) == True)
+                select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.active).is_(True))
             )
         ).all()
         if request.clinician_user_id is not None:
