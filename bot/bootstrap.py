@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 
+from bot import logs
 from bot.context import Clock, Services, system_clock
 from bot.settings import Settings
 from care.protocol import load_protocol
@@ -25,7 +25,6 @@ def build_services(settings: Settings, *, clock: Clock = system_clock, worker: s
     )
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for name in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Text or JSON lines on stderr; httpx and httpcore at WARNING (they log URLs, which hold the token)."""
+    logs.configure_logging(level, fmt)

@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import ValidationError
 
 from bot import commands
+from bot.httpserver import ListenError
+from bot.lock import AlreadyRunning
+from bot.serve import ConfigError
 from bot.services.errors import UserError
 from bot.settings import Settings
 from bot.texts import t
@@ -41,7 +44,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="b12bot", description="Vitamin B12 reminders and follow-up for clinics.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("start", help="run the bot if TELEGRAM_BOT_TOKEN is set, else the local sandbox demo")
-    sub.add_parser("run", help="run the bot (long polling); needs TELEGRAM_BOT_TOKEN")
+    run = sub.add_parser("run", help="run the bot (long polling, or --webhook); needs TELEGRAM_BOT_TOKEN")
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+    run.add_argument("--http-port", type=int, help="polling mode: serve /healthz and /metrics on this port")
     sub.add_parser("demo", help="a scripted walk-through on the local Bot API stand-in (no token needed)")
     sub.add_parser("regimens", help="list the regimen presets")
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
@@ -87,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
         return 2
-    except (ProtocolError, DatabaseUrlError, SchemaOutOfDate) as exc:
+    except (ProtocolError, DatabaseUrlError, SchemaOutOfDate, AlreadyRunning, ListenError, ConfigError) as exc:
         print(f"b12bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

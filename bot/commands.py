@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 
+from bot import serve
 from bot.bootstrap import build_services, configure_logging
 from bot.context import Services
 from bot.services import enrolment
@@ -34,16 +36,31 @@ async def bot_username(settings: Settings) -> str:
         return bot.username
 
 
-def write_qr(text: str, path: str) -> None:
+def check_qr_path(path: str) -> Path:
+    """Refuse a --qr path that cannot be written, before anything changes (nothing is created here)."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise UserError("err_qr_path", path=path, reason=f"the folder {folder} does not exist")
+    if target.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UserError("err_qr_path", path=path, reason="permission denied")
+    return target
+
+
+def write_qr(text: str, target: Path) -> None:
+    """Write the PNG next to its place, then move it there: never a half-written picture."""
     import segno
 
-    segno.make(text, error="m").save(path, kind="png", scale=8, border=4)
+    partial = target.with_name(f".{target.name}.partial")
+    segno.make(text, error="m").save(str(partial), kind="png", scale=8, border=4)
+    os.replace(partial, target)
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import emit
 
-    configure_logging(settings.b12bot_log_level)
+    running = args.command == "run" or (args.command == "start" and settings.token is not None)
+    configure_logging(settings.b12bot_log_level, settings.b12bot_log_format or ("json" if running else "text"))
     now = datetime.now(UTC)
     ttl = timedelta(days=settings.b12bot_invite_days)
     if args.command == "regimens":
@@ -70,7 +87,9 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await _db(args, services.engine)
         await migrate.require_current(services.engine)
         if args.command in ("run", "start"):
-            return await _run(services)
+            return await serve.run(
+                services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
+            )
         if args.command == "team":
             if args.action == "create":
                 issued = await enrolment.create_team(
@@ -130,10 +149,11 @@ async def _invite(args: argparse.Namespace, services: Services, *, now: datetime
         clinician_user_id=args.clinician,
     )
     username = await bot_username(services.settings)  # before any change: no orphan invite on error
+    qr = check_qr_path(args.qr) if args.qr else None  # likewise: an unwritable --qr path fails first
     issued = await enrolment.invite_patient(services.sessions, request=request, now=now, ttl=ttl)
     url = link(username, issued.token)
-    if args.qr:
-        write_qr(url, args.qr)
+    if qr is not None:
+        write_qr(url, qr)
     emit(
         {
             "patient": args.alias,
@@ -143,16 +163,4 @@ async def _invite(args: argparse.Namespace, services: Services, *, now: datetime
         },
         args.json,
     )
-    return 0
-
-
-async def _run(services: Services) -> int:
-    from bot.app import build_application
-    from bot.runner import install_signal_handlers, run_polling
-
-    if services.settings.token is None:
-        raise UserError("err_no_token")
-    stop = asyncio.Event()
-    install_signal_handlers(stop)
-    await run_polling(build_application(services), stop=stop)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
+from bot.telemetry import Telemetry
 from care.protocol import Protocol
 from storage.engine import Sessions
 
@@ -30,6 +32,9 @@ class Services:
     clock: Clock = system_clock
     worker: str = "main"
     counters: dict[str, int] = field(default_factory=dict)
+    draining: asyncio.Lock = field(default_factory=asyncio.Lock)  # one inbox drain at a time in this process
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set on SIGTERM: claim nothing new
+    telemetry: Telemetry = field(default_factory=Telemetry)
 
     def now(self) -> datetime:
         return self.clock()

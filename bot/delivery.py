@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.render import dose_keyboard, dose_label, phase_text
+from bot.render_flags import facts_line, summary
+from bot.render_questionnaire import item_keyboard, item_text
+from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
 from care.protocol import Protocol
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
+from storage.models import Questionnaire
 
 log = logging.getLogger(__name__)
 NETWORK_RETRY_SECONDS = 10.0
@@ -20,6 +25,10 @@ NETWORK_RETRY_SECONDS = 10.0
 
 def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = job.language
+    if job.kind == "questionnaire":
+        return first_item(job, protocol)
+    if job.kind == "alert":
+        return alert_text(job.payload, protocol), None
     if job.dose is None:
         key = str(job.payload.get("key", "help"))
         return patient(key, lang, **job.payload.get("params", {})), None
@@ -46,6 +55,37 @@ def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | No
         lang=lang,
     )
     return "\n".join(lines), keyboard
+
+
+def first_item(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | None]:
+    p = job.payload
+    q = Questionnaire(
+        id=p["questionnaire_id"],
+        patient_id=job.patient_id or 0,
+        kind=p["kind"],
+        week=p["week"],
+        due_at=job.due_at,
+        answers={},
+    )
+    view = view_of(q, protocol, first=True)
+    assert view is not None
+    return item_text(view, job.language), item_keyboard(view, job.language)
+
+
+def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") -> str:
+    facts = payload.get("facts", {})
+    lines = [
+        t(
+            "alert_urgent",
+            lang,
+            alias=payload.get("alias", "?"),
+            summary=summary(str(payload.get("summary_key", "")), facts, protocol, lang),
+        )
+    ]
+    if details := facts_line(facts):
+        lines.append(t("alert_facts", lang, facts=details))
+    lines.append(t("alert_ack_hint", lang, flag_id=payload.get("flag_id", "?")))
+    return "\n".join(lines)
 
 
 async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:

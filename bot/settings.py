@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.engine import normalise_url
 
-TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+TOKEN_PATTERN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,}")
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+RESERVED_PATHS = ("/healthz", "/metrics")
 
 
 class Settings(BaseSettings):
@@ -29,13 +33,26 @@ class Settings(BaseSettings):
     b12bot_rate_limiter: bool = Field(default=True, description="Use AIORateLimiter (keep on in production)")
     b12bot_invite_days: int = Field(default=14, ge=1, le=90, description="Invite links expire after this")
     b12bot_log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    b12bot_log_format: Literal["json", "text"] | None = Field(
+        default=None, description="json (one JSON object per line) or text; default json for `run`, text otherwise"
+    )
+    b12bot_mode: Literal["polling", "webhook"] = Field(
+        default="polling", description="How `b12bot run` receives updates; `run --webhook` forces webhook"
+    )
+    webhook_url: str | None = Field(default=None, description="Public https URL Telegram posts updates to")
+    webhook_secret: SecretStr | None = Field(default=None, description="secret_token Telegram sends in a header")
+    listen: str = Field(default="127.0.0.1", description="Address the HTTP server binds (0.0.0.0 in containers)")
+    port: int = Field(default=8080, ge=1, le=65535, description="Port of the webhook, /healthz and /metrics")
+    b12bot_http_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Polling mode: serve /healthz and /metrics on this port"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or value.get_secret_value() == "":
             return None
-        if not TOKEN_PATTERN.match(value.get_secret_value()):
+        if not TOKEN_PATTERN.fullmatch(value.get_secret_value()):
             raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:secret from @BotFather)")
         return value
 
@@ -57,8 +74,8 @@ class Settings(BaseSettings):
         if value is None or value == "":
             return None
         value = value.removeprefix("@")
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", value):
-            raise ValueError("BOT_USERNAME must be a Telegram bot username like clinic_b12_bot")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]", value):
+            raise ValueError("BOT_USERNAME must be a Telegram bot username (5-32 characters, ending in 'bot')")
         return value
 
     @field_validator("b12bot_log_level")
@@ -68,6 +85,32 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("B12BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("WEBHOOK_URL must be an https:// URL (Telegram posts only to HTTPS)")
+        if parts.path.rstrip("/") in RESERVED_PATHS:
+            raise ValueError("WEBHOOK_URL's path must not be /healthz or /metrics")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if not SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """The local path the webhook listens on: the path of WEBHOOK_URL (a proxy passes it unchanged)."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def token(self) -> str | None:

@@ -135,6 +135,7 @@ EN.update(
         ),
         "err_alias_taken": "the alias {alias!r} is already used in this team",
         "err_regimen": "{message}",
+        "err_qr_path": "cannot write the QR code picture to {path}: {reason}",
         "err_day_fit": "{message}",
         "err_not_member": "Telegram user {user} is not an active member of {team!r}",
         "err_no_members": (
@@ -162,3 +163,137 @@ EN.update(
 )
 
 EN["err_no_token"] = "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it"  # noqa: S105
+
+# --- the questionnaire (patient-facing) --------------------------------------------------
+EN.update(
+    {
+        "q_intro_baseline": (
+            "Before we start, a few questions about how you feel, so your care team can follow your progress. "
+            "It takes about 5 minutes. You can stop and carry on later."
+        ),
+        "q_intro_weekly": "Time for this week's questions (week {week}). It takes about 2 minutes.",
+        "q_progress": "Question {n} of {total}",
+        "q_answer": "Your answer: {answer}",
+        "q_thanks": "Thank you. That is all for now. Your care team will see your answers.",
+        "q_expired": "This week's questions have closed. That is okay. The next ones come next week.",
+        "q_paused": "Paused. Press Continue when you are ready. The questions stay open until {until}.",
+        "q_resumed": "Welcome back. Here is where you stopped.",
+        "q_went_back": "Going back to the previous question.",
+        "q_use_buttons": "Please answer with the buttons under the question.",
+        "q_use_buttons_nrs": "Please answer with the buttons under the question, or type a number from 0 to 10.",
+        "q_old_question": "This question is already answered. Use Back on the current question to change it.",
+        "q_closed": "These questions are closed.",
+        "q_multi_hint": "Tap all that apply, then Done.",
+        "btn_back": "« Back",
+        "btn_later": "Later",
+        "btn_continue": "Continue",
+        "btn_done": "Done",
+        "btn_yes": "Yes",
+        "btn_no": "No",
+        "q_pain": "In the past 7 days, how bad was your pain, on average?",
+        "q_pain_scale": "0 = no pain · 10 = the worst pain you can imagine",
+        "q_numbness": "In the past 7 days, how strong was the numbness or tingling, on average?",
+        "q_numbness_scale": "0 = none · 10 = the worst you can imagine",
+        "q_pgic": "Since you started vitamin B12, how are your symptoms overall?",
+        "pgic_very_much_improved": "Very much better",
+        "pgic_much_improved": "Much better",
+        "pgic_minimally_improved": "A little better",
+        "pgic_no_change": "No change",
+        "pgic_minimally_worse": "A little worse",
+        "pgic_much_worse": "Much worse",
+        "pgic_very_much_worse": "Very much worse",
+        "q_b6_products": "Do you take any of these? Many contain vitamin B6.",
+        "b6p_b_complex": "Vitamin B complex",
+        "b6p_multivitamin": "Multivitamin",
+        "b6p_magnesium_b6": "Magnesium with B6",
+        "b6p_energy_drinks": "Energy drinks",
+        "b6p_other": "Other product with B6",
+        "b6p_none": "None of these",
+        "q_b6_dose": "How much vitamin B6 is that in total per day? Look for 'B6' or 'pyridoxine' on the labels.",
+        "b6d_none": "0 mg",
+        "b6d_under_10": "Up to 10 mg",
+        "b6d_10_50": "10 to 50 mg",
+        "b6d_50_100": "50 to 100 mg",
+        "b6d_100_500": "100 to 500 mg",
+        "b6d_over_500": "More than 500 mg",
+        "b6d_not_sure": "Not sure",
+        "q_mnsi_intro": "Questions about your legs and feet (answer yes or no).",
+        "q_mnsi_1": "Are your legs or feet numb?",
+        "q_mnsi_2": "Do you ever have burning pain in your legs or feet?",
+        "q_mnsi_3": "Are your feet too sensitive to touch?",
+        "q_mnsi_4": "Do you get muscle cramps in your legs or feet?",
+        "q_mnsi_5": "Do you ever have prickling feelings in your legs or feet?",
+        "q_mnsi_6": "Does it hurt when the bed covers touch your skin?",
+        "q_mnsi_7": "In the bath or shower, can you tell hot water from cold water?",
+        "q_mnsi_8": "Have you ever had an open sore on your foot?",
+        "q_mnsi_9": "Has a doctor ever told you that you have diabetic neuropathy?",
+        "q_mnsi_10": "Do you feel weak all over most of the time?",
+        "q_mnsi_11": "Are your symptoms worse at night?",
+        "q_mnsi_12": "Do your legs hurt when you walk?",
+        "q_mnsi_13": "Can you feel your feet when you walk?",
+        "q_mnsi_14": "Is the skin on your feet so dry that it cracks open?",
+        "q_mnsi_15": "Have you ever had an amputation?",
+        "q_rf_intro": "Some important safety questions.",
+        "q_rf_tendon": (
+            "Since last time, have you had tendon pain or swelling, felt a 'pop', or been unable to stand on a leg?"
+        ),
+        "q_rf_weakness": "New or quickly growing weakness, falls, a dragging foot, or symptoms moving up your body?",
+        "q_rf_breathing_swallowing": "Trouble breathing or swallowing, drooping eyelids, or double vision?",
+        "q_rf_chest_abdomen_back_pain": "Sudden, severe pain in your chest, belly or back?",
+        "q_rf_confusion_self_harm": "Confusion, seeing or hearing things, a seizure, or thoughts of harming yourself?",
+        "q_rf_bladder_bowel_balance": "Loss of bladder or bowel control, or a lot of trouble with balance?",
+        "q_rf_fluoroquinolone_continuing": "Are you still taking levofloxacin or a similar antibiotic?",
+        "q_rf_injection_allergy": "An allergic reaction (rash, swelling, trouble breathing) after a B12 injection?",
+        "rf_advice_emergency": (
+            "Please call your local emergency number now (112 in Europe, 911 in the US). "
+            "This chat is not watched around the clock. I have also told your care team."
+        ),
+        "rf_advice": (
+            "Thank you for telling me. I have told your care team and they will contact you. "
+            "If it gets worse, call your doctor or your local emergency number."
+        ),
+        "yes": "Yes",
+        "no": "No",
+    }
+)
+
+# --- alerts to the care team (team language; alias only, never names) ---------------------
+EN.update(
+    {
+        "alert_urgent": "🔴 Urgent · patient {alias}\n{summary}",
+        "alert_facts": "Details: {facts}",
+        "alert_ack_hint": "Acknowledge in the daily digest or with /ack {flag_id}.",
+        "flag.red_flag.rf_tendon": (
+            "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?)"
+        ),
+        "flag.red_flag.rf_weakness": "Red flag: new or progressing weakness, falls, foot drop or ascending symptoms",
+        "flag.red_flag.rf_breathing_swallowing": (
+            "Red flag: trouble breathing or swallowing, ptosis or diplopia (myasthenia exacerbation?). "
+            "Patient told to call emergency services."
+        ),
+        "flag.red_flag.rf_chest_abdomen_back_pain": (
+            "Red flag: sudden severe chest, abdominal or back pain (aortic aneurysm/dissection?). "
+            "Patient told to call emergency services."
+        ),
+        "flag.red_flag.rf_confusion_self_harm": (
+            "Red flag: confusion, hallucinations, seizure or thoughts of self-harm. "
+            "Patient told to call emergency services."
+        ),
+        "flag.red_flag.rf_bladder_bowel_balance": "Red flag: loss of bladder or bowel control, or marked imbalance",
+        "flag.red_flag.rf_fluoroquinolone_continuing": (
+            "Red flag: still taking a fluoroquinolone while neuropathy continues; the prescriber should review it"
+        ),
+        "flag.red_flag.rf_injection_allergy": "Red flag: allergic reaction after a B12 injection",
+        "flag.b6_intake.urgent": (
+            "B6 intake {total_mg_per_day:g} mg/day, above {urgent_above:g} mg/day: review within 24-48 h "
+            "(not an emergency){source_note}"
+        ),
+        "flag.b6_intake.warning": "B6 intake {total_mg_per_day:g} mg/day, above {warning_above:g} mg/day",
+        "flag.b6_intake.info": "B6 intake {total_mg_per_day:g} mg/day, above {info_above:g} mg/day",
+        "flag.b6_source_note": (
+            "; above the {source_figure_mg:g} mg/day that the clinical source names as causing sensory neuropathy"
+        ),
+        "flag.unreachable": "Patient blocked the bot: no more messages can reach them",
+        "flag.generic": "{kind} ({severity})",
+    }
+)

@@ -10,9 +10,12 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import services_of
 from bot.delivery import make_deliver
+from bot.guard import guarded
 from bot.inbox import drain
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
 from schedules.planner import plan
+from schedules.questionnaires import expire_questionnaires
+from schedules.reviews import review_due
 
 log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
@@ -32,10 +35,14 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
     now = s.now()
     await recover(s.sessions, now=now, lease=CLAIM_LEASE)
     closed = await close_unanswered(s.sessions, now=now)
+    await expire_questionnaires(s.sessions, now=now, protocol=s.protocol)
+    await review_due(s.sessions, now=now, protocol=s.protocol)
     planned = await plan(s.sessions, now=now, protocol=s.protocol)
-    deliver = make_deliver(app.bot, s.protocol)
+    deliver = guarded(make_deliver(app.bot, s.protocol), s)
     total = DispatchStats()
     for _ in range(MAX_ROUNDS):
+        if s.stopping.is_set():  # shutting down: claim nothing more
+            break
         stats = await dispatch_once(
             s.sessions, now=s.now(), protocol=s.protocol, worker=s.worker, deliver=deliver, limit=dispatch_limit
         )

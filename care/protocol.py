@@ -254,6 +254,16 @@ class Questionnaires(BaseModel):
     missed_in_a_row: int = Field(
         2, ge=1, le=10, json_schema_extra=_src("CLINICAL.md Weekly questionnaire: two missed in a row is a flag")
     )
+    active_within_minutes: int = Field(
+        15,
+        ge=1,
+        le=240,
+        json_schema_extra=_src(
+            "CLINICAL.md: dose reminders wait while a questionnaire is in progress; 'in progress' means an "
+            "answer (or the questionnaire itself) arrived within this many minutes, so an abandoned "
+            "questionnaire never holds a reminder back past its 2-hour late window"
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Questionnaires:
@@ -264,6 +274,10 @@ class Questionnaires(BaseModel):
     @property
     def expire_after(self) -> timedelta:
         return timedelta(days=self.expire_after_days)
+
+    @property
+    def active_within(self) -> timedelta:
+        return timedelta(minutes=self.active_within_minutes)
 
 
 _IMMPACT = "IMMPACT (Dworkin 2008; Farrar 2001)"

@@ -10,21 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from care.protocol import Protocol
-from schedules.jobs import Blocked, Deliver, DoseView, Failed, Job, Outcome, Retry, Sent
+from schedules.decide import decide
+from schedules.jobs import Blocked, Deliver, Failed, Outcome, Retry, Sent
 from schedules.records import record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
-
-DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
-# which dose status each kind still makes sense for
-WANTED_DOSE_STATUS = {"dose_reminder": "planned", "dose_nudge": "sent", "dose_snooze": "snoozed"}
+from storage.models import DoseEvent, Outbox
 
 
 @dataclass
@@ -98,7 +94,8 @@ async def dispatch_once(
     stats.claimed = len(claimed)
     if not claimed:
         return stats
-    jobs = await _decide(sessions, list(claimed), now=now, protocol=protocol, stats=stats)
+    jobs, dropped, expired = await decide(sessions, list(claimed), now=now, protocol=protocol)
+    stats.dropped, stats.expired = dropped, expired
     if not jobs:
         return stats
     outcomes: Sequence[Outcome] = await deliver(jobs)
@@ -116,90 +113,3 @@ async def dispatch_once(
         if isinstance(outcome, Sent):
             stats.counts[job.kind] = stats.counts.get(job.kind, 0) + 1
     return stats
-
-
-async def _decide(
-    sessions: Sessions, ids: list[int], *, now: datetime, protocol: Protocol, stats: DispatchStats
-) -> list[Job]:
-    """Drop what no longer makes sense, expire what is too late, mark the rest 'sending'."""
-    jobs: list[Job] = []
-    async with sessions() as session:
-        rows = (
-            await session.execute(
-                select(Outbox, Patient, DoseEvent)
-                .join(Patient, col(Patient.id) == col(Outbox.patient_id), isouter=True)
-                .join(
-                    DoseEvent,
-                    (col(DoseEvent.id) == col(Outbox.ref_id)) & col(Outbox.kind).in_(DOSE_KINDS),
-                    isouter=True,
-                )
-                .where(col(Outbox.id).in_(ids))
-            )
-        ).all()
-        changes: list[dict[str, Any]] = []
-        dose_changes: list[dict[str, Any]] = []
-        for box, patient, dose in rows:
-            verdict, dose_status = _verdict(box, patient, dose, now=now, protocol=protocol)
-            if verdict in ("dropped", "expired"):
-                changes.append({"id": box.id, "status": verdict, "error": dose_status or verdict})
-                stats.dropped += verdict == "dropped"
-                stats.expired += verdict == "expired"
-                if dose is not None and dose_status in ("missed", "not_sent") and dose.status == "planned":
-                    dose_changes.append(
-                        {
-                            "id": dose.id,
-                            "status": dose_status,
-                            "note": "late" if dose_status == "missed" else patient.status,
-                        }
-                    )
-                continue
-            late = now - box.due_at > protocol.doses.late_mark
-            changes.append({"id": box.id, "status": "sending", "attempts": box.attempts + 1, "late": late})
-            jobs.append(_job(box, patient, dose, late=late))
-        if changes:
-            await session.execute(update(Outbox), changes)
-        if dose_changes:
-            await session.execute(update(DoseEvent), dose_changes)
-        await session.commit()
-    return jobs
-
-
-def _verdict(
-    box: Outbox, patient: Patient | None, dose: DoseEvent | None, *, now: datetime, protocol: Protocol
-) -> tuple[str, str | None]:
-    if patient is not None:
-        if patient.status == "paused" and box.kind in DOSE_KINDS:
-            return "dropped", "not_sent"
-        if patient.status not in ("active", "paused") or not patient.reachable:
-            return "dropped", "not_sent"
-    if box.kind in DOSE_KINDS:
-        if dose is None or dose.status != WANTED_DOSE_STATUS[box.kind]:
-            return "dropped", None
-        if now - box.due_at > protocol.doses.late_window:
-            return "expired", "missed" if box.kind == "dose_reminder" else None
-    return "send", None
-
-
-def _job(box: Outbox, patient: Patient | None, dose: DoseEvent | None, *, late: bool) -> Job:
-    view = None
-    if dose is not None and patient is not None:
-        assert dose.id is not None
-        phase = patient.regimen["phases"][dose.phase_index]
-        view = DoseView(
-            dose.id, dose.route, phase, dose.phase_start and box.kind == "dose_reminder", dose.local_date, dose.snoozes
-        )
-    assert box.id is not None
-    return Job(
-        outbox_id=box.id,
-        kind=box.kind,
-        chat_id=box.chat_id,
-        due_at=box.due_at,
-        late=late,
-        uncertain=box.uncertain,
-        patient_id=box.patient_id,
-        language=patient.language if patient else "en",
-        timezone=patient.timezone if patient else "UTC",
-        payload=box.payload or {},
-        dose=view,
-        reply_to=dose.message_id if dose is not None and box.kind == "dose_nudge" else None,
-    )

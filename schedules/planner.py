@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, end_of_local_day, parse_reminder_time, parse_timezone
+from schedules.questionnaires import plan_weekly
 from schedules.sql import insert_ignore, is_postgres
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
@@ -91,10 +92,12 @@ async def plan(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: 
 async def _plan_batch(session: Any, patients: Any, *, now: datetime, horizon: datetime, protocol: Protocol) -> int:
     rows: list[dict[str, Any]] = []
     chats: dict[int, int] = {}
+    starts: dict[int, datetime] = {}
     for patient in patients:
-        start = patient.planned_until or patient.consented_at or now
+        start = starts[patient.id] = patient.planned_until or patient.consented_at or now
         rows.extend(dose_rows(patient, start=start, end=horizon, protocol=protocol))
         chats[patient.id] = patient.chat_id
+    await plan_weekly(session, patients, start_of=starts, end=horizon, now=now)
     new: list[Any] = []
     for chunk in range(0, len(rows), 500):
         stmt = insert_ignore(session, DoseEvent).values(rows[chunk : chunk + 500]).on_conflict_do_nothing()

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
+from care.flags import flag_for_unreachable
 from care.protocol import Protocol
+from schedules.flagging import raise_flags
 from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
 from schedules.sql import insert_ignore
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 
 
 def nudge_after(route: str, protocol: Protocol) -> timedelta:
@@ -26,6 +28,7 @@ async def record_outcomes(
     box_changes: list[dict[str, Any]] = []
     dose_changes: list[dict[str, Any]] = []
     nudges: list[dict[str, Any]] = []
+    opened: list[dict[str, Any]] = []
     blocked_chats: set[int] = set()
     for job, outcome in results:
         if isinstance(outcome, Sent):
@@ -34,6 +37,10 @@ async def record_outcomes(
             )
             if job.dose is not None:
                 _after_dose_sent(job, outcome, now=now, protocol=protocol, doses=dose_changes, nudges=nudges)
+            elif job.kind == "questionnaire":
+                opened.append({"id": job.payload["questionnaire_id"], "status": "in_progress", "sent_at": now,
+                               "last_answer_at": now, "message_id": outcome.message_id,
+                               "expires_at": now + protocol.questionnaires.expire_after})
         elif isinstance(outcome, Blocked):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.reason})
             blocked_chats.add(job.chat_id)
@@ -55,6 +62,8 @@ async def record_outcomes(
             await session.execute(update(Outbox), box_changes)
         if dose_changes:
             await session.execute(update(DoseEvent), dose_changes)
+        if opened:
+            await session.execute(update(Questionnaire), opened)
         if nudges:
             await session.execute(insert_ignore(session, Outbox).values(nudges).on_conflict_do_nothing())
         for chat_id in blocked_chats:
@@ -110,6 +119,9 @@ async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source:
         .where(col(Outbox.chat_id) == chat_id, col(Outbox.status) == "pending")
         .values(status="dropped", error="unreachable")
     )
+    patient = await session.get(Patient, patient_id)
+    assert patient is not None
+    await raise_flags(session, patient=patient, flags=[flag_for_unreachable(now)], now=now)
     audit.record(
         session,
         at=now,

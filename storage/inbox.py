@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,3 +51,41 @@ async def mark_done(sessions: Sessions, *, update_id: int, now: datetime, error:
 async def last_update_id(sessions: Sessions) -> int | None:
     async with sessions() as session:
         return (await session.execute(select(func.max(col(InboxUpdate.update_id))))).scalar()
+
+
+async def process_next(
+    sessions: Sessions, *, handle: Callable[[int, dict[str, Any]], Awaitable[str | None]], clock: Callable[[], datetime]
+) -> bool:
+    """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED),
+    handle it while holding the lock, mark it done in the same transaction. False when none is left."""
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
+                .where(col(InboxUpdate.processed_at).is_(None))
+                .order_by(col(InboxUpdate.update_id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+        ).first()
+        if row is None:
+            return False
+        error = await handle(row[0], row[1])
+        await session.execute(
+            update(InboxUpdate).where(col(InboxUpdate.update_id) == row[0]).values(processed_at=clock(), error=error)
+        )
+        await session.commit()
+    return True
+
+
+async def backlog(sessions: Sessions) -> tuple[int, datetime | None]:
+    """How many updates wait to be processed, and when the oldest of them arrived."""
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(func.count(), func.min(col(InboxUpdate.received_at))).where(
+                    col(InboxUpdate.processed_at).is_(None)
+                )
+            )
+        ).one()
+    return int(row[0]), row[1]

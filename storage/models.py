@@ -21,6 +21,7 @@ class Team(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     digest_time: str = Field(default="08:00", max_length=5)
     language: str = Field(default="en", max_length=8)
+    alert_chat_id: int | None = Field(default=None, sa_type=BigInteger)  # the team's group, once set
     created_at: datetime = _utc()
 
 
@@ -78,6 +79,7 @@ class Patient(SQLModel, table=True):
     stopped_at: datetime | None = _utc(nullable=True)
     unreachable_at: datetime | None = _utc(nullable=True)
     planned_until: datetime | None = _utc(nullable=True)
+    reviewed_at: datetime | None = _utc(nullable=True)  # last daily adherence review
 
 
 class DoseEvent(SQLModel, table=True):
@@ -118,7 +120,7 @@ class Outbox(SQLModel, table=True):
     chat_id: int = Field(sa_type=BigInteger)
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     ref_id: int | None = None
-    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     due_at: datetime = _utc()
     status: str = Field(default="pending", max_length=10)
     # pending claimed sending sent dropped failed expired
@@ -155,4 +157,45 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=40)
     subject: str | None = Field(default=None, max_length=40)
     outcome: str = Field(default="ok", max_length=10)
-    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
+class Questionnaire(SQLModel, table=True):
+    """One baseline or weekly questionnaire: its answers so far and where it stands.
+
+    The answers are a map item key -> answer, so an item can never hold two answers; `version`
+    guards concurrent presses (optimistic locking). The next item is derived from the answers.
+    """
+
+    __table_args__ = (UniqueConstraint("patient_id", "week"), Index("ix_questionnaire_open", "status", "expires_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    kind: str = Field(max_length=10)  # baseline | weekly
+    week: int  # 0 = baseline
+    due_at: datetime = _utc()
+    status: str = Field(default="planned", max_length=12)  # planned in_progress paused completed expired not_sent
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    draft: list[str] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))  # multi-choice taps
+    version: int = 0
+    sent_at: datetime | None = _utc(nullable=True)
+    expires_at: datetime | None = _utc(nullable=True)
+    last_answer_at: datetime | None = _utc(nullable=True)
+    completed_at: datetime | None = _utc(nullable=True)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)  # the message showing the current item
+    score: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
+class Flag(SQLModel, table=True):
+    """A finding for the care team, raised once per (patient, kind, episode)."""
+
+    __table_args__ = (UniqueConstraint("patient_id", "kind", "episode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    kind: str = Field(max_length=30)
+    severity: str = Field(max_length=10)  # info warning urgent
+    episode: str = Field(max_length=80)
+    summary_key: str = Field(max_length=80)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    raised_at: datetime = _utc(index=True)
+    acknowledged_at: datetime | None = _utc(nullable=True)
+    acknowledged_by: int | None = Field(default=None, sa_type=BigInteger)

@@ -145,5 +145,7 @@ async def test_rate_limiter_on_delivers_everything(database_url: str) -> None:
         await sb.run_until(datetime(2026, 9, 2, 7, 1, tzinfo=UTC))
         assert [reminder_count(sb, u) for u in users] == [1] * 5
         async with sb.services.sessions() as session:
-            sent = (await session.exec(select(Outbox).where(col(Outbox.status) == "sent"))).all()
+            sent = (
+                await session.exec(select(Outbox).where(col(Outbox.status) == "sent", Outbox.kind == "dose_reminder"))
+            ).all()
         assert len(sent) == 5

@@ -32,8 +32,10 @@ async def enrolled(sb: Sandbox) -> None:
 
 
 async def outbox_rows(sb: Sandbox) -> list[Outbox]:
+    """The dose reminders' outbox rows (the baseline questionnaire has one too)."""
     async with sb.services.sessions() as session:
-        return list((await session.exec(select(Outbox).order_by(col(Outbox.id)))).all())
+        query = select(Outbox).where(Outbox.kind == "dose_reminder").order_by(col(Outbox.id))
+        return list((await session.exec(query)).all())
 
 
 async def dose_rows(sb: Sandbox) -> list[DoseEvent]:
@@ -77,7 +79,7 @@ async def test_crash_during_send_is_resent_once_and_recorded(database_url: str, 
             )
         assert [r.status for r in await outbox_rows(sb)] == ["sending", "pending"]  # today's and tomorrow's
         await sb.restart()
-        assert await recover_after_restart(sb.app) == 1
+        assert await recover_after_restart(sb.app) == 2  # the reminder and the baseline questionnaire
         await sb.run_until(FIRST_DOSE + timedelta(minutes=1))
         row = (await outbox_rows(sb))[0]
         assert row.status == "sent" and row.uncertain  # outcome was unknown: re-sent and recorded as such
@@ -90,7 +92,9 @@ async def test_claimed_but_never_sent_is_not_uncertain(database_url: str) -> Non
         sb.clock.set(FIRST_DOSE)
         await plan(sb.services.sessions, now=sb.clock(), protocol=sb.services.protocol)
         async with sb.services.sessions() as session:
-            row = (await session.exec(select(Outbox).order_by(col(Outbox.due_at)))).first()
+            row = (
+                await session.exec(select(Outbox).where(Outbox.kind == "dose_reminder").order_by(col(Outbox.due_at)))
+            ).first()
             assert row is not None
             row.status, row.claimed_by, row.claimed_at = "claimed", "dead-process", sb.clock()
             await session.commit()

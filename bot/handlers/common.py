@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
@@ -29,6 +31,17 @@ async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
     if message is None:
         return None
     return await message.reply_text(text, **kwargs)  # type: ignore[arg-type]
+
+
+MAX_ROW_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
+
+
+def row_id(text: str) -> int | None:
+    """A row id from button data: plain ASCII digits within the id range, else None."""
+    if not re.fullmatch(r"[0-9]{1,10}", text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def split_data(data: str | None, prefix: str, parts: int) -> list[str] | None:

@@ -7,7 +7,7 @@ import contextlib
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot.handlers.common import Context, split_data, svc, user_id
+from bot.handlers.common import Context, row_id, split_data, svc, user_id
 from bot.render import local
 from bot.services import auditing, doses
 from bot.texts import t
@@ -33,7 +33,8 @@ async def dose_pressed(update: Update, context: Context) -> None:
     assert query is not None
     fields = split_data(query.data, "d1", 2)
     message = query.message if isinstance(query.message, Message) else None
-    if fields is None or not fields[0].isdigit() or fields[1] not in doses.ACTIONS or message is None:
+    dose_id = row_id(fields[0]) if fields else None
+    if fields is None or dose_id is None or fields[1] not in doses.ACTIONS or message is None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="dose.press", reason="malformed", now=s.now()
         )
@@ -42,7 +43,7 @@ async def dose_pressed(update: Update, context: Context) -> None:
     now = s.now()
     result = await doses.press(
         s.sessions,
-        dose_id=int(fields[0]),
+        dose_id=dose_id,
         action=fields[1],
         chat_id=user_id(update),
         message_id=message.message_id,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
+from bot.handlers import questionnaire
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import local, yes_no
 from bot.services import auditing, consent
 from bot.services.patients import patient_for_chat
@@ -42,14 +43,15 @@ async def consent_pressed(update: Update, context: Context) -> None:
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "c1", 2)
-    if fields is None or not fields[0].isdigit() or fields[1] not in ("y", "n"):
+    invite_id = row_id(fields[0]) if fields else None
+    if fields is None or invite_id is None or fields[1] not in ("y", "n"):
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="consent", reason="malformed", now=s.now()
         )
         await query.answer(t("press_stale"))
         return
     result = await consent.answer_consent(
-        s.sessions, invite_id=int(fields[0]), chat_id=user_id(update), agree=fields[1] == "y", now=s.now()
+        s.sessions, invite_id=invite_id, chat_id=user_id(update), agree=fields[1] == "y", now=s.now()
     )
     if result.kind == "consented":
         text = (
@@ -72,5 +74,7 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def stray_text(update: Update, context: Context) -> None:
+    if await questionnaire.typed(update, context):
+        return
     known = await patient_for_chat(svc(context).sessions, chat_id(update))
     await reply(update, patient("use_buttons") if known else t("not_enrolled"))

@@ -23,8 +23,9 @@ from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory
 from bot.settings import Settings
 from bot.ticks import TickResult, run_tick
+from schedules.reviews import REVIEW_EVERY
 from storage import migrate
-from storage.models import DoseEvent, Outbox, Patient
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 
 STEP_WHEN_STUCK = timedelta(seconds=1)
 
@@ -123,7 +124,22 @@ class Sandbox:
                     )
                 )
             ).scalar()
-        moments = [m for m in (due, closing, planning - half if planning else None) if m is not None]
+            expiring = (
+                await session.execute(
+                    select(func.min(Questionnaire.expires_at)).where(
+                        col(Questionnaire.status).in_(("in_progress", "paused"))
+                    )
+                )
+            ).scalar()
+            reviewing = (
+                await session.execute(
+                    select(func.min(Patient.reviewed_at)).where(col(Patient.status).in_(("active", "paused")))
+                )
+            ).scalar()
+        review_due = reviewing + REVIEW_EVERY if reviewing else None
+        moments = [
+            m for m in (due, closing, planning - half if planning else None, expiring, review_due) if m is not None
+        ]
         return min(moments) if moments else None
 
     async def run_until(self, when: datetime) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.questionnaire_outcomes import start_baseline
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
 from storage import audit
@@ -155,6 +156,7 @@ async def answer_consent(
             return ConsentResult("declined")
         invite.outcome = "consented"
         patient.chat_id, patient.status, patient.consented_at, patient.planned_until = chat_id, "active", now, now
+        await start_baseline(session, patient=patient, now=now)
         audit.record(session, at=now, actor="patient", action="consent.agree", subject=f"patient:{patient.id}")
         await session.commit()
         return ConsentResult("consented", first_dose(patient, now), patient.timezone)

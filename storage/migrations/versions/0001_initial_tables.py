@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:51:29.288091
+Create Date: 2026-11-26 01:12:07.644224
 """
 
 from collections.abc import Sequence
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("detail", sa.JSON(), nullable=True),
+        sa.Column("detail", sa.JSON(none_as_null=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("digest_time", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("alert_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
@@ -81,6 +82,7 @@ def upgrade() -> None:
         sa.Column("stopped_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("unreachable_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("planned_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["team_id"],
             ["team.id"],
@@ -142,6 +144,29 @@ def upgrade() -> None:
         batch_op.create_index("ix_dose_open", ["status", "closes_at"], unique=False)
 
     op.create_table(
+        "flag",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("severity", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("episode", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("summary_key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
+        sa.Column("raised_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_by", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["patient.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("patient_id", "kind", "episode"),
+    )
+    with op.batch_alter_table("flag", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_flag_patient_id"), ["patient_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_flag_raised_at"), ["raised_at"], unique=False)
+
+    op.create_table(
         "invite",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
@@ -177,7 +202,7 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("patient_id", sa.Integer(), nullable=True),
         sa.Column("ref_id", sa.Integer(), nullable=True),
-        sa.Column("payload", sa.JSON(), nullable=True),
+        sa.Column("payload", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -200,11 +225,44 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_due", ["status", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_patient_id"), ["patient_id"], unique=False)
 
+    op.create_table(
+        "questionnaire",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("week", sa.Integer(), nullable=False),
+        sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("draft", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_answer_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("score", sa.JSON(none_as_null=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["patient.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("patient_id", "week"),
+    )
+    with op.batch_alter_table("questionnaire", schema=None) as batch_op:
+        batch_op.create_index("ix_questionnaire_open", ["status", "expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_questionnaire_patient_id"), ["patient_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("questionnaire", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_questionnaire_patient_id"))
+        batch_op.drop_index("ix_questionnaire_open")
+
+    op.drop_table("questionnaire")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_patient_id"))
         batch_op.drop_index("ix_outbox_due")
@@ -215,6 +273,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_invite_patient_id"))
 
     op.drop_table("invite")
+    with op.batch_alter_table("flag", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_flag_raised_at"))
+        batch_op.drop_index(batch_op.f("ix_flag_patient_id"))
+
+    op.drop_table("flag")
     with op.batch_alter_table("dose_event", schema=None) as batch_op:
         batch_op.drop_index("ix_dose_open")
 

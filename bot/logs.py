@@ -1,0 +1,61 @@
+"""Logging: one JSON object per line (production) or plain text (the demo, a terminal).
+
+Log calls carry ids in `extra={...}` (update_id, outbox_id, chat_id, ...), never message text,
+health answers or the token; as a last guard anything shaped like a bot token is masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+TOKEN_SHAPE = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
+STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
+QUIET = ("httpx", "httpcore", "apscheduler", "uvicorn.access")  # httpx logs URLs, which hold the token
+
+
+def mask(text: str) -> str:
+    return TOKEN_SHAPE.sub("[token]", text)
+
+
+class JsonFormatter(logging.Formatter):
+    """`{"ts": ..., "level": ..., "logger": ..., "event": ..., <extra ids>}` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": mask(record.getMessage()),
+        }
+        for key, value in record.__dict__.items():
+            if key not in STANDARD and not key.startswith("_"):
+                out[key] = value if isinstance(value, int | float | bool | None) else mask(str(value))
+        if record.exc_info and record.exc_info[0] is not None:
+            out["error"] = record.exc_info[0].__name__
+            out["trace"] = mask(self.formatException(record.exc_info))
+        return json.dumps(out, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask(super().format(record))
+
+
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Our one stderr handler on the root logger (replacing the one a previous call added, if any)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.set_name("b12bot")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "b12bot"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)

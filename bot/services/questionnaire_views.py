@@ -1,0 +1,96 @@
+"""What the patient sees of a questionnaire: the current item as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from care.instruments import MNSI_ITEMS, NOT_SURE, RED_FLAG_ITEMS, Answer, Item, applicable, next_item, progress
+from care.instruments import questionnaire_items as care_items
+from care.protocol import Protocol
+from storage.models import Questionnaire
+
+FIRST_MNSI, FIRST_RED_FLAG = MNSI_ITEMS[0].key, RED_FLAG_ITEMS[0].key
+
+
+@dataclass(frozen=True)
+class ItemView:
+    questionnaire_id: int
+    position: int  # index in the full item list: part of the button data
+    key: str
+    kind: str  # nrs yes_no pgic choice multi
+    choices: tuple[str, ...]
+    n: int
+    total: int
+    week: int
+    intro: str | None = None  # q_intro_baseline / q_intro_weekly / q_mnsi_intro / q_rf_intro
+    selected: tuple[str, ...] = ()
+    can_go_back: bool = False
+
+
+def items_of(q: Questionnaire, protocol: Protocol) -> tuple[Item, ...]:
+    return care_items("baseline" if q.kind == "baseline" else "weekly", q.week, protocol)
+
+
+def load_answers(raw: Mapping[str, Any]) -> dict[str, Answer]:
+    """Answers as stored (JSON lists) back to their typed form (tuples for multiple choice)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+
+
+def dump_answers(answers: Mapping[str, Answer]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+
+def view_of(q: Questionnaire, protocol: Protocol, *, first: bool = False) -> ItemView | None:
+    items = items_of(q, protocol)
+    answers = load_answers(q.answers)
+    item = next_item(items, answers)
+    if item is None:
+        return None
+    n, total = progress(items, answers)
+    intro = None
+    if first:
+        intro = "q_intro_baseline" if q.kind == "baseline" else "q_intro_weekly"
+    elif item.key == FIRST_MNSI:
+        intro = "q_mnsi_intro"
+    elif item.key == FIRST_RED_FLAG:
+        intro = "q_rf_intro"
+    assert q.id is not None
+    return ItemView(
+        questionnaire_id=q.id,
+        position=items.index(item),
+        key=item.key,
+        kind=str(item.kind),
+        choices=tuple(str(c) for c in item.choices),
+        n=n,
+        total=total,
+        week=q.week,
+        intro=intro,
+        selected=tuple(q.draft or ()),
+        can_go_back=any(i.key in answers for i in applicable(items, answers)),
+    )
+
+
+def parse_choice(item: Item, code: str) -> Answer | None:
+    """The answer a button code stands for, or None when the code does not fit the item."""
+    kind = str(item.kind)
+    if kind == "nrs":
+        return int(code) if code.isdigit() and len(code) <= 2 and 0 <= int(code) <= 10 else None
+    if kind == "yes_no":
+        return {"y": True, "n": False}.get(code)
+    if kind in ("pgic", "choice") and code.isdigit() and int(code) < len(item.choices):
+        return str(item.choices[int(code)])
+    return None
+
+
+def toggle(draft: tuple[str, ...], choice: str, none: str = "none") -> tuple[str, ...]:
+    """Multiple choice: tapping adds or removes; "none" excludes the others."""
+    if choice in draft:
+        return tuple(c for c in draft if c != choice)
+    if choice == none:
+        return (none,)
+    return (*[c for c in draft if c != none], choice)
+
+
+__all__ = ["NOT_SURE", "ItemView", "dump_answers", "items_of", "load_answers", "parse_choice", "toggle", "view_of"]

@@ -1,0 +1,184 @@
+"""Answering a questionnaire, one button at a time. State lives in the row; presses are checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.questionnaire_outcomes import complete
+from bot.services.questionnaire_views import (
+    ItemView,
+    dump_answers,
+    items_of,
+    load_answers,
+    parse_choice,
+    toggle,
+    view_of,
+)
+from care.flags import red_flag_flags
+from care.instruments import RED_FLAG_KEYS, Answer, applicable, next_item
+from care.protocol import Protocol
+from schedules.flagging import raise_flags
+from schedules.sql import rowcount
+from storage import audit
+from storage.engine import Sessions
+from storage.models import Patient, Questionnaire
+
+OPEN = ("in_progress", "paused")
+
+
+@dataclass(frozen=True)
+class Step:
+    outcome: str  # answered completed toggled back paused resumed not_yours closed old invalid
+    language: str = "en"
+    answered_key: str | None = None
+    answer: Answer | None = None
+    next: ItemView | None = None
+    advice: str | None = None  # rf_advice_emergency | rf_advice
+    expires_at: datetime | None = None
+    timezone: str = "UTC"
+
+
+async def _save(session: AsyncSession, q: Questionnaire, **values: Any) -> bool:
+    """Write `values` only if nobody changed the row since it was read (optimistic lock)."""
+    result = await session.execute(
+        update(Questionnaire)
+        .where(col(Questionnaire.id) == q.id, col(Questionnaire.version) == q.version)
+        .values(version=q.version + 1, **values)
+    )
+    if not rowcount(result):
+        return False
+    session.expunge(q)
+    for key, value in values.items():
+        setattr(q, key, value)
+    q.version += 1
+    return True
+
+
+async def press(
+    sessions: Sessions,
+    *,
+    questionnaire_id: int,
+    position: int,
+    code: str,
+    chat_id: int,
+    now: datetime,
+    protocol: Protocol,
+) -> Step:
+    async with sessions() as session:
+        q = await session.get(Questionnaire, questionnaire_id)
+        patient = await session.get(Patient, q.patient_id) if q is not None else None
+        if q is None or patient is None or patient.chat_id != chat_id:
+            audit.record(
+                session,
+                at=now,
+                actor=f"chat:{chat_id}",
+                action="questionnaire.press",
+                outcome="refused",
+                subject=f"questionnaire:{questionnaire_id}",
+                detail={"reason": "not_yours"},
+            )
+            await session.commit()
+            return Step("not_yours")
+        step = await _press(session, q, patient, position=position, code=code, now=now, protocol=protocol)
+        await session.commit()
+        return replace(step, language=patient.language, timezone=patient.timezone)
+
+
+async def _press(
+    session: AsyncSession,
+    q: Questionnaire,
+    patient: Patient,
+    *,
+    position: int,
+    code: str,
+    now: datetime,
+    protocol: Protocol,
+) -> Step:
+    if q.status not in OPEN or patient.status not in ("active", "paused"):
+        return Step("closed")
+    items, answers = items_of(q, protocol), load_answers(q.answers)
+    current = next_item(items, answers)
+    if current is None:
+        return Step("closed")
+    if code == "l":
+        saved = await _save(session, q, status="paused")
+        return Step("paused" if saved else "old", expires_at=q.expires_at)
+    if code == "c":
+        saved = await _save(session, q, status="in_progress", last_answer_at=now)
+        return Step("resumed", next=view_of(q, protocol)) if saved else Step("old")
+    if position != items.index(current):
+        return Step("old")
+    if code == "b":
+        answered = [i for i in applicable(items, answers) if i.key in answers]
+        if not answered:
+            return Step("invalid")
+        answers.pop(answered[-1].key)
+        saved = await _save(session, q, answers=dump_answers(answers), draft=None, last_answer_at=now)
+        return Step("back", next=view_of(q, protocol)) if saved else Step("old")
+    answer: Answer | None
+    if str(current.kind) == "multi":
+        draft = tuple(q.draft or ())
+        if code.startswith("t") and code[1:].isdigit() and int(code[1:]) < len(current.choices):
+            draft = toggle(draft, str(current.choices[int(code[1:])]))
+            saved = await _save(session, q, draft=list(draft), last_answer_at=now)
+            return Step("toggled", next=view_of(q, protocol)) if saved else Step("old")
+        answer = draft if code == "d" and draft else None
+    else:
+        answer = parse_choice(current, code)
+    try:
+        answer = current.validate(answer) if answer is not None else None
+    except ValueError:
+        answer = None
+    if answer is None:
+        return Step("invalid")
+    answers[current.key] = answer
+    if not await _save(session, q, answers=dump_answers(answers), draft=None, last_answer_at=now, status="in_progress"):
+        return Step("old")
+    advice = None
+    if current.key in RED_FLAG_KEYS and answer is True:
+        assert q.id is not None
+        await raise_flags(session, patient=patient, flags=red_flag_flags(str(q.id), [current.key]), now=now)
+        advice = "rf_advice_emergency" if current.emergency else "rf_advice"
+    following = view_of(q, protocol)
+    if following is None:
+        await complete(session, q, patient, now=now, protocol=protocol)
+        return Step("completed", answered_key=current.key, answer=answer, advice=advice)
+    return Step("answered", answered_key=current.key, answer=answer, next=following, advice=advice)
+
+
+async def current_for_chat(sessions: Sessions, chat_id: int, protocol: Protocol) -> ItemView | None:
+    async with sessions() as session:
+        q = (
+            await session.exec(
+                select(Questionnaire)
+                .join(Patient, col(Patient.id) == Questionnaire.patient_id)
+                .where(Patient.chat_id == chat_id, col(Questionnaire.status).in_(OPEN))
+                .order_by(col(Questionnaire.id).desc())
+            )
+        ).first()
+    return view_of(q, protocol) if q is not None else None
+
+
+async def typed(sessions: Sessions, *, chat_id: int, text: str, now: datetime, protocol: Protocol) -> Step | None:
+    """A number typed for a 0-10 item counts as the answer. None when no questionnaire is open."""
+    view = await current_for_chat(sessions, chat_id, protocol)
+    if view is None:
+        return None
+    value = text.strip()
+    if view.kind != "nrs" or not value.isdigit() or int(value) > 10:
+        return Step("use_buttons_nrs" if view.kind == "nrs" else "use_buttons")
+    return await press(
+        sessions,
+        questionnaire_id=view.questionnaire_id,
+        position=view.position,
+        code=str(int(value)),
+        chat_id=chat_id,
+        now=now,
+        protocol=protocol,
+    )

@@ -1,0 +1,148 @@
+"""Deciding, for each claimed outbox row, whether it is still worth sending.
+
+Dropped: the patient paused, stopped or blocked the bot, or the dose was answered. Expired: too late to
+be useful (the dose is recorded missed). Deferred: a dose reminder while the patient is answering a
+questionnaire. The rest is marked 'sending' and becomes a Job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from care.protocol import Protocol
+from schedules.jobs import DoseView, Job
+from storage.engine import Sessions
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+
+DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
+PATIENT_KINDS = (*DOSE_KINDS, "questionnaire")
+# the dose status each kind still makes sense for
+WANTED_DOSE_STATUS = {"dose_reminder": "planned", "dose_nudge": "sent", "dose_snooze": "snoozed"}
+DEFER_STEP = timedelta(minutes=1)
+
+
+async def decide(
+    sessions: Sessions, ids: list[int], *, now: datetime, protocol: Protocol
+) -> tuple[list[Job], int, int]:
+    jobs: list[Job] = []
+    dropped = expired = 0
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(Outbox, Patient, DoseEvent, Questionnaire)
+                .join(Patient, col(Patient.id) == col(Outbox.patient_id), isouter=True)
+                .join(
+                    DoseEvent,
+                    (col(DoseEvent.id) == col(Outbox.ref_id)) & col(Outbox.kind).in_(DOSE_KINDS),
+                    isouter=True,
+                )
+                .join(
+                    Questionnaire,
+                    (col(Questionnaire.id) == col(Outbox.ref_id)) & (col(Outbox.kind) == "questionnaire"),
+                    isouter=True,
+                )
+                .where(col(Outbox.id).in_(ids))
+            )
+        ).all()
+        busy = set(
+            (
+                await session.exec(
+                    select(Questionnaire.patient_id).where(
+                        col(Questionnaire.status) == "in_progress",
+                        col(Questionnaire.last_answer_at) >= now - protocol.questionnaires.active_within,
+                        col(Questionnaire.patient_id).in_({r[1].id for r in rows if r[1] is not None}),
+                    )
+                )
+            ).all()
+        )
+        boxes: list[dict[str, Any]] = []
+        doses: list[dict[str, Any]] = []
+        questionnaires: list[dict[str, Any]] = []
+        for box, patient, dose, q in rows:
+            verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
+            if verdict == "defer":
+                boxes.append({"id": box.id, "status": "pending", "claimed_by": None, "due_at": now + DEFER_STEP})
+                continue
+            if verdict in ("dropped", "expired"):
+                boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
+                dropped += verdict == "dropped"
+                expired += verdict == "expired"
+                if dose is not None and dose.status == "planned" and note in ("missed", "not_sent"):
+                    doses.append(
+                        {"id": dose.id, "status": note, "note": "late" if note == "missed" else patient.status}
+                    )
+                if q is not None and q.status == "planned":
+                    questionnaires.append({"id": q.id, "status": "not_sent"})
+                continue
+            reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
+            late = now - reference > protocol.doses.late_mark
+            boxes.append({"id": box.id, "status": "sending", "attempts": box.attempts + 1, "late": late})
+            jobs.append(_job(box, patient, dose, q, late=late))
+        for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
+            if changes:
+                await session.execute(update(table), changes)
+        await session.commit()
+    return jobs, dropped, expired
+
+
+def _verdict(
+    box: Outbox,
+    patient: Patient | None,
+    dose: DoseEvent | None,
+    q: Questionnaire | None,
+    *,
+    busy: set[int],
+    now: datetime,
+    protocol: Protocol,
+) -> tuple[str, str | None]:
+    if patient is not None:
+        if patient.status not in ("active", "paused") or not patient.reachable:
+            return "dropped", "not_sent"
+        if patient.status == "paused" and box.kind in PATIENT_KINDS:
+            return "dropped", "not_sent"
+    if box.kind == "questionnaire":
+        if q is None or q.status != "planned":
+            return "dropped", None
+        if now - q.due_at > protocol.questionnaires.expire_after:
+            return "expired", None
+    if box.kind in DOSE_KINDS:
+        if dose is None or dose.status != WANTED_DOSE_STATUS[box.kind]:
+            return "dropped", None
+        reference = dose.due_at if box.kind == "dose_reminder" else box.due_at
+        if now - reference > protocol.doses.late_window:
+            return "expired", "missed" if box.kind == "dose_reminder" else None
+        if box.kind == "dose_reminder" and dose.patient_id in busy:
+            return "defer", None
+    return "send", None
+
+
+def _job(box: Outbox, patient: Patient | None, dose: DoseEvent | None, q: Questionnaire | None, *, late: bool) -> Job:
+    view = None
+    if dose is not None and patient is not None:
+        assert dose.id is not None
+        phase = patient.regimen["phases"][dose.phase_index]
+        view = DoseView(
+            dose.id, dose.route, phase, dose.phase_start and box.kind == "dose_reminder", dose.local_date, dose.snoozes
+        )
+    payload = dict(box.payload or {})
+    if q is not None:
+        payload.update(questionnaire_id=q.id, kind=q.kind, week=q.week)
+    assert box.id is not None
+    return Job(
+        outbox_id=box.id,
+        kind=box.kind,
+        chat_id=box.chat_id,
+        due_at=box.due_at,
+        late=late,
+        uncertain=box.uncertain,
+        patient_id=box.patient_id,
+        language=patient.language if patient else "en",
+        timezone=patient.timezone if patient else "UTC",
+        payload=payload,
+        dose=view,
+        reply_to=dose.message_id if dose is not None and box.kind == "dose_nudge" else None,
+    )

@@ -1,0 +1,115 @@
+"""Storing flags once per (patient, kind, episode), and queueing urgent ones to the care team at once.
+
+Alerts go through the same outbox as every other message (claimed, sent and recorded once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.adherence import DoseRecord
+from care.flags import Flag as CareFlag
+from care.flags import Severity, flags_for_adherence
+from care.protocol import Protocol
+from schedules.sql import insert_ignore
+from storage.models import DoseEvent, Flag, Outbox, Patient, Team, TeamMember
+
+DOSE_STATE = {
+    "planned": "pending",
+    "sent": "pending",
+    "snoozed": "pending",
+    "taken": "taken",
+    "skipped": "skipped",
+    "unconfirmed": "unconfirmed",
+    "missed": "missed",
+}
+
+
+async def alert_chats(session: AsyncSession, team_id: int) -> list[int]:
+    """The team's alert group once set, else each active member's private chat."""
+    team = await session.get(Team, team_id)
+    if team is not None and team.alert_chat_id is not None:
+        return [team.alert_chat_id]
+    members = await session.exec(
+        select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
+    )
+    return sorted(members.all())
+
+
+async def raise_flags(
+    session: AsyncSession, *, patient: Patient, flags: Sequence[CareFlag], now: datetime
+) -> list[Flag]:
+    """Insert the flags not seen before; queue an alert for each new urgent one. Returns the new rows."""
+    if not flags:
+        return []
+    rows = [
+        {
+            "patient_id": patient.id,
+            "kind": str(f.kind),
+            "severity": str(f.severity),
+            "episode": f.episode,
+            "summary_key": f.summary_key,
+            "facts": dict(f.facts),
+            "raised_at": now,
+        }
+        for f in flags
+    ]
+    stmt = insert_ignore(session, Flag).values(rows).on_conflict_do_nothing().returning(col(Flag.id))
+    new_ids = list((await session.execute(stmt)).scalars().all())
+    if not new_ids:
+        return []
+    new = list((await session.exec(select(Flag).where(col(Flag.id).in_(new_ids)))).all())
+    urgent = [f for f in new if f.severity == Severity.URGENT]
+    if urgent:
+        chats = await alert_chats(session, patient.team_id)
+        alerts: list[dict[str, Any]] = [
+            {
+                "kind": "alert",
+                "dedupe_key": f"alert:{f.id}:{chat}",
+                "chat_id": chat,
+                "patient_id": None,
+                "ref_id": f.id,
+                "due_at": now,
+                "status": "pending",
+                "created_at": now,
+                "payload": {
+                    "alias": patient.alias,
+                    "summary_key": f.summary_key,
+                    "facts": f.facts,
+                    "flag_id": f.id,
+                    "severity": f.severity,
+                },
+            }
+            for f in urgent
+            for chat in chats
+        ]
+        if alerts:
+            await session.execute(insert_ignore(session, Outbox).values(alerts).on_conflict_do_nothing())
+    return new
+
+
+async def review_adherence(session: AsyncSession, *, patient: Patient, now: datetime, protocol: Protocol) -> int:
+    """Low adherence over the window and long-unconfirmed injections. Returns new flags."""
+    since = now - timedelta(
+        days=max(protocol.adherence.window_days, protocol.doses.injection_unconfirmed_after_days) + 1
+    )
+    doses = (
+        await session.exec(
+            select(DoseEvent).where(
+                DoseEvent.patient_id == patient.id,
+                col(DoseEvent.due_at) >= since,
+                col(DoseEvent.due_at) <= now,
+                col(DoseEvent.status).in_(DOSE_STATE),
+            )
+        )
+    ).all()
+    records = [DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im") for d in doses]
+    start = patient.consented_at or now
+    return len(
+        await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)
+    )
