@@ -62,6 +62,8 @@ async def decide(
         boxes: list[dict[str, Any]] = []
         doses: list[dict[str, Any]] = []
         questionnaires: list[dict[str, Any]] = []
+        # a questionnaire going out in this very batch holds back that patient's reminder too
+        busy |= {box.patient_id for box, _, _, q in rows if q is not None and q.status == "planned"}
         for box, patient, dose, q in rows:
             verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
             if verdict == "defer":
