@@ -111,7 +111,7 @@ async def test_expiry_tells_the_patient_and_two_missed_in_a_row_is_a_flag(databa
 async def test_red_flag_advises_the_patient_at_once_and_alerts_the_team_within_one_tick(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
-        await answer_all(sb, PAT, BASELINE_ANSWERS[:-8] + ["n", "n", "n", "y"])  # sudden severe chest pain: yes
+        await answer_all(sb, PAT, [*BASELINE_ANSWERS[:-8], "n", "n", "n", "y"])  # sudden severe chest pain: yes
         assert "call your local emergency number now" in texts(sb, PAT)[-2]  # advice, then the next question
         before = len(sb.api.sent_to(CLINICIAN.id))
         await sb.tick()
