@@ -278,6 +278,7 @@ def test_upgrade_create_team_join_and_invite_with_qr(
     assert datetime.fromisoformat(invited["expires_at"]) - expires < timedelta(minutes=5)
     # the QR picture: a PNG of exactly the symbol segno makes for the link
     assert qr.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("b12bot.db")) == ["invite.png"]
     assert png_size(qr) == segno.make(invited["invite_link"], error="m").symbol_size(scale=8, border=4)
 
     # an active member may invite in their own name; a stranger may not
@@ -390,15 +391,16 @@ def test_unwritable_qr_path_is_refused_and_changes_nothing(
     qr = tmp_path / "no-such-dir" / "invite.png"
     code, out, err = cli(capsys, *invite_args(qr=str(qr)))
     assert code == 2 and out == ""
-    assert str(qr) in err
+    assert str(qr) in err and "does not exist" in err
     assert counts(ready_db) == baseline
+    code, out, err = cli(capsys, *invite_args(qr=str(tmp_path)))  # a folder, not a file
+    assert code == 2 and out == ""
+    assert str(tmp_path) in err
+    assert counts(ready_db) == baseline
+    assert all(p.name.startswith("b12bot.db") for p in tmp_path.iterdir())  # no picture, no partial file
 
 
-@pytest.mark.xfail(
-    reason="BUG: bot/commands.py _invite opens the --qr file for writing (truncating it) before the invite and "
-    "discard_qr() unlinks it when the invite is refused, so a refused invite destroys an existing file there",
-    strict=True,
-)
+# Regression: a refused invite must not truncate or delete a file already at the --qr path.
 def test_refused_invite_leaves_an_existing_qr_file_alone(
     ready_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -192,14 +192,14 @@ async def test_unknown_and_malformed_payloads_are_not_valid(database_url: str) -
         assert "Do you agree?" in await open_link(sb, PATIENT, token)
 
 
-@pytest.mark.parametrize("text", ["/start", "/start    ", "/start \u00a0"])
-async def test_start_with_an_empty_payload_is_a_plain_start(sqlite_url: str, text: str) -> None:
+async def test_start_with_an_empty_payload_is_a_plain_start(sqlite_url: str) -> None:
     async with Sandbox(database_url=sqlite_url, start=NOW) as sb:
         await open_link(sb, CLINICIAN, await new_team(sb))
         await invite(sb, start=START)
         before, mark = await state(sb), await last_audit_id(sb)
-        await sb.send(sb.users.text(PATIENT, text))
-        assert (sb.api.last_to(PATIENT.id).text or "") == t("not_enrolled")
+        for text in ("/start", "/start    ", "/start \u00a0"):
+            await sb.send(sb.users.text(PATIENT, text))
+            assert (sb.api.last_to(PATIENT.id).text or "") == t("not_enrolled"), repr(text)
         assert await state(sb) == before
         assert await audit(sb, after=mark) == []
 
@@ -290,22 +290,25 @@ async def test_forged_consent_callbacks_are_refused(database_url: str) -> None:
 
 # Regression: at 28b295f the id was checked with str.isdigit() ('²' passed, then int() raised) and ids beyond
 # the INTEGER column reached the database driver, which raised: the handler crashed, unanswered and unaudited.
-@pytest.mark.parametrize(
-    "data", ["c1:²:y", "c1:٣:y", "c1:0:y", f"c1:{2**31}:y", f"c1:{2**64}:y"], ids=["²", "٣", "0", "2**31", "2**64"]
-)
-async def test_forged_consent_ids_that_are_not_plain_numbers_are_refused(database_url: str, data: str) -> None:
+FORGED_IDS = ["c1:²:y", "c1:٣:y", "c1:0:y", f"c1:{2**31}:y", f"c1:{2**64}:y"]
+
+
+async def test_forged_consent_ids_that_are_not_plain_numbers_are_refused(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=NOW) as sb:
         await open_link(sb, CLINICIAN, await new_team(sb))
         await open_link(sb, PATIENT, await invite(sb, start=START))
         consent = sb.api.last_to(PATIENT.id)
         assert consent is not None
         before, mark = await state(sb), await last_audit_id(sb)
-        await sb.send(sb.users.press(PATIENT, consent, data))
-        assert [answer[1] for answer in sb.api.callback_answers] == [t("press_stale")]
-        assert await state(sb) == before
-        events = await audit(sb, after=mark)
-        assert len(events) == 1
-        refusal(events[0], "consent", "malformed", f"tg:{PATIENT.id}")
+        for n, data in enumerate(FORGED_IDS, start=1):
+            await sb.send(sb.users.press(PATIENT, consent, data))
+            assert len(sb.api.callback_answers) == n, data  # answered, not crashed
+            assert sb.api.callback_answers[-1][1] == t("press_stale"), data
+            events = await audit(sb, after=mark)
+            assert len(events) == 1, data
+            refusal(events[0], "consent", "malformed", f"tg:{PATIENT.id}")
+            mark = events[0].id or 0
+            assert await state(sb) == before, data
 
 
 # -- one chat, one enrolment ----------------------------------------------------------------------
@@ -345,3 +348,26 @@ async def test_patient_cannot_enrol_twice_from_the_same_chat(database_url: str) 
         events = await audit(sb, after=mark)
         assert len(events) == 1  # the refused consent press writes no audit row; the refused open does
         refusal(events[0], "link.open", "already_enrolled", f"tg:{PATIENT.id}")
+
+
+@pytest.mark.xfail(
+    reason="BUG: bot/services/consent.py open_link counts only active/paused patients as enrolled, but "
+    "answer_consent refuses any chat that has a patient row; a stopped patient given a new link is asked for "
+    "consent, agrees, and is told 'You are already enrolled' while /status says they have stopped",
+    strict=True,
+)
+async def test_stopped_patient_with_a_new_link_gets_a_consistent_answer(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=NOW) as sb:
+        await open_link(sb, CLINICIAN, await new_team(sb))
+        await enrol(sb, PATIENT, await invite(sb, alias="MK-17", start=START))
+        await sb.send(sb.users.text(PATIENT, "/stop"))
+        await sb.send(sb.users.press_button(PATIENT, sb.api.last_to(PATIENT.id), "Yes, stop"))
+        assert (await state(sb))["patients"][0][:3] == ("MK-17", "stopped", PATIENT.id)
+
+        opened = await open_link(sb, PATIENT, await invite(sb, alias="MK-18", start=START))
+        if "Do you agree?" not in opened:
+            return  # refused before asking: consistent
+        # having asked, agreeing must enrol the patient, not answer with a false "already enrolled"
+        await sb.send(sb.users.press_button(PATIENT, sb.api.last_to(PATIENT.id), "I agree"))
+        assert (sb.api.last_to(PATIENT.id).text or "") != t("already_enrolled")
+        assert ("active", PATIENT.id) in [p[1:3] for p in (await state(sb))["patients"]]
