@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -37,11 +37,12 @@ def decode(name: str, value: str) -> Any:
 
 
 async def parameters(request: Request) -> dict[str, Any]:
+    """Form-encoded (what PTB sends without files) or JSON; multipart uploads are not supported here."""
+    body = await request.body()
     if request.headers.get("content-type", "").startswith("application/json"):
-        body = await request.json()
-        return dict(body) if isinstance(body, dict) else {}
-    form = await request.form()
-    return {key: decode(key, value) for key, value in form.multi_items() if not isinstance(value, UploadFile)}
+        data = json.loads(body or b"{}")
+        return dict(data) if isinstance(data, dict) else {}
+    return {key: decode(key, value) for key, value in parse_qsl(body.decode(), keep_blank_values=True)}
 
 
 def standin_app(standin: BotApiStandIn) -> Starlette:

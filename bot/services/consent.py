@@ -145,9 +145,13 @@ async def answer_consent(
             return ConsentResult("not_yours")
         if invite.expires_at <= now:
             return ConsentResult("gone")
-        enrolled = (await session.exec(select(col(Patient.id)).where(col(Patient.chat_id) == chat_id))).first()
-        if agree and enrolled is not None:
+        earlier = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        if agree and earlier is not None and earlier.status in ("active", "paused"):
             return ConsentResult("already_enrolled")
+        if agree and earlier is not None:  # re-enrolment after /stop: the old record stays, unlinked
+            earlier.chat_id = None
+            audit.record(session, at=now, actor="patient", action="patient.unlink", subject=f"patient:{earlier.id}")
+            await session.flush()
         invite.used_at = now
         if not agree:
             invite.outcome, invite.opened_chat_id, patient.status = "declined", None, "declined"

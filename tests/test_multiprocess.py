@@ -1,0 +1,266 @@
+"""Real bot processes: several share one PostgreSQL without sending twice; SQLite allows one; SIGTERM loses nothing.
+
+The processes run `python -m bot.cli run` against the Bot API stand-in served over HTTP on loopback.
+Reminders are seeded straight into the database (patients, dose events, outbox rows due now).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import insert
+
+from bot.httpserver import HttpServer
+from bot.sandbox.api import BotApiStandIn
+from care.regimens import build_regimen
+from storage import migrate
+from storage.engine import make_engine, make_sessions
+from storage.models import DoseEvent, Outbox, Patient, Team
+from tests.conftest import _drop, _postgres_database
+from tests.procs import ROOT, SECRET, bot_env, free_port, serve_standin, start_bot, terminate, until
+
+CHAT0 = 5_000_000
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database (fails under CI=true when PostgreSQL is not reachable)."""
+    created = await _postgres_database()
+    assert created is not None
+    name, url = created
+    try:
+        yield url
+    finally:
+        await _drop(name)
+
+
+async def seed(url: str, n: int, now: datetime) -> None:
+    """`n` active patients, each with one dose reminder due now (planned far ahead, so the planner adds nothing)."""
+    engine = make_engine(url)
+    await migrate.upgrade(engine)
+    regimen = build_regimen("oral-high")
+    try:
+        async with make_sessions(engine)() as session:
+            team = Team(name="Load clinic", timezone="UTC", created_at=now)
+            session.add(team)
+            await session.flush()
+            patients = [
+                {
+                    "team_id": team.id,
+                    "alias": f"LD-{i}",
+                    "status": "active",
+                    "chat_id": CHAT0 + i,
+                    "timezone": "UTC",
+                    "reminder_time": "09:00",
+                    "regimen_code": regimen.code,
+                    "regimen": regimen.to_dict(),
+                    "therapy_start": now.date(),
+                    "created_at": now,
+                    "consented_at": now,
+                    "planned_until": now + timedelta(days=30),
+                    "reviewed_at": now,
+                }
+                for i in range(n)
+            ]
+            ids = await _insert(session, Patient, patients)
+            doses = [
+                {
+                    "patient_id": pid,
+                    "due_at": now,
+                    "local_date": now.date(),
+                    "route": "oral",
+                    "closes_at": now + timedelta(days=1),
+                }
+                for pid in ids
+            ]
+            dose_ids = await _insert(session, DoseEvent, doses)
+            rows = [
+                {
+                    "kind": "dose_reminder",
+                    "dedupe_key": f"dose:{did}",
+                    "chat_id": CHAT0 + i,
+                    "patient_id": pid,
+                    "ref_id": did,
+                    "due_at": now,
+                    "created_at": now,
+                }
+                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=True))
+            ]
+            await session.execute(insert(Outbox), rows)
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _insert(session: object, model: type, rows: list[dict[str, object]]) -> list[int]:
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    return list((await session.execute(stmt, rows)).scalars().all())  # type: ignore[attr-defined]
+
+
+def standin_with_chats(n: int) -> BotApiStandIn:
+    api = BotApiStandIn()
+    for i in range(n):
+        api.add_private_chat({"id": CHAT0 + i, "first_name": f"P{i}"})
+    return api
+
+
+async def statuses(url: str) -> Counter[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return Counter(
+            {r["status"]: r["n"] for r in await conn.fetch("SELECT status, count(*) n FROM outbox GROUP BY 1")}
+        )
+    finally:
+        await conn.close()
+
+
+def messages_per_chat(api: BotApiStandIn) -> Counter[int]:
+    return Counter(chat for chat, _ in api.messages)
+
+
+def webhook_env(url: str, api_port: int, **extra: str) -> dict[str, str]:
+    return bot_env(
+        url,
+        api_port,
+        WEBHOOK_URL="https://bot.example.org/telegram",
+        WEBHOOK_SECRET=SECRET,
+        PORT=str(free_port()),
+        **extra,
+    )
+
+
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+async def test_processes_share_one_postgres_without_duplicates_or_losses(
+    pg_url: str, tmp_path: Path, processes: int
+) -> None:
+    n = 10_000
+    await seed(pg_url, n, datetime.now(UTC))
+    api = standin_with_chats(n)
+    standin = await serve_standin(api)
+    logs = [tmp_path / f"bot{k}.log" for k in range(processes)]
+    procs = [start_bot(webhook_env(pg_url, standin.port), log, "--webhook") for log in logs]
+    started = time.monotonic()
+    try:
+
+        async def all_sent() -> bool:
+            assert all(p.poll() is None for p in procs), "\n".join(tail(log) for log in logs)
+            return (await statuses(pg_url))["sent"] == n
+
+        await until(all_sent, within=80, every=0.25, what=f"{n} reminders sent")
+        seconds = time.monotonic() - started
+    finally:
+        exits = [await terminate(p) for p in procs]
+        await standin.stop()
+    per_chat = messages_per_chat(api)
+    duplicates = sum(c - 1 for c in per_chat.values())
+    lost = n - len(per_chat)
+    conn = await asyncpg.connect(pg_url)
+    try:
+        workers = await conn.fetch("SELECT claimed_by, count(*) n FROM outbox GROUP BY 1")
+        uncertain = await conn.fetchval("SELECT count(*) FROM outbox WHERE uncertain")
+    finally:
+        await conn.close()
+    share = sorted(r["n"] for r in workers)
+    print(
+        f"\n{processes} processes: {n} rows in {seconds:.1f} s (from spawn), duplicates={duplicates} lost={lost} "
+        f"uncertain={uncertain} per-process={share} exit={exits}",
+        file=sys.stderr,
+    )
+    assert duplicates == 0 and lost == 0 and uncertain == 0
+    assert (await statuses(pg_url)) == Counter({"sent": n})
+    assert len(workers) >= 2, "the work was not shared"
+    assert [code for code, _ in exits] == [0] * processes
+
+
+async def test_sigterm_during_a_fan_out_exits_0_within_10s_and_loses_nothing(pg_url: str, tmp_path: Path) -> None:
+    n = 1500
+    await seed(pg_url, n, datetime.now(UTC))
+    api = standin_with_chats(n)
+    standin = await serve_standin(api)
+    try:
+        # the rate limiter on (30 messages/s): SIGTERM arrives with a slice of sends in flight
+        proc = start_bot(webhook_env(pg_url, standin.port, B12BOT_RATE_LIMITER="true"), tmp_path / "a.log", "--webhook")
+
+        async def sending() -> bool:
+            assert proc.poll() is None, tail(tmp_path / "a.log")
+            return api.count("sendMessage") >= 40
+
+        await until(sending, within=30, what="the fan-out to start")
+        code, seconds = await terminate(proc, within=10)
+        assert code == 0, tail(tmp_path / "a.log")
+        after_stop = await statuses(pg_url)
+        sent_before = messages_per_chat(api)
+        assert set(after_stop) <= {"sent", "pending"}, after_stop  # nothing left claimed or in 'sending'
+        assert after_stop["sent"] == len(sent_before) < n  # each recorded send reached Telegram once
+        assert max(sent_before.values()) == 1
+
+        proc = start_bot(webhook_env(pg_url, standin.port), tmp_path / "b.log", "--webhook")  # the restart
+
+        async def all_sent() -> bool:
+            assert proc.poll() is None, tail(tmp_path / "b.log")
+            return (await statuses(pg_url))["sent"] == n
+
+        await until(all_sent, within=40, what="the rest sent after the restart")
+        assert (await terminate(proc))[0] == 0
+    finally:
+        await standin.stop()
+    per_chat = messages_per_chat(api)
+    print(f"\nSIGTERM: exit 0 after {seconds:.2f} s, {after_stop['sent']} sent before, all {n} after", file=sys.stderr)
+    assert len(per_chat) == n and max(per_chat.values()) == 1
+
+
+async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/b12bot.db"
+    engine = make_engine(url)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    api = BotApiStandIn()
+    standin: HttpServer = await serve_standin(api)
+    http_port = free_port()
+    env = bot_env(url, standin.port, B12BOT_HTTP_PORT=str(http_port))
+    first = start_bot(env, tmp_path / "first.log")
+    try:
+
+        async def healthy() -> bool:
+            assert first.poll() is None, tail(tmp_path / "first.log")
+            try:
+                async with httpx.AsyncClient() as client:
+                    return (await client.get(f"http://127.0.0.1:{http_port}/healthz")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await until(healthy, within=30, what="the first process")
+        second = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env={**env, "B12BOT_HTTP_PORT": ""},
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(second.communicate(), 30)
+        message = err.decode()
+        assert second.returncode == 2, message
+        assert "already running" in message and f"{tmp_path}/b12bot.db" in message and ".lock" in message
+        assert "Traceback" not in message
+        assert first.poll() is None  # the first one carries on
+        assert (await terminate(first))[0] == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+        await standin.stop()
