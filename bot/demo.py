@@ -70,6 +70,7 @@ async def _script(sb: Sandbox) -> None:
     print(f"          invite link (also as a QR code): {sb.link(invite.token)}\n")
     await _say(sb, PATIENT, f"/start {invite.token}")
     await _press(sb, "I agree")
+    await _questionnaire(sb)
     berlin = ZoneInfo("Europe/Berlin")
     steps = (((28, 9, 0, 30), "Taken"), ((29, 9, 0, 30), "Snooze"), ((29, 9, 31, 0), "Taken"), ((31, 0, 30, 0), None))
     for (day, hour, minute, second), button in steps:
@@ -82,6 +83,28 @@ async def _script(sb: Sandbox) -> None:
     print("   (29 Mar was the first day of summer time: still 09:00 local.)")
     print("   (30 Mar went unanswered: one nudge after 2 hours, then 'not confirmed' at midnight.)")
     await _say(sb, PATIENT, "/status")
+
+
+BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 8
+
+
+async def _questionnaire(sb: Sandbox) -> None:
+    """The baseline questionnaire: the first answers shown, the rest answered quietly."""
+    before = len(sb.api.sent_to(PATIENT.id))
+    await sb.tick()
+    for message in sb.api.sent_to(PATIENT.id)[before:]:
+        show_bot(message, sb.clock())
+    for i, code in enumerate(BASELINE_CODES):
+        question = next(m for m in reversed(sb.api.sent_to(PATIENT.id)) if m.reply_markup)
+        data = next(d for d in sb.users.button_data(question) if d.endswith(f":{code}"))
+        before = len(sb.api.sent_to(PATIENT.id))
+        await sb.send(sb.users.press(PATIENT, question, data))
+        if i < 2:  # the 0-10 buttons are labelled with their number
+            show("patient", f"(presses “{code}”)", sb.clock())
+            for message in sb.api.sent_to(PATIENT.id)[before:]:
+                show_bot(message, sb.clock())
+    show("patient", f"(answers the other {len(BASELINE_CODES) - 2} questions)", sb.clock())
+    show_bot(sb.api.last_to(PATIENT.id), sb.clock())
 
 
 async def _say(sb: Sandbox, user: VirtualUser, text: str) -> None:

@@ -175,7 +175,8 @@ class Questionnaire(SQLModel, table=True):
     due_at: datetime = _utc()
     status: str = Field(default="planned", max_length=12)  # planned in_progress paused completed expired not_sent
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    draft: list[str] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))  # multi-choice taps
+    # the choices tapped so far on a multiple-choice item, before Done
+    draft: list[str] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     version: int = 0
     sent_at: datetime | None = _utc(nullable=True)
     expires_at: datetime | None = _utc(nullable=True)

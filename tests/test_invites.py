@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
