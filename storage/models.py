@@ -199,4 +199,22 @@ class Flag(SQLModel, table=True):
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     raised_at: datetime = _utc(index=True)
     acknowledged_at: datetime | None = _utc(nullable=True)
-    acknowledged_by: int | None = Field(default=None, sa_type=BigInteger)
+    acknowledged_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id of a member
+    assigned_to: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id of a member
+    digested_at: datetime | None = _utc(nullable=True)  # first shown in a daily digest
+
+
+class Dialogue(SQLModel, table=True):
+    """A guided conversation in progress (e.g. /enrol): its step and answers so far, per chat and user.
+
+    Kept in the database so it survives restarts and works with several processes.
+    """
+
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    user_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=20)
+    step: str = Field(max_length=30)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _utc()

@@ -12,7 +12,19 @@ import storage.models  # noqa: F401
 from storage import migrate
 from storage.engine import make_engine
 
-TABLES = {"team", "team_member", "invite", "patient", "dose_event", "outbox", "inbox_update", "audit_event"}
+TABLES = {
+    "team",
+    "team_member",
+    "invite",
+    "patient",
+    "dose_event",
+    "outbox",
+    "inbox_update",
+    "audit_event",
+    "questionnaire",
+    "flag",
+    "dialogue",
+}
 
 
 async def test_upgrade_downgrade_upgrade(database_url: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:12:07.644224
+Create Date: 2026-11-26 01:24:02.798671
 """
 
 from collections.abc import Sequence
@@ -36,6 +36,18 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_event_at"), ["at"], unique=False)
 
+    op.create_table(
+        "dialogue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("step", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("chat_id", "user_id"),
+    )
     op.create_table(
         "inbox_update",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -155,6 +167,8 @@ def upgrade() -> None:
         sa.Column("raised_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("acknowledged_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("acknowledged_by", sa.BigInteger(), nullable=True),
+        sa.Column("assigned_to", sa.BigInteger(), nullable=True),
+        sa.Column("digested_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["patient_id"],
             ["patient.id"],
@@ -297,6 +311,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_inbox_pending")
 
     op.drop_table("inbox_update")
+    op.drop_table("dialogue")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_at"))
 

@@ -1,11 +1,6 @@
-"""Every user-facing text, keyed, ready for translation (English first).
-
-Patient texts are short and plain. `patient()` adds the footer that tells how to get help or stop.
-"""
+"""English: patient texts, operator errors, the questionnaire and alerts. Part of the one catalogue."""
 
 from __future__ import annotations
-
-from typing import Any
 
 EN: dict[str, str] = {
     # --- footer and general -------------------------------------------------------------
@@ -103,21 +98,6 @@ EN: dict[str, str] = {
     "stop_cancelled": "Good, nothing changed.",
     "stopped_already": "You have stopped messages from me. Ask your care team if you want to start again.",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
-
-
-def t(key: str, lang: str = "en", /, **params: Any) -> str:
-    """The text for `key` in `lang` (English when missing), with its placeholders filled."""
-    catalogue = CATALOGUES.get(lang, EN)
-    template = catalogue.get(key, EN[key])
-    return template.format(**params) if params else template
-
-
-def patient(key: str, lang: str = "en", /, **params: Any) -> str:
-    """A patient-facing message: the text plus the help/stop footer."""
-    return f"{t(key, lang, **params)}\n\n{t('footer', lang)}"
-
 
 # Messages for operators and clinicians (command line and care-team chats).
 EN.update(
@@ -254,46 +234,5 @@ EN.update(
         ),
         "yes": "Yes",
         "no": "No",
-    }
-)
-
-# --- alerts to the care team (team language; alias only, never names) ---------------------
-EN.update(
-    {
-        "alert_urgent": "🔴 Urgent · patient {alias}\n{summary}",
-        "alert_facts": "Details: {facts}",
-        "alert_ack_hint": "Acknowledge in the daily digest or with /ack {flag_id}.",
-        "flag.red_flag.rf_tendon": (
-            "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?)"
-        ),
-        "flag.red_flag.rf_weakness": "Red flag: new or progressing weakness, falls, foot drop or ascending symptoms",
-        "flag.red_flag.rf_breathing_swallowing": (
-            "Red flag: trouble breathing or swallowing, ptosis or diplopia (myasthenia exacerbation?). "
-            "Patient told to call emergency services."
-        ),
-        "flag.red_flag.rf_chest_abdomen_back_pain": (
-            "Red flag: sudden severe chest, abdominal or back pain (aortic aneurysm/dissection?). "
-            "Patient told to call emergency services."
-        ),
-        "flag.red_flag.rf_confusion_self_harm": (
-            "Red flag: confusion, hallucinations, seizure or thoughts of self-harm. "
-            "Patient told to call emergency services."
-        ),
-        "flag.red_flag.rf_bladder_bowel_balance": "Red flag: loss of bladder or bowel control, or marked imbalance",
-        "flag.red_flag.rf_fluoroquinolone_continuing": (
-            "Red flag: still taking a fluoroquinolone while neuropathy continues; the prescriber should review it"
-        ),
-        "flag.red_flag.rf_injection_allergy": "Red flag: allergic reaction after a B12 injection",
-        "flag.b6_intake.urgent": (
-            "B6 intake {total_mg_per_day:g} mg/day, above {urgent_above:g} mg/day: review within 24-48 h "
-            "(not an emergency){source_note}"
-        ),
-        "flag.b6_intake.warning": "B6 intake {total_mg_per_day:g} mg/day, above {warning_above:g} mg/day",
-        "flag.b6_intake.info": "B6 intake {total_mg_per_day:g} mg/day, above {info_above:g} mg/day",
-        "flag.b6_source_note": (
-            "; above the {source_figure_mg:g} mg/day that the clinical source names as causing sensory neuropathy"
-        ),
-        "flag.unreachable": "Patient blocked the bot: no more messages can reach them",
-        "flag.generic": "{kind} ({severity})",
     }
 )

@@ -1,0 +1,80 @@
+"""Who may act for a care team: every team command checks it, every refusal is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import audit
+from storage.engine import Sessions
+from storage.models import Patient, Team, TeamMember
+
+
+@dataclass(frozen=True)
+class Membership:
+    team_id: int
+    team: str
+    timezone: str
+    language: str
+
+
+async def memberships(session: AsyncSession, user_id: int) -> list[Membership]:
+    rows = (
+        await session.exec(
+            select(Team)
+            .join(TeamMember, col(TeamMember.team_id) == Team.id)
+            .where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True))
+            .order_by(col(Team.id))
+        )
+    ).all()
+    return [Membership(t.id or 0, t.name, t.timezone, t.language) for t in rows]
+
+
+async def is_member(session: AsyncSession, *, user_id: int, team_id: int) -> bool:
+    found = (
+        await session.exec(
+            select(TeamMember.id).where(
+                TeamMember.team_id == team_id, TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True)
+            )
+        )
+    ).first()
+    return found is not None
+
+
+async def team_of_chat(session: AsyncSession, chat_id: int) -> Team | None:
+    """The team whose alert group this chat is."""
+    return (await session.exec(select(Team).where(Team.alert_chat_id == chat_id))).first()
+
+
+async def refuse(
+    sessions: Sessions,
+    *,
+    user_id: int,
+    action: str,
+    now: datetime,
+    subject: str | None = None,
+    reason: str = "not_a_member",
+) -> None:
+    """Record a refused team action (who, what, when)."""
+    async with sessions() as session:
+        audit.record(
+            session,
+            at=now,
+            actor=f"tg:{user_id}",
+            action=action,
+            subject=subject,
+            outcome="refused",
+            detail={"reason": reason},
+        )
+        await session.commit()
+
+
+async def patient_for_member(session: AsyncSession, *, user_id: int, alias: str) -> Patient | None:
+    """The patient with this alias in one of the caller's teams, or None (not found or not theirs)."""
+    teams = [m.team_id for m in await memberships(session, user_id)]
+    if not teams:
+        return None
+    return (await session.exec(select(Patient).where(col(Patient.team_id).in_(teams), Patient.alias == alias))).first()
