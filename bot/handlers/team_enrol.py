@@ -1,0 +1,147 @@
+"""/enrol (a guided dialogue in a clinician's private chat), /cancel and /team_chat. Thin: services do the work.
+
+Registered in handler group -1: each handler stops further handlers (ApplicationHandlerStop) once it has
+handled an update, and typed text with no dialogue in progress passes through to the group-0 handlers.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import filters as f
+
+from bot.commands import link
+from bot.handlers.common import Context, chat_id, reply, svc, user_id
+from bot.render import local
+from bot.services import auditing, enrol_dialogue, team_chat
+from bot.services.enrol_dialogue import Outcome
+from bot.services.enrol_prompts import Prompt
+from bot.texts import t
+
+GROUP = -1
+SIMPLE = {"expired": "enrol_expired", "cancelled": "enrol_cancelled", "refused": "enrol_refused"}
+TEAM_CHAT = {
+    "set": "team_chat_set",
+    "already": "team_chat_already",
+    "refused": "team_refused",
+    "taken": "team_chat_taken",
+    "choose": "team_chat_choose",
+}
+
+
+def qr_png(text: str) -> bytes:
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
+
+
+def keyboard(p: Prompt) -> InlineKeyboardMarkup | None:
+    buttons = [
+        InlineKeyboardButton(t(c.key, **c.params) if c.key else c.label, callback_data=f"e1:{p.step}:{c.value}")
+        for c in p.choices
+    ]
+    width = 2 if any(len(b.text) > 12 for b in buttons) else 3
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)]) if buttons else None
+
+
+async def show(update: Update, context: Context, outcome: Outcome) -> None:
+    if outcome.kind in SIMPLE:
+        await reply(update, t(SIMPLE[outcome.kind]))
+    elif outcome.kind == "done" and outcome.issued is not None:
+        url = link(context.bot.username, outcome.issued.token)
+        expires = local(outcome.issued.expires_at, outcome.timezone, "%d %b %Y, %H:%M")
+        await reply(update, t("enrol_done", alias=outcome.alias, expires=expires, link=url))
+        message = update.effective_message
+        assert message is not None
+        caption = t("enrol_qr_caption", alias=outcome.alias, expires=expires)
+        await message.reply_photo(photo=qr_png(url), caption=caption)
+    elif outcome.prompt is not None:
+        p = outcome.prompt
+        parts = [t("enrol_error", message=t(p.error.key, **p.error.params))] if p.error else []
+        parts.append(t(p.key, **p.params))
+        if p.step != "ended":
+            parts.append(t("enrol_cancel_hint"))
+        await reply(update, "\n\n".join(parts), reply_markup=keyboard(p))
+
+
+async def enrol(update: Update, context: Context) -> None:
+    s = svc(context)
+    outcome = await enrol_dialogue.begin(s.sessions, chat_id=chat_id(update), user_id=user_id(update), now=s.now())
+    await show(update, context, outcome)
+    raise ApplicationHandlerStop
+
+
+async def cancel(update: Update, context: Context) -> None:
+    ended = await enrol_dialogue.cancel(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update))
+    await reply(update, t("enrol_cancelled" if ended else "enrol_nothing"))
+    raise ApplicationHandlerStop
+
+
+async def _answer(update: Update, context: Context, step: str | None, value: str) -> Outcome:
+    s = svc(context)
+    ttl = timedelta(days=s.settings.b12bot_invite_days)
+    return await enrol_dialogue.answer(
+        s.sessions, chat_id=chat_id(update), user_id=user_id(update), step=step, value=value, now=s.now(), ttl=ttl
+    )
+
+
+async def typed(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    outcome = await _answer(update, context, None, message.text)
+    if outcome.kind == "none":
+        return  # no dialogue here: let the other handlers have it
+    await show(update, context, outcome)
+    raise ApplicationHandlerStop
+
+
+async def pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = (query.data or "").split(":", 2)
+    if len(fields) != 3 or not fields[1] or update.effective_chat is None:
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="enrol", reason="malformed", now=s.now()
+        )
+        await query.answer(t("press_stale"))
+        raise ApplicationHandlerStop
+    outcome = await _answer(update, context, fields[1], fields[2])
+    if outcome.kind in ("not_yours", "stale"):
+        if outcome.kind == "not_yours":
+            actor = f"tg:{user_id(update)}"
+            await auditing.refused(s.sessions, actor=actor, action="enrol", reason="not_yours", now=s.now())
+        await query.answer(t("press_not_yours" if outcome.kind == "not_yours" else "press_stale"))
+        raise ApplicationHandlerStop
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await show(update, context, outcome)
+    raise ApplicationHandlerStop
+
+
+async def set_team_chat(update: Update, context: Context) -> None:
+    chat = update.effective_chat
+    if chat is None or chat.type == "private":
+        await reply(update, t("team_chat_private"))
+        raise ApplicationHandlerStop
+    s = svc(context)
+    name = " ".join(context.args or []) or None
+    result = await team_chat.set_alert_chat(
+        s.sessions, user_id=user_id(update), chat_id=chat.id, team_name=name, now=s.now()
+    )
+    await reply(update, t(TEAM_CHAT[result.kind], team=result.team, teams=", ".join(result.teams)))
+    raise ApplicationHandlerStop
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private = f.ChatType.PRIVATE
+    app.add_handler(CommandHandler("enrol", enrol, filters=private), group=GROUP)
+    app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
+    app.add_handler(CommandHandler("team_chat", set_team_chat), group=GROUP)
+    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
+    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=GROUP)

@@ -1,0 +1,154 @@
+"""/enrol as a guided dialogue kept in the Dialogue table: begin, answer, cancel, and the final invite.
+
+No Telegram here: the handlers pass the chat, the user and the answer (a button value or typed text)
+and get an Outcome back (the next Prompt, or what happened). The state survives restarts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.regimens import Regimen
+from storage import audit
+from storage.engine import Sessions
+from storage.models import Dialogue, Patient
+
+from . import enrolment, teams
+from .enrol_prompts import Prompt, prompt
+from .enrol_steps import BUTTON_ONLY, STEP_OF_ERROR, apply
+from .errors import UserError
+
+KIND = "enrol"
+IDLE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # prompt | refused | none | expired | stale | not_yours | cancelled | done
+    prompt: Prompt | None = None
+    issued: enrolment.LinkIssued | None = None
+    alias: str = ""
+    timezone: str = "UTC"  # the team's, for showing the link's expiry
+
+
+async def _find(session: AsyncSession, chat_id: int, user_id: int) -> Dialogue | None:
+    query = select(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id, Dialogue.kind == KIND)
+    return (await session.exec(query)).first()
+
+
+async def _drop(session: AsyncSession, chat_id: int, user_id: int) -> None:
+    await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
+
+
+async def begin(sessions: Sessions, *, chat_id: int, user_id: int, now: datetime) -> Outcome:
+    """Start (or restart) the dialogue; refused and audited for anyone who is no active team member."""
+    async with sessions() as session:
+        mine = await teams.memberships(session, user_id)
+        if not mine:
+            await session.rollback()
+            await teams.refuse(sessions, user_id=user_id, action="patient.enrol", now=now)
+            return Outcome("refused")
+        data: dict[str, Any] = {"teams": [[m.team_id, m.team, m.timezone] for m in mine]}
+        step = "team"
+        if len(mine) == 1:
+            data["team_id"], data["team"], data["team_tz"] = data["teams"][0]
+            step = "alias"
+        await _drop(session, chat_id, user_id)
+        session.add(Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=step, data=data, updated_at=now))
+        await session.commit()
+    return Outcome("prompt", prompt(step, data, now))
+
+
+async def cancel(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
+    async with sessions() as session:
+        found = await _find(session, chat_id, user_id)
+        if found is not None:
+            await _drop(session, chat_id, user_id)
+            await session.commit()
+    return found is not None
+
+
+async def answer(
+    sessions: Sessions, *, chat_id: int, user_id: int, step: str | None, value: str, now: datetime, ttl: timedelta
+) -> Outcome:
+    """A button press (`step` from its data) or typed text (`step` None) in the dialogue of this chat and user."""
+    async with sessions() as session:
+        dialogue = await _find(session, chat_id, user_id)
+        if dialogue is None:
+            if step is None:
+                return Outcome("none")  # typed text with no dialogue: not ours
+            others = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.kind == KIND)
+            return Outcome("not_yours" if (await session.exec(others)).first() else "stale")
+        if dialogue.updated_at + IDLE < now:
+            await _drop(session, chat_id, user_id)
+            await session.commit()
+            return Outcome("expired")
+        current, data = dialogue.step, dict(dialogue.data)
+        if step is not None and step != current:
+            return Outcome("stale")
+        if step is None and current in BUTTON_ONLY:
+            return Outcome("prompt", prompt(current, data, now, UserError("err_enrol_buttons")))
+        if current == "confirm":
+            await session.rollback()
+            if value != "y":
+                await cancel(sessions, chat_id=chat_id, user_id=user_id)
+                return Outcome("cancelled")
+            return await _invite(sessions, chat_id=chat_id, user_id=user_id, data=data, now=now, ttl=ttl)
+        try:
+            nxt = await apply(session, current, value, data, now)
+        except UserError as exc:
+            return Outcome("prompt", prompt(current, data, now, exc))
+        dialogue.step, dialogue.data, dialogue.updated_at = nxt, data, now
+        session.add(dialogue)
+        await session.commit()
+    return Outcome("prompt", prompt(nxt, data, now))
+
+
+async def _invite(
+    sessions: Sessions, *, chat_id: int, user_id: int, data: dict[str, Any], now: datetime, ttl: timedelta
+) -> Outcome:
+    request = enrolment.PatientRequest(
+        team=data["team"],
+        alias=data["alias"],
+        regimen=Regimen.from_dict(data["regimen"]),
+        start=date.fromisoformat(data["start"]),
+        timezone=data["tz"],
+        reminder_time=time.fromisoformat(data["time"]),
+        clinician_user_id=user_id,
+    )
+    try:
+        issued = await enrolment.invite_patient(sessions, request=request, now=now, ttl=ttl)
+    except UserError as exc:
+        if exc.key == "err_not_member":
+            await teams.refuse(
+                sessions, user_id=user_id, action="patient.enrol", now=now, subject=f"team:{data['team_id']}"
+            )
+        back = STEP_OF_ERROR.get(exc.key)
+        async with sessions() as session:
+            dialogue = await _find(session, chat_id, user_id)
+            if back is None or dialogue is None:
+                await _drop(session, chat_id, user_id)
+                await session.commit()
+                return Outcome("prompt", Prompt("ended", "enrol_ended", error=exc))
+            dialogue.step, dialogue.updated_at = back, now
+            session.add(dialogue)
+            await session.commit()
+        return Outcome("prompt", prompt(back, data, now, exc))
+    async with sessions() as session:
+        b12 = data.get("b12")
+        if b12 and issued.patient_id is not None:
+            patient = await session.get(Patient, issued.patient_id)
+            assert patient is not None
+            patient.baseline_b12_value, patient.baseline_b12_unit = b12["value"], b12["unit"]
+            patient.baseline_b12_date = date.fromisoformat(b12["date"]) if b12.get("date") else None
+            session.add(patient)
+            actor, subject = f"tg:{user_id}", f"patient:{issued.patient_id}"
+            audit.record(session, at=now, actor=actor, action="patient.baseline_b12", subject=subject)
+        await _drop(session, chat_id, user_id)
+        await session.commit()
+    return Outcome("done", issued=issued, alias=data["alias"], timezone=data.get("team_tz") or "UTC")

@@ -1,0 +1,58 @@
+"""/team_chat: make a Telegram group the alert chat of a care team. Members only; refusals audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage import audit
+from storage.engine import Sessions
+from storage.models import Team
+
+from . import teams
+
+
+@dataclass(frozen=True)
+class TeamChatResult:
+    kind: str  # set | already | refused | choose | taken
+    team: str = ""
+    teams: tuple[str, ...] = ()
+
+
+async def set_alert_chat(
+    sessions: Sessions, *, user_id: int, chat_id: int, team_name: str | None, now: datetime
+) -> TeamChatResult:
+    """Set the team's alert chat to this group. `team_name` picks the team when the caller has several."""
+    async with sessions() as session:
+        mine = await teams.memberships(session, user_id)
+        wanted = " ".join(team_name.split()) if team_name else None
+        chosen = [m for m in mine if wanted is None or m.team == wanted]
+        current = await teams.team_of_chat(session, chat_id)
+    if not chosen:
+        await teams.refuse(sessions, user_id=user_id, action="team.alert_chat", now=now, subject=f"chat:{chat_id}")
+        return TeamChatResult("refused")
+    if len(chosen) > 1:
+        return TeamChatResult("choose", teams=tuple(m.team for m in chosen))
+    member = chosen[0]
+    if current is not None:
+        if current.id == member.team_id:
+            return TeamChatResult("already", member.team)
+        await teams.refuse(
+            sessions, user_id=user_id, action="team.alert_chat", now=now, subject=f"chat:{chat_id}", reason="taken"
+        )
+        return TeamChatResult("taken")
+    async with sessions() as session:
+        team = await session.get(Team, member.team_id)
+        assert team is not None
+        team.alert_chat_id = chat_id
+        session.add(team)
+        audit.record(
+            session,
+            at=now,
+            actor=f"tg:{user_id}",
+            action="team.alert_chat",
+            subject=f"team:{member.team_id}",
+            detail={"chat_id": chat_id},
+        )
+        await session.commit()
+    return TeamChatResult("set", member.team)
