@@ -210,12 +210,13 @@ class Records:
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], SentMessage] = {}
+        self.by_chat: dict[int, list[SentMessage]] = {}  # the same messages per chat, in the order sent
         self.callback_answers: list[tuple[str, str | None, bool]] = []  # (query id, text, show_alert)
         self.refusals = 0
         self.last_refusal: str | None = None
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
-        return sorted((m for m in self.messages.values() if m.chat_id == chat_id), key=lambda m: m.message_id)
+        return list(self.by_chat.get(chat_id, ()))
 
     def last_to(self, chat_id: int) -> SentMessage | None:
         sent = self.sent_to(chat_id)

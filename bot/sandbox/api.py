@@ -231,6 +231,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
             else:
                 msg.file_ref = str(ref)
         self.messages[(chat_id, msg.message_id)] = msg
+        self.by_chat.setdefault(chat_id, []).append(msg)
         return msg
 
     def _edit(self, method: str, chat_id: int, params: JSON) -> JSON:

@@ -1,0 +1,212 @@
+"""Driving a virtual clinic: a clinician enrols the cohort, patients answer as their profile says.
+
+The real Application, handlers, storage and ticks run unchanged on the Bot API stand-in; time is
+virtual and moves from one due moment (the bot's or a patient's) to the next. Nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.sandbox import SentMessage
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.updates import VirtualUser
+from bot.services import enrolment
+from bot.simulate.profiles import Behaviour, Patient, cohort
+from care.regimens import build_regimen
+
+START = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # a Monday
+ZONES = ("Europe/Berlin", "America/New_York", "Europe/London", "Asia/Tokyo")
+TIMES = (time(8), time(9), time(19, 30))
+TTL = timedelta(days=14)
+CLINICIAN = VirtualUser(600_001, "Virtual clinician")
+
+
+@dataclass(frozen=True)
+class Config:
+    patients: int
+    weeks: int
+    seed: int
+    profiles: tuple[str, ...]
+    database_url: str
+    transcript: Path | None = None
+    rate_limiter: bool = False
+
+
+@dataclass
+class Person:
+    patient: Patient
+    behaviour: Behaviour
+    user: VirtualUser
+    start: date
+    seen: int = 0
+    blocked: bool = False
+
+
+@dataclass(order=True)
+class Action:
+    at: datetime
+    seq: int
+    person: int = field(compare=False)
+    kind: str = field(compare=False)  # press | questionnaire | block
+    message: SentMessage | None = field(compare=False, default=None)
+    code: str = field(compare=False, default="")
+
+
+class Clinic:
+    def __init__(self, sb: Sandbox, config: Config, transcript: TextIO | None) -> None:
+        self.sb, self.config, self.out = sb, config, transcript
+        self.people: list[Person] = []
+        self.queue: list[Action] = []
+        self.seq = 0
+
+    def log(self, who: str, text: str) -> None:
+        if self.out is not None:
+            stamp = self.sb.clock().strftime("%Y-%m-%d %H:%M")
+            self.out.write(f"[{stamp} UTC] {who}: {text.replace(chr(10), ' | ')}\n")
+
+    def schedule(
+        self, at: datetime, person: int, kind: str, message: SentMessage | None = None, code: str = ""
+    ) -> None:
+        self.seq += 1
+        heapq.heappush(self.queue, Action(at, self.seq, person, kind, message, code))
+
+    async def enrol_all(self) -> None:
+        sb = self.sb
+        team = await enrolment.create_team(
+            sb.services.sessions,
+            name="Virtual clinic",
+            timezone="Europe/Berlin",
+            digest_time=time(8),
+            now=sb.clock(),
+            ttl=TTL,
+        )
+        await sb.send(sb.users.text(CLINICIAN, f"/start {team.token}"))
+        for patient in cohort(self.config.patients, self.config.profiles, self.config.seed):
+            i = patient.index
+            start = (sb.clock() + timedelta(days=1)).date()
+            request = enrolment.PatientRequest(
+                team="Virtual clinic",
+                alias=patient.alias,
+                regimen=build_regimen("oral-high"),
+                start=start,
+                timezone=ZONES[i % len(ZONES)],
+                reminder_time=TIMES[i % len(TIMES)],
+                clinician_user_id=CLINICIAN.id,
+            )
+            invite = await enrolment.invite_patient(sb.services.sessions, request=request, now=sb.clock(), ttl=TTL)
+            person = Person(patient, Behaviour(patient), VirtualUser(patient.user_id, f"Virtual {i}"), start)
+            self.people.append(person)
+            await self.say(len(self.people) - 1, f"/start {invite.token}")
+            consent = sb.api.last_to(person.user.id)
+            assert consent is not None
+            await self.press(len(self.people) - 1, consent, "I agree")
+            if (week := person.behaviour.blocks_at_week()) is not None:
+                self.schedule(sb.clock() + timedelta(weeks=week, hours=5), len(self.people) - 1, "block")
+
+    def week_of(self, person: Person) -> int:
+        return max(0, (self.sb.clock().date() - person.start).days // 7)
+
+    async def say(self, index: int, text: str) -> None:
+        person = self.people[index]
+        self.log(person.patient.alias, text if not text.startswith("/start ") else "/start <invite>")
+        await self.sb.send(self.sb.users.text(person.user, text))
+
+    async def press(self, index: int, message: SentMessage, label: str) -> None:
+        person = self.people[index]
+        self.log(person.patient.alias, f"presses {label}")
+        await self.sb.send(self.sb.users.press_button(person.user, message, label))
+
+    async def tap(self, index: int, code: str) -> bool:
+        """Press the button with this code on the newest open question; False if there is none."""
+        person = self.people[index]
+        for message in reversed(self.sb.api.sent_to(person.user.id)):
+            data = [d for d in self.sb.users.button_data(message) if d.startswith("q1:")]
+            if data:
+                match = next((d for d in data if d.split(":")[-1] == code), None)
+                if match is None:
+                    return False
+                self.log(person.patient.alias, f"answers {code}")
+                await self.sb.send(self.sb.users.press(person.user, message, match))
+                return True
+        return False
+
+    def notice_new_messages(self) -> None:
+        """Read what the bot sent each patient since last time and decide the responses."""
+        now = self.sb.clock()
+        for index, person in enumerate(self.people):
+            sent = self.sb.api.by_chat.get(person.user.id, [])
+            for message in sent[person.seen :]:
+                self.log(f"bot→{person.patient.alias}", message.text or "")
+                self.react(index, person, message, now)
+            person.seen = len(sent)
+
+    def react(self, index: int, person: Person, message: SentMessage, now: datetime) -> None:
+        if person.blocked or not message.reply_markup:
+            return
+        data = self.sb.users.button_data(message)
+        week = self.week_of(person)
+        if any(d.startswith("d1:") for d in data) and "gentle reminder" not in (message.text or ""):
+            code = person.behaviour.answers_dose(week)
+            if code is not None:
+                self.schedule(now + person.behaviour.delay(), index, "press", message, code)
+        elif (
+            any(d.startswith("q1:") for d in data)
+            and "Question 1 of" in (message.text or "")
+            and not person.behaviour.silent(week)
+        ):
+            self.schedule(now + person.behaviour.delay(), index, "questionnaire", message)
+
+    async def perform(self, action: Action) -> None:
+        person = self.people[action.person]
+        if person.blocked:
+            return
+        if action.kind == "block":
+            person.blocked = True
+            self.log(person.patient.alias, "blocks the bot")
+            await self.sb.send(self.sb.users.my_chat_member(person.user, status_new="kicked"))
+        elif action.kind == "press" and action.message is not None:
+            data = next((d for d in self.sb.users.button_data(action.message) if d.endswith(f":{action.code}")), None)
+            if data is not None:
+                self.log(person.patient.alias, "Taken" if action.code == "t" else "Skip")
+                await self.sb.send(self.sb.users.press(person.user, action.message, data))
+        elif action.kind == "questionnaire" and action.message is not None:
+            text = action.message.text or ""
+            found = re.search(r"\(week (\d+)\)", text)
+            week = int(found.group(1)) if found else 0  # the baseline has no week number
+            total = int(text.split("Question 1 of ")[1].split("\n")[0])
+            codes = person.behaviour.questionnaire(week, pgic=total in (13, 28), mnsi=total >= 27)
+            for code in codes:
+                if not await self.tap(action.person, code):
+                    break
+
+    async def run(self, progress: Callable[[float], None] | None) -> None:
+        sb = self.sb
+        end = START + timedelta(weeks=self.config.weeks, days=1)
+        await self.enrol_all()
+        while True:
+            self.notice_new_messages()
+            bot_next = await sb.next_event()
+            person_next = self.queue[0].at if self.queue else None
+            moments = [m for m in (bot_next, person_next) if m is not None]
+            nxt = min(moments) if moments else end
+            if nxt > end:
+                break
+            if person_next is not None and person_next <= nxt:
+                action = heapq.heappop(self.queue)
+                sb.clock.set(max(sb.clock(), action.at))
+                await self.perform(action)
+            else:
+                sb.clock.set(max(sb.clock() + (timedelta(seconds=1) if nxt <= sb.clock() else timedelta(0)), nxt))
+                await sb.tick()
+            if progress is not None:
+                progress(min(1.0, (sb.clock() - START) / (end - START)))
+        sb.clock.set(end)
+        await sb.tick()
+        self.notice_new_messages()
