@@ -131,6 +131,8 @@ async def test_non_members_are_refused_and_audited(database_url: str) -> None:
             assert (await session.exec(select(Team))).one().alert_chat_id is None
         private = await say(sb, "/team_chat")
         assert "Run /team_chat in your care team's Telegram group" in (private.text or "")
+        await sb.send(sb.users.text_in_group(CLINICIAN, GROUP, "/enrol"))
+        assert "private chat" in (sb.api.last_to(GROUP).text or "")
 
 
 async def test_team_chat_by_a_member_routes_urgent_alerts_to_the_group(database_url: str) -> None:

@@ -1,7 +1,8 @@
 """/enrol (a guided dialogue in a clinician's private chat), /cancel and /team_chat. Thin: services do the work.
 
-Registered in handler group -1: each handler stops further handlers (ApplicationHandlerStop) once it has
-handled an update, and typed text with no dialogue in progress passes through to the group-0 handlers.
+Registered in handler groups -2 (typed text) and -1: each handler stops further handlers
+(ApplicationHandlerStop) once it has handled an update; typed text with no dialogue in progress passes
+through to the later groups (the questionnaire's typed numbers, the stray-text answer).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.services.enrol_prompts import Prompt
 from bot.texts import t
 
 GROUP = -1
+TEXT_GROUP = -2  # its own group: typed text with no dialogue passes on to every later group
 SIMPLE = {"expired": "enrol_expired", "cancelled": "enrol_cancelled", "refused": "enrol_refused"}
 TEAM_CHAT = {
     "set": "team_chat_set",
@@ -73,6 +75,11 @@ async def enrol(update: Update, context: Context) -> None:
     s = svc(context)
     outcome = await enrol_dialogue.begin(s.sessions, chat_id=chat_id(update), user_id=user_id(update), now=s.now())
     await show(update, context, outcome)
+    raise ApplicationHandlerStop
+
+
+async def enrol_in_group(update: Update, context: Context) -> None:
+    await reply(update, t("enrol_private_only"))
     raise ApplicationHandlerStop
 
 
@@ -144,4 +151,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
     app.add_handler(CommandHandler("team_chat", set_team_chat), group=GROUP)
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
-    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=GROUP)
+    app.add_handler(CommandHandler("enrol", enrol_in_group, filters=~private), group=GROUP)
+    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=TEXT_GROUP)

@@ -46,6 +46,7 @@ TEAM: dict[str, str] = {
     "team_chat_taken": "This group is already the alert chat of another team.",
     "team_refused": "Sorry, only active members of the care team can do this.",
     "enrol_refused": "Sorry, only active members of a care team can enrol patients.",
+    "enrol_private_only": "Please run /enrol in your private chat with me: patient details stay out of the group.",
     "enrol_cancel_hint": "(/cancel stops at any step)",
     "enrol_cancelled": "Enrolment cancelled; nothing was saved.",
     "enrol_nothing": "There is nothing to cancel.",
