@@ -76,6 +76,13 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
     inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
     inv.add_argument("--json", action="store_true")
+    export = sub.add_parser("export", help="a team's data as CSV (aliases only, no Telegram ids)")
+    export.add_argument("--team", required=True)
+    export.add_argument("--format", choices=["csv"], default="csv")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="folder for one CSV file per table (created if missing)")
+    target.add_argument("--zip", help="one zip file holding the CSV files")
+    export.add_argument("--json", action="store_true")
     return p
 
 

@@ -112,6 +112,18 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 args.json,
             )
             return 0
+        if args.command == "export":
+            from bot.services import export
+
+            folder = Path(args.zip).parent if args.zip else None
+            if folder is not None and not folder.is_dir():
+                raise UserError("err_export_path", path=args.zip, reason=f"the folder {folder} does not exist")
+            kind = "zip" if args.zip else "dir"
+            tables = await export.collect(services.sessions, team=args.team, now=now, target=kind)
+            files = export.write_zip(tables, Path(args.zip)) if args.zip else export.write_dir(tables, Path(args.out))
+            rows = {name: len(found) for name, found in tables.items()}
+            emit({"team": args.team, "files": [str(f) for f in files], "rows": rows}, args.json)
+            return 0
         if args.command == "patient":
             return await _invite(args, services, now=now, ttl=ttl)
     finally:

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import doses, patient, questionnaire, start, team_enrol
+from bot.handlers import doses, patient, questionnaire, start, team_enrol, team_views
 from bot.handlers.common import Context
 
 log = logging.getLogger("bot.handlers")
@@ -37,6 +37,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(doses.dose_pressed, pattern=r"^d1:"))
     app.add_handler(CallbackQueryHandler(patient.stop_pressed, pattern=r"^p1:"))
     app.add_handler(CallbackQueryHandler(questionnaire.pressed, pattern=r"^q1:"))
+    team_views.register(app)  # /patients, /patient, /pause_patient, /resume_patient, /discharge
     app.add_handler(CallbackQueryHandler(doses.unknown_pressed))
     app.add_handler(ChatMemberHandler(patient.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, start.stray_text))

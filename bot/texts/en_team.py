@@ -94,3 +94,154 @@ TEAM: dict[str, str] = {
     "err_b12": "{value!r} is not a B12 value; write it like 180 ng/L 2026-11-02 (or press Skip)",
     "err_b12_future": "the B12 date {value} is in the future",
 }
+
+# --- /patients, /patient, /pause_patient, /resume_patient, /discharge (team views) ----------------
+TEAM.update(
+    {
+        "tv_refused": "Sorry, this is only for active members of the patient's care team.",
+        "err_export_path": "cannot write the export to {path}: {reason}",
+        "tv_no_patient": "No patient {alias} in your care team.",
+        "tv_ambiguous": "{alias} is in more than one of your teams: please ask in that team's group.",
+        "tv_usage": "Usage: /{command} <alias>, for example /{command} MK-17",
+        "tv_list_header": "Patients, page {page} of {pages} ({total} in all)",
+        "tv_list_empty": "No patients yet.",
+        "tv_list_team": "— {team} —",
+        "tv_list_line": "{alias} · {status} · doses {adherence} · pain {pain} · numbness {numbness} · open flags {flags}",
+        "tv_list_legend": "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10)",
+        "tv_none": "–",
+        "tv_status_invited": "invited",
+        "tv_status_declined": "declined",
+        "tv_status_active": "active",
+        "tv_status_paused": "paused",
+        "tv_status_stopped": "stopped",
+        "tv_status_discharged": "discharged",
+        "tv_status_unreachable": "unreachable",
+        "btn_prev": "‹ Prev",
+        "btn_next": "Next ›",
+        "tv_view": (
+            "Patient {alias} ({team}) · {status}\n"
+            "Regimen: {regimen}\n"
+            "Therapy start: {start} · {week}\n"
+            "Doses confirmed, last 14 days: {adherence}\n"
+            "Pain (0-10): {pain}\n"
+            "Numbness/tingling (0-10): {numbness}\n"
+            "MNSI (0-13, ≥ 4 abnormal): {mnsi}\n"
+            "Vitamin B6 reported: {b6}\n"
+            "Baseline B12: {b12}"
+        ),
+        "tv_week": "week {week} of therapy",
+        "tv_not_started": "not started yet",
+        "tv_change": "{baseline} at baseline → {latest} in week {week}",
+        "tv_only_baseline": "{baseline} at baseline",
+        "tv_adherence": "{pct}% ({taken} of {due})",
+        "tv_b6": "{mg:g} mg/day (week {week})",
+        "tv_b6_unsure": "not sure of the dose (week {week})",
+        "tv_flags_header": "Open flags (acknowledge with /ack <id>):",
+        "tv_flag_line": "#{id} · {kind} · {severity} · raised {raised}",
+        "tv_flags_none": "No open flags.",
+        "tv_chart_caption": "{alias}: pain and numbness by week, doses confirmed, baseline (dashed), milestones (dotted)",
+        "tv_chart_pain": "pain (NRS)",
+        "tv_chart_numbness": "numbness/tingling (NRS)",
+        "tv_chart_doses": "doses confirmed (%)",
+        "tv_chart_baseline": "baseline",
+        "tv_chart_week": "week of therapy (0 = baseline)",
+        "tv_chart_nrs": "NRS 0-10",
+        "tv_paused": "Reminders for {alias} are paused; the patient was told. Resume with /resume_patient {alias}",
+        "tv_already_paused": "{alias} is already paused.",
+        "tv_resumed": "Reminders for {alias} are on again; the patient was told.",
+        "tv_not_paused": "{alias} is not paused.",
+        "tv_not_changed": "{alias} is {status}: nothing changed.",
+        "tv_discharge_confirm": (
+            "Discharge {alias}? Reminders and questions end, the record is kept, "
+            "and the patient gets a short, kind goodbye."
+        ),
+        "btn_discharge": "Confirm discharge",
+        "btn_cancel": "Cancel",
+        "tv_discharged": "{alias} is discharged. The record is kept.",
+        "tv_discharge_cancelled": "Nothing changed.",
+        # patient-facing (sent through the outbox with the help/stop footer)
+        "pt_team_paused": (
+            "Your care team has paused your reminders for now. You do not need to do anything; "
+            "they will let you know when the reminders start again."
+        ),
+        "pt_team_resumed": "Your care team has turned your vitamin B12 reminders on again.",
+        "pt_discharged": (
+            "Your care team has finished your follow-up with this bot, so I will not send you any more "
+            "reminders or questions. Thank you for taking part, and take good care. "
+            "If you have questions about your treatment, please contact your care team."
+        ),
+    }
+)
+
+# --- daily digest, milestone alerts, Acknowledge / Assign to me (bot/render_digest.py, render_milestones.py) ---
+TEAM.update(
+    {
+        "flag.worsening": "Worsening: pain well above baseline, or the patient reports feeling much worse",
+        "flag.poor_improvement.poor": "Poor improvement at the milestone",
+        "flag.milestone_verdict.good": "Milestone verdict: good improvement",
+        "flag.milestone_verdict.partial": "Milestone verdict: partial improvement",
+        "flag.milestone_verdict.residual_symptoms": "Milestone verdict: improved, with residual symptoms",
+        "flag.low_adherence": "Low adherence: fewer than 80% of doses confirmed over 14 days",
+        "flag.injection_unconfirmed": "An injection has not been confirmed for 7 days",
+        "flag.missed_questionnaires": "Two weekly questionnaires missed in a row",
+        "flag.b6_unsure": "Patient is not sure of their vitamin B6 dose: please review the product labels",
+        "fig_pain": "pain {before} → {after}",
+        "fig_numbness": "numbness {before} → {after}",
+        "fig_adherence": "doses confirmed {pct}% ({taken}/{due}, 14 d)",
+        "fig_b6": "B6 {mg:g} mg/day",
+        "fig_none": "no figures yet",
+        "digest_title": "📋 Daily digest · {team} · {date}",
+        "digest_part": "(part {part} of {parts})",
+        "digest_severity_urgent": "🔴 Urgent ({count})",
+        "digest_severity_warning": "🟠 Warning ({count})",
+        "digest_severity_info": "🔵 For information ({count})",
+        "digest_flag": "#{flag_id} · {alias}: {summary}",
+        "digest_flag_acknowledged": " (acknowledged)",
+        "digest_no_flags": "No new flags since the last digest.",
+        "digest_unreachable": "📵 Unreachable (blocked the bot): {aliases}",
+        "digest_silent": "🔇 Silent for 7 days or more: {aliases}",
+        "digest_milestones": "📅 Milestones this week:",
+        "digest_milestone_line": "{day}: {alias}, week {week}{what}",
+        "milestone_what_4": " (follow-up window opens, weeks 4-6)",
+        "milestone_what_6": " (week-6 evaluation)",
+        "milestone_what_12": " (month 3)",
+        "milestone_what_24": " (month 6)",
+        "digest_cohort": "Cohort: {active} active · mean adherence {adherence} · {open_flags} open flags",
+        "btn_flag_ack": "✓ Acknowledge #{flag_id} {alias}",
+        "btn_flag_assign": "👤 Assign #{flag_id} to me",
+        "milestone_doses": "{taken}/{due} ({pct}%)",
+        "milestone_week4": (
+            "📅 {alias}: week 4, the follow-up window opens (weeks 4-6).\n"
+            "Course so far: doses confirmed {doses}.\n{figures}\n"
+            "The week-6 evaluation follows."
+        ),
+        "verdict_title": "📊 {alias}: week {week} milestone, verdict: {verdict}",
+        "verdict_good": "good improvement",
+        "verdict_partial": "partial improvement",
+        "verdict_poor": "poor improvement",
+        "verdict_residual_symptoms": "improved, with residual symptoms (a normal outcome)",
+        "verdict_pain": "Pain {before} → {after} (fell {points} points, {pct}%)",
+        "verdict_pain_not_judged": "Baseline pain too low to show a change: the impression of change decides.",
+        "verdict_pgic": "Impression of change: {pgic} · numbness now {numbness}",
+        "verdict_mnsi": "MNSI {before} → {after}",
+        "verdict_context": "Adherence (14 d): {adherence} · B6 {b6} mg/day · baseline B12: {b12}",
+        "verdict_b12_unknown": "not recorded",
+        "suggestion_consider_im_or_higher_dose": (
+            "Suggestion: consider IM B12 or a higher oral dose (NICE NG239: not improved on oral)."
+        ),
+        "suggestion_consider_rechecking_b12": "Suggestion: symptoms persist; consider rechecking B12.",
+        "verdict_footer": "The bot supports your review; it does not diagnose or prescribe. /ack {flag_id}",
+        "flag_refused": "Sorry, only active members of this patient's care team can do this.",
+        "flag_ack_done": "Acknowledged by you.",
+        "flag_ack_already": "Already acknowledged.",
+        "flag_assign_done": "Assigned to you.",
+        "flag_assign_already": "Already assigned to you.",
+        "flag_assign_other": "Already assigned to another member.",
+        "flag_ack_line": "✓ #{flag_id} {alias} acknowledged",
+        "flag_ack_line_you": "✓ #{flag_id} {alias} acknowledged by you",
+        "flag_assign_line": "👤 #{flag_id} {alias} assigned",
+        "flag_assign_line_you": "👤 #{flag_id} {alias} assigned to you",
+        "flag_ack_already_line": "#{flag_id} {alias} was already acknowledged.",
+        "flag_ack_usage": "Usage: /ack <flag number>, for example /ack 12",
+    }
+)

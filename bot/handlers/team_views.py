@@ -1,0 +1,165 @@
+"""Care-team commands per patient: /patients, /patient, /pause_patient, /resume_patient, /discharge.
+
+They work in a member's private chat and in the team's alert group; the services check the caller
+(the presser, for buttons) and audit every read, change and refusal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot import charts
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.render import yes_no
+from bot.render_team import chart_data, page_keyboard, page_text, view_text
+from bot.services import team_actions, team_views
+from bot.services.team_views import Caller
+from bot.texts import t
+
+REFUSALS = {"not_a_member": "tv_refused", "not_found": "tv_no_patient", "ambiguous": "tv_ambiguous"}
+CHANGED = {
+    ("patient.pause", "changed"): "tv_paused",
+    ("patient.pause", "unchanged"): "tv_already_paused",
+    ("patient.resume", "changed"): "tv_resumed",
+    ("patient.resume", "unchanged"): "tv_not_paused",
+}
+
+
+def caller(update: Update) -> Caller:
+    assert update.effective_chat is not None
+    return Caller(user_id(update), chat_id(update), update.effective_chat.type == ChatType.PRIVATE)
+
+
+def _alias(context: Context) -> str | None:
+    return context.args[0][:40] if context.args else None
+
+
+async def _refused(update: Update, reason: str, alias: str) -> None:
+    await reply(update, t(REFUSALS[reason], alias=alias))
+
+
+async def patients(update: Update, context: Context) -> None:
+    s = svc(context)
+    wanted = row_id(context.args[0]) if context.args else None
+    page = await team_views.list_patients(
+        s.sessions, caller(update), page=wanted or 1, now=s.now(), protocol=s.protocol
+    )
+    if page is None:
+        await reply(update, t("tv_refused"))
+        return
+    await reply(update, page_text(page), reply_markup=page_keyboard(page))
+
+
+async def page_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "v1", 2)
+    wanted = row_id(fields[1]) if fields and fields[0] == "p" else None
+    page = None
+    if wanted is not None:
+        page = await team_views.list_patients(s.sessions, caller(update), page=wanted, now=s.now(), protocol=s.protocol)
+    if page is None:
+        await query.answer(t("tv_refused") if wanted is not None else t("press_stale"))
+        return
+    await query.answer()
+    with contextlib.suppress(BadRequest):  # "not modified" when pressed twice
+        await query.edit_message_text(page_text(page), reply_markup=page_keyboard(page))
+
+
+async def patient(update: Update, context: Context) -> None:
+    s = svc(context)
+    alias = _alias(context)
+    if alias is None:
+        await reply(update, t("tv_usage", command="patient"))
+        return
+    view = await team_views.patient_view(s.sessions, caller(update), alias, now=s.now(), protocol=s.protocol)
+    if isinstance(view, str):
+        await _refused(update, view, alias)
+        return
+    await reply(update, view_text(view))
+    png = await asyncio.to_thread(charts.trend_png, chart_data(view))
+    message = update.effective_message
+    if message is not None:
+        await message.reply_photo(png, caption=t("tv_chart_caption", alias=view.patient.alias))
+
+
+async def _pause_or_resume(update: Update, context: Context, *, paused: bool) -> None:
+    s = svc(context)
+    alias = _alias(context)
+    if alias is None:
+        await reply(update, t("tv_usage", command="pause_patient" if paused else "resume_patient"))
+        return
+    change = await team_actions.set_paused(s.sessions, caller(update), alias, paused=paused, now=s.now())
+    if change.outcome in REFUSALS:
+        await _refused(update, change.outcome, alias)
+        return
+    key = CHANGED.get(("patient.pause" if paused else "patient.resume", change.outcome), "tv_not_changed")
+    await reply(update, t(key, alias=change.alias, status=t(f"tv_status_{change.status}")))
+
+
+async def pause_patient(update: Update, context: Context) -> None:
+    await _pause_or_resume(update, context, paused=True)
+
+
+async def resume_patient(update: Update, context: Context) -> None:
+    await _pause_or_resume(update, context, paused=False)
+
+
+async def discharge(update: Update, context: Context) -> None:
+    s = svc(context)
+    alias = _alias(context)
+    if alias is None:
+        await reply(update, t("tv_usage", command="discharge"))
+        return
+    change = await team_actions.ask_discharge(s.sessions, caller(update), alias, now=s.now())
+    if change.outcome in REFUSALS:
+        await _refused(update, change.outcome, alias)
+    elif change.outcome == "unchanged":
+        await reply(update, t("tv_not_changed", alias=change.alias, status=t("tv_status_discharged")))
+    else:
+        pid = change.patient_id
+        keyboard = yes_no("btn_discharge", "btn_cancel", f"v1:dc:{pid}:y", f"v1:dc:{pid}:n")
+        await reply(update, t("tv_discharge_confirm", alias=change.alias), reply_markup=keyboard)
+
+
+async def discharge_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "v1", 3)
+    pid = row_id(fields[1]) if fields and fields[0] == "dc" and fields[2] in ("y", "n") else None
+    message = query.message if isinstance(query.message, Message) else None
+    if fields is None or pid is None or message is None:
+        await query.answer(t("press_stale"))
+        return
+    change = await team_actions.discharge(s.sessions, caller(update), pid, now=s.now(), confirm=fields[2] == "y")
+    if change.outcome in REFUSALS:
+        await query.answer(t("tv_refused"))
+        return
+    await query.answer()
+    if change.outcome == "cancelled":
+        await query.edit_message_text(t("tv_discharge_cancelled"))
+        return
+    status = t("tv_status_discharged")
+    key = "tv_discharged" if change.outcome == "changed" else "tv_not_changed"
+    await query.edit_message_text(t(key, alias=change.alias, status=status))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Group 0, before the catch-all handlers for unknown commands and buttons."""
+    where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    for name, callback in (
+        ("patients", patients),
+        ("patient", patient),
+        ("pause_patient", pause_patient),
+        ("resume_patient", resume_patient),
+        ("discharge", discharge),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=where))
+    app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^v1:p:"))
+    app.add_handler(CallbackQueryHandler(discharge_pressed, pattern=r"^v1:dc:"))

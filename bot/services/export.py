@@ -1,0 +1,153 @@
+"""A team's data as CSV tables for its own analysis (`b12bot export`): one file per table, or one zip.
+
+Patients are named by alias only. Telegram ids (the patient's chat id, message ids, the ids of the
+clinicians who acknowledged or were assigned a flag) are personal data and are left out; the flags
+say only whether they were acknowledged or assigned. Every export is an audit row (actor cli).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from bot.services.errors import UserError
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
+
+PATIENTS = (
+    "alias", "status", "reachable", "timezone", "reminder_time", "regimen_code", "regimen_title", "therapy_start",
+    "language", "baseline_b12_value", "baseline_b12_unit", "baseline_b12_date", "created_at", "consented_at",
+    "stopped_at", "unreachable_at",
+)  # fmt: skip
+DOSES = (
+    "alias", "dose_id", "due_at", "local_date", "phase_index", "slot", "route", "status", "late", "snoozes",
+    "sent_at", "answered_at", "closes_at", "note",
+)  # fmt: skip
+SCORE = (
+    "pain", "numbness", "pgic", "mnsi", "mnsi_abnormal", "b6_products", "b6_range", "b6_mg_per_day_reported",
+    "b6_unsure", "red_flags",
+)  # fmt: skip
+QUESTIONNAIRES = (
+    "alias", "questionnaire_id", "kind", "week", "due_at", "status", "sent_at", "completed_at", *SCORE, "answers",
+)  # fmt: skip
+FLAGS = (
+    "alias", "flag_id", "kind", "severity", "episode", "summary_key", "facts", "raised_at", "acknowledged_at",
+    "acknowledged", "assigned",
+)  # fmt: skip
+HEADERS: dict[str, Sequence[str]] = {
+    "patients": PATIENTS,
+    "doses": DOSES,
+    "questionnaires": QUESTIONNAIRES,
+    "flags": FLAGS,
+}
+Table = list[dict[str, Any]]
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
+def _patient(p: Patient) -> dict[str, Any]:
+    row = {k: getattr(p, k) for k in PATIENTS if hasattr(p, k)}
+    return {**row, "regimen_title": p.regimen.get("title", p.regimen_code)}
+
+
+async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) -> dict[str, Table]:
+    """Every table of the team, as rows of plain values; audited as one export."""
+    async with sessions() as session:
+        found = (await session.exec(select(Team).where(Team.name == team))).first()
+        if found is None:
+            raise UserError("err_team_unknown", name=team)
+        patients = (
+            await session.exec(select(Patient).where(Patient.team_id == found.id).order_by(col(Patient.alias)))
+        ).all()
+        alias = {p.id: p.alias for p in patients}
+        ids = list(alias)
+        doses = (
+            await session.exec(
+                select(DoseEvent).where(col(DoseEvent.patient_id).in_(ids)).order_by(col(DoseEvent.due_at))
+            )
+        ).all()
+        questionnaires = (
+            await session.exec(
+                select(Questionnaire)
+                .where(col(Questionnaire.patient_id).in_(ids))
+                .order_by(col(Questionnaire.patient_id), col(Questionnaire.week))
+            )
+        ).all()
+        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
+        tables: dict[str, Table] = {
+            "patients": [_patient(p) for p in patients],
+            "doses": [{**d.model_dump(), "alias": alias[d.patient_id], "dose_id": d.id} for d in doses],
+            "questionnaires": [
+                {
+                    **q.model_dump(),
+                    **(q.score or {}),
+                    "alias": alias[q.patient_id],
+                    "questionnaire_id": q.id,
+                }
+                for q in questionnaires
+            ],
+            "flags": [
+                {
+                    **f.model_dump(),
+                    "alias": alias[f.patient_id],
+                    "flag_id": f.id,
+                    "acknowledged": f.acknowledged_at is not None,
+                    "assigned": f.assigned_to is not None,
+                }
+                for f in flags
+            ],
+        }
+        counts = {name: len(rows) for name, rows in tables.items()}
+        detail = {"format": "csv", "target": target, "rows": counts}
+        audit.record(session, at=now, actor="cli", action="export", subject=f"team:{found.id}", detail=detail)
+        await session.commit()
+    return tables
+
+
+def to_csv(name: str, rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADERS[name])
+    for row in rows:
+        writer.writerow([cell(row.get(column)) for column in HEADERS[name]])
+    return out.getvalue()
+
+
+def write_dir(tables: dict[str, Table], folder: Path) -> list[Path]:
+    """One CSV per table in `folder` (created if needed); each file appears whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in tables.items():
+        target = folder / f"{name}.csv"
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(to_csv(name, rows), encoding="utf-8")
+        os.replace(partial, target)
+        written.append(target)
+    return written
+
+
+def write_zip(tables: dict[str, Table], target: Path) -> list[str]:
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in tables.items():
+            archive.writestr(f"{name}.csv", to_csv(name, rows))
+    os.replace(partial, target)
+    return [f"{name}.csv" for name in tables]

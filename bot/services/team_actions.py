@@ -1,0 +1,119 @@
+"""What a clinician changes per patient: pause, resume, discharge. Each change is audited; the patient is told.
+
+Pause and resume set the status the dispatcher already honours (dose rows are dropped while paused;
+on resume planning starts again from now). Discharge ends every reminder and question, keeps the
+record, and queues a kind goodbye. The goodbye is an outbox row without a patient id, because the
+dispatcher drops the rows of patients who are no longer active or paused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot.services import teams
+from bot.services.team_views import Caller, find, refuse
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
+
+
+@dataclass(frozen=True)
+class Change:
+    outcome: str  # changed unchanged not_allowed cancelled | not_a_member not_found ambiguous
+    alias: str = ""
+    status: str = ""
+    patient_id: int = 0
+
+
+def _notice(patient: Patient, key: str, now: datetime, *, linked: bool = True) -> Outbox | None:
+    if patient.chat_id is None or not patient.reachable:
+        return None
+    return Outbox(
+        kind="notice",
+        dedupe_key=f"team:{key}:{patient.id}:{now.isoformat()}"[:80],
+        chat_id=patient.chat_id,
+        patient_id=patient.id if linked else None,
+        due_at=now,
+        created_at=now,
+        payload={"key": key},
+    )
+
+
+async def set_paused(sessions: Sessions, caller: Caller, alias: str, *, paused: bool, now: datetime) -> Change:
+    action = "patient.pause" if paused else "patient.resume"
+    async with sessions() as session:
+        found = await find(session, caller, alias, action=action, now=now)
+        if isinstance(found, str):
+            return Change(found, alias)
+        patient = found[0]
+        before, wanted = patient.status, "paused" if paused else "active"
+        if before == wanted:
+            return Change("unchanged", patient.alias, before, patient.id or 0)
+        if before != ("active" if paused else "paused"):
+            return Change("not_allowed", patient.alias, before, patient.id or 0)
+        patient.status = wanted
+        if not paused:  # the planner starts again from now, as after a patient's own /resume
+            patient.planned_until = max(patient.planned_until or now, now)
+        if notice := _notice(patient, "pt_team_paused" if paused else "pt_team_resumed", now):
+            session.add(notice)
+        audit.record(session, at=now, actor=caller.actor, action=action, subject=f"patient:{patient.id}")
+        await session.commit()
+        return Change("changed", patient.alias, wanted, patient.id or 0)
+
+
+async def ask_discharge(sessions: Sessions, caller: Caller, alias: str, *, now: datetime) -> Change:
+    """Before the Confirm button: may the caller discharge this patient?"""
+    async with sessions() as session:
+        found = await find(session, caller, alias, action="patient.discharge", now=now)
+        if isinstance(found, str):
+            return Change(found, alias)
+        patient = found[0]
+        outcome = "unchanged" if patient.status == "discharged" else "changed"
+        return Change(outcome, patient.alias, patient.status, patient.id or 0)
+
+
+async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now: datetime, confirm: bool) -> Change:
+    """The Confirm (or Cancel) press: the presser must be an active member of the patient's team."""
+    async with sessions() as session:
+        patient = await session.get(Patient, patient_id)
+        member = patient is not None and await teams.is_member(session, user_id=caller.user_id, team_id=patient.team_id)
+        if patient is None or not member:
+            reason = "not_found" if patient is None else "not_a_member"
+            subject = f"patient:{patient_id}"
+            await refuse(session, caller, action="patient.discharge", now=now, subject=subject, reason=reason)
+            return Change(reason)
+        if not confirm:
+            return Change("cancelled", patient.alias, patient.status, patient_id)
+        if patient.status == "discharged":
+            return Change("unchanged", patient.alias, patient.status, patient_id)
+        was_enrolled = patient.status in ("active", "paused")
+        patient.status, patient.stopped_at = "discharged", now
+        for statement in (
+            update(Outbox)
+            .where(col(Outbox.patient_id) == patient_id, col(Outbox.status) == "pending")
+            .values(status="dropped", error="discharged"),
+            update(DoseEvent)
+            .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.status) == "planned")
+            .values(status="not_sent", note="discharged"),
+            update(Questionnaire)
+            .where(col(Questionnaire.patient_id) == patient_id, col(Questionnaire.status) == "planned")
+            .values(status="not_sent"),
+            update(Questionnaire)
+            .where(
+                col(Questionnaire.patient_id) == patient_id, col(Questionnaire.status).in_(("in_progress", "paused"))
+            )
+            .values(status="expired"),
+            update(Invite)  # an open invite can no longer enrol the discharged record
+            .where(col(Invite.patient_id) == patient_id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now)
+            .values(expires_at=now),
+        ):
+            await session.execute(statement)
+        if was_enrolled and (notice := _notice(patient, "pt_discharged", now, linked=False)):
+            session.add(notice)
+        audit.record(session, at=now, actor=caller.actor, action="patient.discharge", subject=f"patient:{patient_id}")
+        await session.commit()
+        return Change("changed", patient.alias, "discharged", patient_id)
