@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from bot.sandbox import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from storage.models import AuditEvent, Dialogue, Patient, Team
+from storage.models import AuditEvent, Dialogue, Patient, Team, TeamMember
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all
 
@@ -122,6 +122,20 @@ async def test_non_members_are_refused_and_audited(database_url: str) -> None:
         assert [a.detail for a in await audits(sb, "enrol")] == [{"reason": "not_yours"}]
         ask = await press(sb, ask, "im-hydroxo")
         assert "Therapy start date?" in (ask.text or "")
+        async with sb.services.sessions() as session:  # the clinician leaves the team mid-dialogue
+            member = (await session.exec(select(TeamMember))).one()
+            member.active = False
+            session.add(member)
+            await session.commit()
+        refused = await press(sb, ask, "Tomorrow")
+        assert "only active members of a care team" in (refused.text or "")
+        assert [a.actor for a in await audits(sb, "patient.enrol")] == [f"tg:{STRANGER.id}", f"tg:{CLINICIAN.id}"]
+        async with sb.services.sessions() as session:
+            assert (await session.exec(select(Dialogue))).all() == []
+        async with sb.services.sessions() as session:
+            member.active = True
+            session.add(member)
+            await session.commit()
 
         sb.api.add_group(GROUP, "Neuro team")
         await sb.send(sb.users.text_in_group(STRANGER, GROUP, "/team_chat"))

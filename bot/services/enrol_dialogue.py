@@ -89,6 +89,13 @@ async def answer(
             await session.commit()
             return Outcome("expired")
         current, data = dialogue.step, dict(dialogue.data)
+        if "team_id" in data and not await teams.is_member(session, user_id=user_id, team_id=data["team_id"]):
+            await _drop(session, chat_id, user_id)
+            await session.commit()
+            await teams.refuse(
+                sessions, user_id=user_id, action="patient.enrol", now=now, subject=f"team:{data['team_id']}"
+            )
+            return Outcome("refused")
         if step is not None and step != current:
             return Outcome("stale")
         if step is None and current in BUTTON_ONLY:
