@@ -17,6 +17,7 @@ from bot.lock import AlreadyRunning
 from bot.serve import ConfigError
 from bot.services.errors import UserError
 from bot.settings import Settings
+from bot.simulate import command as simulate_command
 from bot.texts import t
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
@@ -48,6 +49,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
     run.add_argument("--http-port", type=int, help="polling mode: serve /healthz and /metrics on this port")
     sub.add_parser("demo", help="a scripted walk-through on the local Bot API stand-in (no token needed)")
+    simulate_command.add_parser(sub)
     sub.add_parser("regimens", help="list the regimen presets")
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="migrate the schema to this version")

@@ -63,6 +63,11 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.b12bot_log_level, settings.b12bot_log_format or ("json" if running else "text"))
     now = datetime.now(UTC)
     ttl = timedelta(days=settings.b12bot_invite_days)
+    if args.command == "simulate":
+        from bot.simulate.command import run_command
+
+        logging.getLogger().setLevel(logging.WARNING)
+        return await run_command(args)
     if args.command == "regimens":
         for code in PRESET_CODES:
             regimen = build_regimen(code, dose_mcg=500 if code == "source-daily" else None)
