@@ -17,7 +17,8 @@ from tests.qhelpers import BASELINE_ANSWERS, answer_all
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday; 11:00 in Berlin
 PATIENT = VirtualUser(2001, "Pat")
 STRANGER = VirtualUser(3001, "Nosy")
-GROUP = -1001234567890
+GROUP = -4001234567
+SUPERGROUP = -1001234567890
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -165,6 +166,14 @@ async def test_team_chat_by_a_member_routes_urgent_alerts_to_the_group(database_
         alerts = [m.text or "" for m in sb.api.sent_to(GROUP)]
         assert any("Urgent · patient MK-17" in a and "aortic" in a for a in alerts)
         assert len(sb.api.sent_to(CLINICIAN.id)) == before  # the group, not the private chat
+
+        # the group becomes a supergroup: Telegram announces the new id in the old group
+        sb.api.add_group(SUPERGROUP, "Neuro team", kind="supergroup")
+        notice = {"message_id": sb.api.allocate_message_id(GROUP), "date": int(sb.clock().timestamp())}
+        notice |= {"chat": sb.api.chats[GROUP], "from": CLINICIAN.as_json(), "migrate_to_chat_id": SUPERGROUP}
+        await sb.send(sb.users._update("message", notice))
+        async with sb.services.sessions() as session:
+            assert (await session.exec(select(Team))).one().alert_chat_id == SUPERGROUP
 
 
 async def test_custom_phases_dose_cancel_expiry_and_stale_buttons(sqlite_url: str) -> None:

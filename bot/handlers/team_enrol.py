@@ -1,4 +1,4 @@
-"""/enrol (a guided dialogue in a clinician's private chat), /cancel and /team_chat. Thin: services do the work.
+"""/enrol (a guided dialogue in a clinician's private chat) and /cancel; registers /team_chat too. Thin.
 
 Registered in handler groups -2 (typed text) and -1: each handler stops further handlers
 (ApplicationHandlerStop) once it has handled an update; typed text with no dialogue in progress passes
@@ -15,9 +15,10 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from telegram.ext import filters as f
 
 from bot.commands import link
+from bot.handlers import team_chat
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
 from bot.render import local
-from bot.services import auditing, enrol_dialogue, team_chat
+from bot.services import auditing, enrol_dialogue
 from bot.services.enrol_dialogue import Outcome
 from bot.services.enrol_prompts import Prompt
 from bot.texts import t
@@ -25,13 +26,6 @@ from bot.texts import t
 GROUP = -1
 TEXT_GROUP = -2  # its own group: typed text with no dialogue passes on to every later group
 SIMPLE = {"expired": "enrol_expired", "cancelled": "enrol_cancelled", "refused": "enrol_refused"}
-TEAM_CHAT = {
-    "set": "team_chat_set",
-    "already": "team_chat_already",
-    "refused": "team_refused",
-    "taken": "team_chat_taken",
-    "choose": "team_chat_choose",
-}
 
 
 def qr_png(text: str) -> bytes:
@@ -131,25 +125,12 @@ async def pressed(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def set_team_chat(update: Update, context: Context) -> None:
-    chat = update.effective_chat
-    if chat is None or chat.type == "private":
-        await reply(update, t("team_chat_private"))
-        raise ApplicationHandlerStop
-    s = svc(context)
-    name = " ".join(context.args or []) or None
-    result = await team_chat.set_alert_chat(
-        s.sessions, user_id=user_id(update), chat_id=chat.id, team_name=name, now=s.now()
-    )
-    await reply(update, t(TEAM_CHAT[result.kind], team=result.team, teams=", ".join(result.teams)))
-    raise ApplicationHandlerStop
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = f.ChatType.PRIVATE
     app.add_handler(CommandHandler("enrol", enrol, filters=private), group=GROUP)
     app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("team_chat", set_team_chat), group=GROUP)
+    app.add_handler(CommandHandler("team_chat", team_chat.set_team_chat), group=GROUP)
+    app.add_handler(MessageHandler(f.StatusUpdate.MIGRATE, team_chat.migrated), group=GROUP)
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
     app.add_handler(CommandHandler("enrol", enrol_in_group, filters=~private), group=GROUP)
     app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=TEXT_GROUP)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import select
+
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team
@@ -56,3 +58,23 @@ async def set_alert_chat(
         )
         await session.commit()
     return TeamChatResult("set", member.team)
+
+
+async def move_alert_chat(sessions: Sessions, *, old: int, new: int, now: datetime) -> int:
+    """Follow a group that became a supergroup (new chat id). Idempotent; returns the teams moved."""
+    async with sessions() as session:
+        moved = (await session.exec(select(Team).where(Team.alert_chat_id == old))).all()
+        for team in moved:
+            team.alert_chat_id = new
+            session.add(team)
+            detail = {"from": old, "to": new}
+            audit.record(
+                session,
+                at=now,
+                actor="telegram",
+                action="team.alert_chat_moved",
+                subject=f"team:{team.id}",
+                detail=detail,
+            )
+        await session.commit()
+    return len(moved)
