@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
@@ -19,22 +21,31 @@ async def doses(sb: Sandbox) -> list[DoseEvent]:
         return list((await session.exec(select(DoseEvent).order_by(col(DoseEvent.due_at)))).all())
 
 
-async def test_clinician_joins_patient_consents_and_is_reminded_across_dst(database_url: str) -> None:
-    start = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("tz", "first_day", "welcome_day", "utc_hours"),
+    [
+        # six days, one reminder each, at 09:00 local before and after the switch to summer time
+        ("Europe/Berlin", date(2026, 3, 26), "Thu 26 Mar", [8, 8, 8, 7, 7, 7]),  # switch on 29 Mar
+        ("America/New_York", date(2026, 3, 5), "Thu 05 Mar", [14, 14, 14, 13, 13, 13]),  # switch on 8 Mar
+    ],
+)
+async def test_clinician_joins_patient_consents_and_is_reminded_across_dst(
+    database_url: str, tz: str, first_day: date, welcome_day: str, utc_hours: list[int]
+) -> None:
+    start = datetime.combine(first_day - timedelta(days=1), time(12), tzinfo=UTC)
     async with Sandbox(database_url=database_url, start=start) as sb:
-        await team_with_member(sb)
+        await team_with_member(sb, tz=tz)
         assert "now a member of the care team “Neuro clinic”" in (sb.api.last_to(CLINICIAN.id).text or "")
-        token = await invite(sb, start=date(2026, 3, 26))
+        token = await invite(sb, start=first_day, tz=tz)
         await enrol(sb, PATIENT, token)
         welcome = sb.api.last_to(PATIENT.id).text or ""
-        assert "Thank you. Your first reminder comes on Thu 26 Mar, 09:00" in welcome
+        assert f"Thank you. Your first reminder comes on {welcome_day}, 09:00" in welcome
         assert "/stop" in welcome
 
-        await sb.run_until(datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
+        await sb.run_until(datetime.combine(first_day + timedelta(days=6), time(0, 1), tzinfo=ZoneInfo(tz)))
         reminders = [m for m in sb.api.sent_to(PATIENT.id) if "Time for your vitamin B12" in (m.text or "")]
-        # 26 Mar .. 31 Mar: six days, one reminder each, 09:00 Berlin before and after 29 Mar (DST)
-        assert [m.date.astimezone(UTC).hour for m in reminders] == [8, 8, 8, 7, 7, 7]
-        assert all(local_time(m.date, "Europe/Berlin") == time(9) for m in reminders)
+        assert [m.date.astimezone(UTC).hour for m in reminders] == utc_hours
+        assert all(local_time(m.date, tz) == time(9) for m in reminders)
         assert "B12 1000 mcg by mouth" in (reminders[0].text or "")
         rows = await doses(sb)
         assert [d.status for d in rows[:6]] == ["unconfirmed"] * 6
