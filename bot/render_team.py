@@ -71,7 +71,8 @@ def _mnsi(view: View, lang: str) -> str:
     asked = [s for s in view.scores if s.get("mnsi") is not None]
     if not asked:
         return t("tv_none", lang)
-    return " → ".join(f"{s['mnsi']} ({t('tv_week', lang, week=s['week'])})" for s in asked[-3:])
+    when = [t("tv_at_week", lang, week=s["week"]) if s["week"] else t("tv_at_baseline", lang) for s in asked[-3:]]
+    return " → ".join(f"{s['mnsi']} ({w})" for s, w in zip(asked[-3:], when, strict=True))
 
 
 def _b6(view: View, lang: str) -> str:

@@ -131,6 +131,8 @@ TEAM.update(
         ),
         "tv_week": "week {week} of therapy",
         "tv_not_started": "not started yet",
+        "tv_at_week": "week {week}",
+        "tv_at_baseline": "baseline",
         "tv_change": "{baseline} at baseline → {latest} in week {week}",
         "tv_only_baseline": "{baseline} at baseline",
         "tv_adherence": "{pct}% ({taken} of {due})",
