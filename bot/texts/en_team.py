@@ -106,7 +106,9 @@ TEAM.update(
         "tv_list_header": "Patients, page {page} of {pages} ({total} in all)",
         "tv_list_empty": "No patients yet.",
         "tv_list_team": "— {team} —",
-        "tv_list_line": "{alias} · {status} · doses {adherence} · pain {pain} · numbness {numbness} · open flags {flags}",
+        "tv_list_line": (
+            "{alias} · {status} · doses {adherence} · pain {pain} · numbness {numbness} · open flags {flags}"
+        ),
         "tv_list_legend": "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10)",
         "tv_none": "–",
         "tv_status_invited": "invited",
@@ -141,7 +143,9 @@ TEAM.update(
         "tv_flags_header": "Open flags (acknowledge with /ack <id>):",
         "tv_flag_line": "#{id} · {kind} · {severity} · raised {raised}",
         "tv_flags_none": "No open flags.",
-        "tv_chart_caption": "{alias}: pain and numbness by week, doses confirmed, baseline (dashed), milestones (dotted)",
+        "tv_chart_caption": (
+            "{alias}: pain and numbness by week, doses confirmed, baseline (dashed), milestones (dotted)"
+        ),
         "tv_chart_pain": "pain (NRS)",
         "tv_chart_numbness": "numbness/tingling (NRS)",
         "tv_chart_doses": "doses confirmed (%)",
