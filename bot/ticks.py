@@ -12,6 +12,8 @@ from bot.context import services_of
 from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
+from bot.team_delivery import with_team_messages
+from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
@@ -38,7 +40,8 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
     await expire_questionnaires(s.sessions, now=now, protocol=s.protocol)
     await review_due(s.sessions, now=now, protocol=s.protocol)
     planned = await plan(s.sessions, now=now, protocol=s.protocol)
-    deliver = guarded(make_deliver(app.bot, s.protocol), s)
+    await plan_team_messages(s.sessions, now=now, protocol=s.protocol)  # digests, milestone alerts
+    deliver = guarded(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), s)
     total = DispatchStats()
     for _ in range(MAX_ROUNDS):
         if s.stopping.is_set():  # shutting down: claim nothing more

@@ -1,0 +1,99 @@
+"""Acknowledge / Assign to me on a flag: the digest's and alerts' buttons (`f1:<flag>:a|m`) and /ack <flag>.
+
+Registered in handler group -1 (as the /enrol handlers): each handler ends the update's handling
+(ApplicationHandlerStop), so the catch-all button and command handlers of group 0 never see it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
+
+from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
+from bot.services import auditing, flag_actions
+from bot.texts import t
+
+LIMIT = 4096
+GROUP = -1
+ANSWERS = {
+    ("ack", "done"): "flag_ack_done",
+    ("ack", "already"): "flag_ack_already",
+    ("assign", "done"): "flag_assign_done",
+    ("assign", "already"): "flag_assign_already",
+    ("assign", "already_other"): "flag_assign_other",
+}
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^f1:"), group=GROUP)
+    app.add_handler(CommandHandler("ack", ack_command), group=GROUP)
+
+
+async def pressed(update: Update, context: Context) -> None:
+    await _pressed(update, context)
+    raise ApplicationHandlerStop
+
+
+async def _pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "f1", 2)
+    flag_id = row_id(fields[0]) if fields else None
+    message = query.message if isinstance(query.message, Message) else None
+    if fields is None or flag_id is None or fields[1] not in flag_actions.ACTIONS or message is None:
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="flag.press", reason="malformed", now=s.now()
+        )
+        await query.answer(t("press_stale"))
+        return
+    result = await flag_actions.act(
+        s.sessions, flag_id=flag_id, user_id=user_id(update), action=flag_actions.ACTIONS[fields[1]], now=s.now()
+    )
+    if result.outcome == "refused":
+        await query.answer(t("flag_refused"), show_alert=True)
+        return
+    await query.answer(t(ANSWERS[(result.action, result.outcome)]))
+    private = message.chat.type == ChatType.PRIVATE
+    text = message.text or ""
+    if result.outcome == "done":
+        key = f"flag_{result.action}_line" + ("_you" if private else "")
+        line = t(key, flag_id=flag_id, alias=result.alias)
+        if len(text) + len(line) + 1 <= LIMIT:
+            text = f"{text}\n{line}"
+    markup = _without(message.reply_markup, query.data or "")
+    with contextlib.suppress(BadRequest):  # unchanged, or too old to edit
+        await query.edit_message_text(text, reply_markup=markup)
+
+
+def _without(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMarkup | None:
+    """The keyboard without the pressed button (and without rows left empty)."""
+    if markup is None:
+        return None
+    rows = [[b for b in row if b.callback_data != data] for row in markup.inline_keyboard]
+    rows = [r for r in rows if r]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def ack_command(update: Update, context: Context) -> None:
+    """`/ack <flag id>`: as the Acknowledge button, for a flag named in an alert or a digest."""
+    await _ack(update, context)
+    raise ApplicationHandlerStop
+
+
+async def _ack(update: Update, context: Context) -> None:
+    s = svc(context)
+    args = context.args or []
+    flag_id = row_id(args[0].lstrip("#")) if len(args) == 1 else None
+    if flag_id is None:
+        await reply(update, t("flag_ack_usage"))
+        return
+    result = await flag_actions.act(s.sessions, flag_id=flag_id, user_id=user_id(update), action="ack", now=s.now())
+    if result.outcome == "refused":
+        await reply(update, t("flag_refused"))
+        return
+    key = "flag_ack_line_you" if result.outcome == "done" else "flag_ack_already_line"
+    await reply(update, t(key, flag_id=flag_id, alias=result.alias))

@@ -1,0 +1,88 @@
+"""Milestone alerts for the care team: the week-4 course summary and the week 6/12/24 verdicts.
+
+Alias only, never names. The verdict text gives the reasons (pain baseline → latest, PGIC, MNSI) and
+the suggestions of CLINICAL.md, from the verdict flag's facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import InlineKeyboardMarkup
+
+from bot.render_digest import figures_text, flag_buttons
+from bot.texts import CATALOGUES, EN, t
+from care.digest import Figures
+
+
+def _known(key: str, lang: str) -> bool:
+    return key in CATALOGUES.get(lang, EN) or key in EN
+
+
+def week4_text(alias: str, figures: Figures, lang: str = "en") -> str:
+    if figures.doses_due:
+        doses = t("milestone_doses", lang, taken=figures.doses_taken, due=figures.doses_due, pct=figures.adherence_pct)
+    else:
+        doses = t("fig_none", lang)
+    return t("milestone_week4", lang, alias=alias, doses=doses, figures=figures_text(figures, lang))
+
+
+def _num(value: object) -> str:
+    if value is None:
+        return "?"
+    return f"{float(str(value)):g}"
+
+
+def verdict_text(payload: Mapping[str, Any], lang: str = "en") -> str:
+    facts: Mapping[str, Any] = payload.get("facts") or {}
+    outcome = str(facts.get("outcome", "?"))
+    verdict_key = f"verdict_{outcome}"
+    lines = [
+        t(
+            "verdict_title",
+            lang,
+            alias=payload.get("alias", "?"),
+            week=facts.get("week", "?"),
+            verdict=t(verdict_key, lang) if _known(verdict_key, lang) else outcome,
+        )
+    ]
+    pct = facts.get("reduction_pct")
+    lines.append(
+        t(
+            "verdict_pain",
+            lang,
+            before=_num(facts.get("baseline_pain")),
+            after=_num(facts.get("latest_pain")),
+            points=_num(facts.get("reduction_points")),
+            pct=_num(pct) if pct is not None else "–",
+        )
+    )
+    if facts.get("pain_judged") is False:
+        lines.append(t("verdict_pain_not_judged", lang))
+    pgic = str(facts.get("pgic") or "").replace("_", " ")
+    lines.append(t("verdict_pgic", lang, pgic=pgic or "–", numbness=_num(facts.get("latest_numbness"))))
+    if facts.get("mnsi") is not None and facts.get("baseline_mnsi") is not None:
+        lines.append(t("verdict_mnsi", lang, before=facts["baseline_mnsi"], after=facts["mnsi"]))
+    adherence = facts.get("adherence_fraction")
+    lines.append(
+        t(
+            "verdict_context",
+            lang,
+            adherence=f"{round(100 * float(adherence))}%" if adherence is not None else "–",
+            b6=_num(facts.get("b6_total_mg_per_day")),
+            b12=facts.get("baseline_b12") or t("verdict_b12_unknown", lang),
+        )
+    )
+    for suggestion in facts.get("suggestions") or []:
+        key = f"suggestion_{suggestion}"
+        lines.append(t(key, lang) if _known(key, lang) else str(suggestion))
+    lines.append(t("verdict_footer", lang, flag_id=payload.get("flag_id", "?")))
+    return "\n".join(lines)
+
+
+def verdict_keyboard(payload: Mapping[str, Any], lang: str = "en") -> InlineKeyboardMarkup | None:
+    flag_id = payload.get("flag_id")
+    if not isinstance(flag_id, int):
+        return None
+    return InlineKeyboardMarkup([flag_buttons(flag_id, str(payload.get("alias", "?")), lang=lang)])

@@ -1,0 +1,98 @@
+"""Sending the care team's digests and milestone alerts (outbox kinds digest, milestone, verdict).
+
+Wraps the dispatcher's sender: jobs of these kinds are rendered here, from the database as of now
+(digest, week-4 summary) or from the row's payload (verdict); every other job goes to the inner
+sender unchanged. A digest may take several messages; if a later part fails, the outcome is a retry
+marked uncertain (the earlier parts may be sent again), as for any ambiguous send. The digest's flags
+are marked digested once every part has gone out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.context import Services
+from bot.render_digest import messages
+from bot.render_milestones import verdict_keyboard, verdict_text, week4_text
+from schedules.digest_data import digest_for, figures_for, mark_digested
+from schedules.jobs import Deliver, Failed, Job, Outcome, Retry, Sent
+from storage.models import Patient
+
+log = logging.getLogger(__name__)
+TEAM_KINDS = frozenset({"digest", "milestone", "verdict"})
+RETRY_SECONDS = 10.0
+Message = tuple[str, InlineKeyboardMarkup | None]
+
+
+def with_team_messages(inner: Deliver, bot: Bot, services: Services) -> Deliver:
+    async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
+        others = [j for j in jobs if j.kind not in TEAM_KINDS]
+        theirs = iter(await inner(others) if others else [])
+        ours = iter(await asyncio.gather(*(send_team(bot, j, services) for j in jobs if j.kind in TEAM_KINDS)))
+        return [next(ours) if j.kind in TEAM_KINDS else next(theirs) for j in jobs]
+
+    return deliver
+
+
+async def render_team(job: Job, services: Services) -> tuple[list[Message], list[int]]:
+    """The messages of a team job, and the flags a digest shows."""
+    lang = str(job.payload.get("lang", "en"))
+    if job.kind == "verdict":
+        return [(verdict_text(job.payload, lang), verdict_keyboard(job.payload, lang))], []
+    async with services.sessions() as session:
+        if job.kind == "digest":
+            digest = await digest_for(
+                session, int(job.payload["team_id"]), at=job.due_at, now=services.now(), protocol=services.protocol
+            )
+            return messages(digest, services.protocol), [f.id for f in digest.flags]
+        patient = await session.get(Patient, int(job.payload["patient_id"]))
+        if patient is None:
+            return [], []
+        figures = await figures_for(session, [patient], since=None, now=services.now())
+        return [(week4_text(patient.alias, figures[patient.id or 0], lang), None)], []
+
+
+async def send_team(bot: Bot, job: Job, services: Services) -> Outcome:
+    try:
+        parts, flag_ids = await render_team(job, services)
+    except Exception as exc:  # a rendering bug must not stop the other sends
+        log.exception("rendering outbox=%s kind=%s failed", job.outbox_id, job.kind)
+        return Failed(f"render: {type(exc).__name__}")
+    if not parts:
+        return Failed("nothing to send")
+    first: int | None = None
+    for n, (text, keyboard) in enumerate(parts):
+        outcome = await _send(bot, job.chat_id, text, keyboard)
+        if not isinstance(outcome, Sent):
+            if n and isinstance(outcome, Retry):
+                return Retry(outcome.after_seconds, uncertain=True, error=f"part {n + 1}: {outcome.error}")
+            return outcome
+        first = first if first is not None else outcome.message_id
+    if flag_ids:
+        async with services.sessions() as session:
+            await mark_digested(session, flag_ids, at=job.due_at)
+            await session.commit()
+    assert first is not None
+    return Sent(first)
+
+
+async def _send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None) -> Outcome:
+    try:
+        message = await bot.send_message(chat_id, text, reply_markup=keyboard)
+    except Forbidden:
+        return Failed("forbidden: the bot is not in the team's chat")
+    except RetryAfter as exc:
+        after = exc.retry_after
+        return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
+    except TimedOut:
+        return Retry(RETRY_SECONDS, uncertain=True, error="timed out")
+    except BadRequest as exc:
+        return Failed(exc.message)
+    except NetworkError as exc:
+        return Retry(RETRY_SECONDS, error=f"network: {type(exc).__name__}")
+    return Sent(message.message_id)

@@ -1,0 +1,169 @@
+"""Planning the care team's outbox rows: the daily digest, the week-4 follow-up alert, the verdicts.
+
+Digest: one row per team and local day (and per chat when the team has no group: each active
+member's private chat), due at the team's digest time in its zone, planned for today and tomorrow;
+`digest:<team>:<local date>[:<chat>]` is unique, so planning on any number of processes at once adds
+one row. Rows for a chat that is no longer the team's alert chat are dropped before they are due.
+Week 4: one row per patient and chat at the team's digest time on the day the follow-up window opens.
+Verdicts (weeks 6, 12, 24): one row per verdict flag and chat, due at once.
+The content of digests and week-4 alerts is read from the database when they are sent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.digest import FOLLOW_UP_OPENS_WEEK, milestone_day
+from care.protocol import Protocol
+from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
+from schedules.sql import insert_ignore
+from storage.engine import Sessions
+from storage.models import Flag, Outbox, Patient, Team, TeamMember
+
+ENROLLED = ("active", "paused")
+VERDICT_FLAGS = ("milestone_verdict", "poor_improvement")
+VERDICT_LOOKBACK = timedelta(days=2)
+TOO_LATE = timedelta(days=1)  # a week-4 alert not sent within a day of its moment is not planned
+
+
+def digest_due(team: Team, local_day: Any) -> datetime:
+    return local_to_utc(local_day, parse_reminder_time(team.digest_time), parse_timezone(team.timezone))
+
+
+def _row(kind: str, key: str, chat: int, due: datetime, now: datetime, ref: int, **payload: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "dedupe_key": key,
+        "chat_id": chat,
+        "patient_id": None,
+        "ref_id": ref,
+        "due_at": due,
+        "status": "pending",
+        "created_at": now,
+        "payload": payload,
+    }
+
+
+async def _chats(session: AsyncSession, teams: list[Team]) -> dict[int, list[int]]:
+    chats: dict[int, list[int]] = defaultdict(list)
+    members = await session.exec(
+        select(TeamMember.team_id, TeamMember.telegram_user_id).where(
+            col(TeamMember.team_id).in_([t.id for t in teams]), col(TeamMember.active).is_(True)
+        )
+    )
+    for team_id, user_id in members.all():
+        chats[team_id].append(user_id)
+    return {t.id or 0: [t.alert_chat_id] if t.alert_chat_id is not None else sorted(chats[t.id or 0]) for t in teams}
+
+
+async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
+    """Insert the digest, week-4 and verdict rows not planned yet. Returns the rows added."""
+    async with sessions() as session:
+        teams = list(
+            (
+                await session.exec(
+                    select(Team).where(
+                        col(Team.id).in_(
+                            select(Patient.team_id).where(
+                                col(Patient.status).in_(ENROLLED), col(Patient.consented_at).is_not(None)
+                            )
+                        )
+                    )
+                )
+            ).all()
+        )
+        if not teams:
+            return 0
+        chats = await _chats(session, teams)
+        by_id = {t.id: t for t in teams}
+        rows: list[dict[str, Any]] = []
+        for team in teams:
+            assert team.id is not None
+            team_chats = chats[team.id]
+            today = now.astimezone(parse_timezone(team.timezone)).date()
+            for day in (today, today + timedelta(days=1)):
+                due = digest_due(team, day)
+                for chat in team_chats if due > now else ():
+                    key = f"digest:{team.id}:{day.isoformat()}" + ("" if team.alert_chat_id else f":{chat}")
+                    rows.append(_row("digest", key, chat, due, now, team.id, team_id=team.id, lang=team.language))
+            await session.execute(
+                update(Outbox)
+                .where(
+                    col(Outbox.kind) == "digest",
+                    col(Outbox.status) == "pending",
+                    col(Outbox.ref_id) == team.id,
+                    col(Outbox.chat_id).not_in(team_chats or [0]),
+                )
+                .values(status="dropped", error="not an alert chat")
+            )
+        started = now.date() - timedelta(weeks=FOLLOW_UP_OPENS_WEEK)  # therapy start of a week-4 day today
+        patients = (
+            await session.exec(
+                select(Patient).where(
+                    col(Patient.team_id).in_(list(by_id)),
+                    col(Patient.status).in_(ENROLLED),
+                    col(Patient.therapy_start).between(started - timedelta(days=2), started + timedelta(days=2)),
+                )
+            )
+        ).all()
+        for p in patients:
+            team = by_id[p.team_id]
+            due = digest_due(team, milestone_day(p.therapy_start, FOLLOW_UP_OPENS_WEEK))
+            if now - due > TOO_LATE or p.consented_at is None or p.consented_at > due:
+                continue
+            for chat in chats[p.team_id]:
+                key = f"milestone:{p.id}:{FOLLOW_UP_OPENS_WEEK}:{chat}"
+                rows.append(
+                    _row(
+                        "milestone",
+                        key,
+                        chat,
+                        due,
+                        now,
+                        p.id or 0,
+                        patient_id=p.id,
+                        lang=team.language,
+                        week=FOLLOW_UP_OPENS_WEEK,
+                    )
+                )
+        verdicts = (
+            await session.exec(
+                select(Flag, Patient)
+                .join(Patient, col(Patient.id) == col(Flag.patient_id))
+                .where(
+                    col(Flag.kind).in_(VERDICT_FLAGS),
+                    col(Flag.raised_at) >= now - VERDICT_LOOKBACK,
+                    col(Patient.team_id).in_(list(by_id)),
+                )
+            )
+        ).all()
+        for flag, p in verdicts:
+            for chat in chats[p.team_id]:
+                rows.append(
+                    _row(
+                        "verdict",
+                        f"verdict:{flag.id}:{chat}",
+                        chat,
+                        flag.raised_at,
+                        now,
+                        flag.id or 0,
+                        flag_id=flag.id,
+                        alias=p.alias,
+                        lang=by_id[p.team_id].language,
+                        severity=flag.severity,
+                        summary_key=flag.summary_key,
+                        facts=flag.facts,
+                    )
+                )
+        added = 0
+        for start in range(0, len(rows), 500):
+            stmt = insert_ignore(session, Outbox).values(rows[start : start + 500]).on_conflict_do_nothing()
+            added += len((await session.execute(stmt.returning(col(Outbox.id)))).all())
+        await session.commit()
+    return added
