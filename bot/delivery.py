@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.render import dose_keyboard, dose_label, phase_text
 from bot.render_flags import facts_line, summary
+from bot.render_milestones import flag_keyboard
 from bot.render_questionnaire import item_keyboard, item_text
 from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
@@ -28,7 +29,7 @@ def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | No
     if job.kind == "questionnaire":
         return first_item(job, protocol)
     if job.kind == "alert":
-        return alert_text(job.payload, protocol), None
+        return alert_text(job.payload, protocol), flag_keyboard(job.payload)
     if job.dose is None:
         key = str(job.payload.get("key", "help"))
         return patient(key, lang, **job.payload.get("params", {})), None

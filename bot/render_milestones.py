@@ -81,7 +81,8 @@ def verdict_text(payload: Mapping[str, Any], lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def verdict_keyboard(payload: Mapping[str, Any], lang: str = "en") -> InlineKeyboardMarkup | None:
+def flag_keyboard(payload: Mapping[str, Any], lang: str = "en") -> InlineKeyboardMarkup | None:
+    """Acknowledge / Assign to me under a team alert whose payload names the flag and the alias."""
     flag_id = payload.get("flag_id")
     if not isinstance(flag_id, int):
         return None

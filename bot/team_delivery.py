@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.context import Services
 from bot.render_digest import messages
-from bot.render_milestones import verdict_keyboard, verdict_text, week4_text
+from bot.render_milestones import flag_keyboard, verdict_text, week4_text
 from schedules.digest_data import digest_for, figures_for, mark_digested
 from schedules.jobs import Deliver, Failed, Job, Outcome, Retry, Sent
 from storage.models import Patient
@@ -43,7 +43,7 @@ async def render_team(job: Job, services: Services) -> tuple[list[Message], list
     """The messages of a team job, and the flags a digest shows."""
     lang = str(job.payload.get("lang", "en"))
     if job.kind == "verdict":
-        return [(verdict_text(job.payload, lang), verdict_keyboard(job.payload, lang))], []
+        return [(verdict_text(job.payload, lang), flag_keyboard(job.payload, lang))], []
     async with services.sessions() as session:
         if job.kind == "digest":
             digest = await digest_for(

@@ -88,19 +88,25 @@ async def test_acknowledge_and_assign_record_the_member_and_refuse_outsiders(dat
         await sb.send(sb.users.press_button(CLINICIAN, digest, "Assign #1"))
         assert "✓ #1 MK-17 acknowledged" in (digest.text or "") and "by you" not in (digest.text or "")
         assert "👤 #1 MK-17 assigned" in (digest.text or "") and digest.reply_markup is None
+        await flag(sb, patient, "week:2", Severity.URGENT)  # an urgent alert carries the same buttons
+        await sb.run_for(timedelta(minutes=1))
+        alert = sb.api.sent_to(GROUP)[-1]
+        assert (alert.text or "").startswith("🔴 Urgent · patient MK-17")
+        await sb.send(sb.users.press_button(CLINICIAN, alert, "Acknowledge #2"))
+        assert "✓ #2 MK-17 acknowledged" in (alert.text or "")
         await sb.send(sb.users.text(CLINICIAN, "/ack 1", chat_id=GROUP))
         assert "already acknowledged" in (sb.api.sent_to(GROUP)[-1].text or "")
         await sb.send(sb.users.text(OUTSIDER, "/ack 1", chat_id=GROUP))
         assert "only active members" in (sb.api.sent_to(GROUP)[-1].text or "")
         async with sb.services.sessions() as session:
-            (row,) = (await session.exec(select(Flag))).all()
+            row, urgent = (await session.exec(select(Flag).order_by(col(Flag.id)))).all()
             refusals = (
                 await session.exec(
                     select(AuditEvent).where(AuditEvent.outcome == "refused", AuditEvent.actor == "tg:3003")
                 )
             ).all()
         assert (row.acknowledged_by, row.assigned_to) == (CLINICIAN.id, CLINICIAN.id)
-        assert row.acknowledged_at == START + timedelta(days=1)
+        assert row.acknowledged_at == START + timedelta(days=1) and urgent.acknowledged_by == CLINICIAN.id
         assert [r.action for r in refusals] == ["flag.ack", "flag.ack"]
 
 

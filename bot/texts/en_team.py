@@ -5,7 +5,7 @@ from __future__ import annotations
 TEAM: dict[str, str] = {
     "alert_urgent": "🔴 Urgent · patient {alias}\n{summary}",
     "alert_facts": "Details: {facts}",
-    "alert_ack_hint": "Acknowledge in the daily digest or with /ack {flag_id}.",
+    "alert_ack_hint": "Acknowledge with the buttons below, in the daily digest, or with /ack {flag_id}.",
     "flag.red_flag.rf_tendon": (
         "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?)"
     ),
