@@ -217,3 +217,25 @@ async def test_custom_phases_dose_cancel_expiry_and_stale_buttons(sqlite_url: st
             assert (await session.exec(select(Dialogue))).all() == []
         stray = await say(sb, "hello")  # no dialogue: the ordinary stray-text answer
         assert "Invite" not in (stray.text or "") and "⚠️" not in (stray.text or "")
+
+
+async def test_an_alias_taken_meanwhile_sends_back_to_the_alias_and_a_double_confirm_invites_once(
+    sqlite_url: str,
+) -> None:
+    async with Sandbox(database_url=sqlite_url, start=START) as sb:
+        await team_with_member(sb)
+        await say(sb, "/enrol")
+        ask = await press(sb, await say(sb, "MK-17"), "im-cyano-1000")
+        ask = await press(sb, await press(sb, ask, "Today"), "America/New_York")
+        summary = await press(sb, await press(sb, ask, "18:00"), "Skip")
+        await invite(sb, alias="MK-17", start=date(2026, 11, 3))  # a colleague on the command line
+        ask = await press(sb, summary, "Confirm")
+        assert "already used in this team" in (ask.text or "") and "Type the patient's alias" in (ask.text or "")
+        summary = await say(sb, "MK-18")
+        assert "Alias: MK-18" in (summary.text or "") and "Time zone: America/New_York" in (summary.text or "")
+        confirm = sb.users.press_button(CLINICIAN, summary, "Confirm")
+        await sb.send(confirm, sb.users.press_button(CLINICIAN, summary, "Confirm"))
+        photos = [m for m in sb.api.sent_to(CLINICIAN.id) if m.kind == "photo"]
+        assert len(photos) == 1 and sb.api.callback_answers[-1][1] == "Sorry, this button no longer works."
+        async with sb.services.sessions() as session:
+            assert sorted(p.alias for p in (await session.exec(select(Patient))).all()) == ["MK-17", "MK-18"]

@@ -101,15 +101,19 @@ async def answer(
         if step is None and current in BUTTON_ONLY:
             return Outcome("prompt", prompt(current, data, now, UserError("err_enrol_buttons")))
         if current == "confirm":
-            await session.rollback()
-            if value != "y":
-                await cancel(sessions, chat_id=chat_id, user_id=user_id)
-                return Outcome("cancelled")
+            # whoever deletes the row goes on (a double tap invites once); an error below puts it back
+            claim = delete(Dialogue).where(col(Dialogue.id) == dialogue.id, col(Dialogue.step) == "confirm")
+            claimed = (await session.exec(claim)).rowcount == 1
+            await session.commit()
+            if not claimed or value != "y":
+                return Outcome("cancelled" if claimed else "stale")
             return await _invite(sessions, chat_id=chat_id, user_id=user_id, data=data, now=now, ttl=ttl)
         try:
             nxt = await apply(session, current, value, data, now)
         except UserError as exc:
             return Outcome("prompt", prompt(current, data, now, exc))
+        if data.get("back") and nxt not in ("dose", "stepdown", "phases"):
+            nxt = "confirm"  # sent back from the summary: the other answers stand
         dialogue.step, dialogue.data, dialogue.updated_at = nxt, data, now
         session.add(dialogue)
         await session.commit()
@@ -136,14 +140,12 @@ async def _invite(
                 sessions, user_id=user_id, action="patient.enrol", now=now, subject=f"team:{data['team_id']}"
             )
         back = STEP_OF_ERROR.get(exc.key)
+        if back is None:
+            return Outcome("prompt", Prompt("ended", "enrol_ended", error=exc))
         async with sessions() as session:
-            dialogue = await _find(session, chat_id, user_id)
-            if back is None or dialogue is None:
-                await _drop(session, chat_id, user_id)
-                await session.commit()
-                return Outcome("prompt", Prompt("ended", "enrol_ended", error=exc))
-            dialogue.step, dialogue.updated_at = back, now
-            session.add(dialogue)
+            await _drop(session, chat_id, user_id)
+            data = {**data, "back": True}
+            session.add(Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=back, data=data, updated_at=now))
             await session.commit()
         return Outcome("prompt", prompt(back, data, now, exc))
     async with sessions() as session:
@@ -156,6 +158,5 @@ async def _invite(
             session.add(patient)
             actor, subject = f"tg:{user_id}", f"patient:{issued.patient_id}"
             audit.record(session, at=now, actor=actor, action="patient.baseline_b12", subject=subject)
-        await _drop(session, chat_id, user_id)
-        await session.commit()
+            await session.commit()
     return Outcome("done", issued=issued, alias=data["alias"], timezone=data.get("team_tz") or "UTC")
