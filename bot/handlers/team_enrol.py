@@ -7,10 +7,12 @@ through to the later groups (the questionnaire's typed numbers, the stray-text a
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
 from telegram.ext import filters as f
 
@@ -120,7 +122,8 @@ async def pressed(update: Update, context: Context) -> None:
         await query.answer(t("press_not_yours" if outcome.kind == "not_yours" else "press_stale"))
         raise ApplicationHandlerStop
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    with contextlib.suppress(BadRequest):  # a message too old to edit keeps its (now stale) buttons
+        await query.edit_message_reply_markup(None)
     await show(update, context, outcome)
     raise ApplicationHandlerStop
 
