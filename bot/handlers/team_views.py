@@ -19,7 +19,7 @@ from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc
 from bot.render import yes_no
 from bot.render_team import chart_data, page_keyboard, page_text, view_text
 from bot.services import team_actions, team_views
-from bot.services.team_views import Caller
+from bot.services.team_access import Caller
 from bot.texts import t
 
 REFUSALS = {"not_a_member": "tv_refused", "not_found": "tv_no_patient", "ambiguous": "tv_ambiguous"}

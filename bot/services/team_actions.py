@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.services import teams
-from bot.services.team_views import Caller, find, refuse
+from bot.services.team_access import Caller, find, refuse
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire

@@ -1,8 +1,7 @@
 """What a clinician reads per patient: the team's list (paged) and one patient's course. Every read is audited.
 
-Who may read: an active member, in their private chat (every team they belong to: the list shows each
-team's patients under the team's name), or in a team's alert group (that team only, so one team's
-patients never show in another team's group). Anything else is refused and audited.
+Who may read is decided in `team_access`: in a private chat the list shows each of the member's teams
+under the team's name; in an alert group only that team's patients.
 """
 
 from __future__ import annotations
@@ -14,66 +13,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import course, teams
+from bot.services import course
+from bot.services.team_access import Caller, find, refuse, scope
 from care.protocol import Protocol
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Flag, Patient, Team
 
 PAGE_SIZE = 10
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: int
-    chat_id: int
-    private: bool
-
-    @property
-    def actor(self) -> str:
-        return f"tg:{self.user_id}"
-
-
-async def scope(session: AsyncSession, caller: Caller) -> list[int]:
-    """The team ids whose patients this caller may see in this chat (empty: none)."""
-    if caller.private:
-        return [m.team_id for m in await teams.memberships(session, caller.user_id)]
-    team = await teams.team_of_chat(session, caller.chat_id)
-    if team is None or team.id is None or not await teams.is_member(session, user_id=caller.user_id, team_id=team.id):
-        return []
-    return [team.id]
-
-
-async def refuse(
-    session: AsyncSession, caller: Caller, *, action: str, now: datetime, subject: str | None = None, reason: str
-) -> None:
-    """A refused team action: an audit row (who, what, when, why), in the caller's own transaction."""
-    detail = {"reason": reason, "chat": "private" if caller.private else "group"}
-    audit.record(session, at=now, actor=caller.actor, action=action, subject=subject, outcome="refused", detail=detail)
-    await session.commit()
-
-
-async def find(
-    session: AsyncSession, caller: Caller, alias: str, *, action: str, now: datetime
-) -> tuple[Patient, Team] | str:
-    """The patient with this alias that the caller may act on, or why not (refused and audited)."""
-    team_ids = await scope(session, caller)
-    found = (
-        (
-            await session.exec(
-                select(Patient, Team).join(Team).where(col(Patient.team_id).in_(team_ids), Patient.alias == alias)
-            )
-        ).all()
-        if team_ids
-        else []
-    )
-    if len(found) == 1:
-        return found[0]
-    reason = "not_a_member" if not team_ids else "not_found" if not found else "ambiguous"
-    await refuse(session, caller, action=action, now=now, subject=f"alias:{alias}"[:40], reason=reason)
-    return reason
 
 
 @dataclass(frozen=True)
