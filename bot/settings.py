@@ -20,7 +20,7 @@ RESERVED_PATHS = ("/healthz", "/metrics")
 class Settings(BaseSettings):
     """Every setting the code reads; deploy/.env.example documents each one."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
     database_url: str = Field(default="sqlite:///./b12bot.db", description="SQLite file or PostgreSQL URL")

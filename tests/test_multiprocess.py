@@ -7,6 +7,7 @@ Reminders are seeded straight into the database (patients, dose events, outbox r
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections import Counter
@@ -29,6 +30,10 @@ from tests.conftest import _drop, _postgres_database
 from tests.procs import ROOT, SECRET, bot_env, free_port, serve_standin, start_bot, terminate, until
 
 CHAT0 = 5_000_000
+# 10,000 rows cost ~100 s of CPU (PTB + httpx ~7 ms a message, the stand-in ~3 ms): too much for every run of
+# the suite on a 2-core machine; the figure in deploy/README.md was taken with B12BOT_TEST_LOAD_ROWS=10000
+LOAD_ROWS = int(os.environ.get("B12BOT_TEST_LOAD_ROWS", "3000"))
+LOAD_DEADLINE = 60 + LOAD_ROWS * 0.03  # a deadline, not a benchmark: the machine may be busy with other work
 
 
 @pytest.fixture
@@ -114,11 +119,11 @@ def standin_with_chats(n: int) -> BotApiStandIn:
 
 
 async def statuses(url: str) -> Counter[str]:
+    """Status counts of the seeded reminder rows (each one sent adds a nudge row, not counted here)."""
     conn = await asyncpg.connect(url)
     try:
-        return Counter(
-            {r["status"]: r["n"] for r in await conn.fetch("SELECT status, count(*) n FROM outbox GROUP BY 1")}
-        )
+        rows = await conn.fetch("SELECT status, count(*) n FROM outbox WHERE kind = 'dose_reminder' GROUP BY 1")
+        return Counter({r["status"]: r["n"] for r in rows})
     finally:
         await conn.close()
 
@@ -146,7 +151,7 @@ def tail(log: Path) -> str:
 async def test_processes_share_one_postgres_without_duplicates_or_losses(
     pg_url: str, tmp_path: Path, processes: int
 ) -> None:
-    n = 10_000
+    n = LOAD_ROWS
     await seed(pg_url, n, datetime.now(UTC))
     api = standin_with_chats(n)
     standin = await serve_standin(api)
@@ -159,7 +164,7 @@ async def test_processes_share_one_postgres_without_duplicates_or_losses(
             assert all(p.poll() is None for p in procs), "\n".join(tail(log) for log in logs)
             return (await statuses(pg_url))["sent"] == n
 
-        await until(all_sent, within=80, every=0.25, what=f"{n} reminders sent")
+        await until(all_sent, within=LOAD_DEADLINE, every=0.25, what=f"{n} reminders sent")
         seconds = time.monotonic() - started
     finally:
         exits = [await terminate(p) for p in procs]
@@ -169,8 +174,10 @@ async def test_processes_share_one_postgres_without_duplicates_or_losses(
     lost = n - len(per_chat)
     conn = await asyncpg.connect(pg_url)
     try:
-        workers = await conn.fetch("SELECT claimed_by, count(*) n FROM outbox GROUP BY 1")
-        uncertain = await conn.fetchval("SELECT count(*) FROM outbox WHERE uncertain")
+        reminders = "FROM outbox WHERE kind = 'dose_reminder'"  # the seeded rows (sending each adds a nudge row)
+        workers = await conn.fetch(f"SELECT claimed_by, count(*) n {reminders} GROUP BY 1")
+        uncertain = await conn.fetchval(f"SELECT count(*) {reminders} AND uncertain")
+        states = await conn.fetch(f"SELECT status, count(*) n {reminders} GROUP BY 1")
     finally:
         await conn.close()
     share = sorted(r["n"] for r in workers)
@@ -180,8 +187,8 @@ async def test_processes_share_one_postgres_without_duplicates_or_losses(
         file=sys.stderr,
     )
     assert duplicates == 0 and lost == 0 and uncertain == 0
-    assert (await statuses(pg_url)) == Counter({"sent": n})
-    assert len(workers) >= 2, "the work was not shared"
+    assert {r["status"]: r["n"] for r in states} == {"sent": n}
+    assert len(workers) >= 2, "the work was not shared"  # (a process may start too late to get a share)
     assert [code for code, _ in exits] == [0] * processes
 
 
@@ -213,7 +220,7 @@ async def test_sigterm_during_a_fan_out_exits_0_within_10s_and_loses_nothing(pg_
             assert proc.poll() is None, tail(tmp_path / "b.log")
             return (await statuses(pg_url))["sent"] == n
 
-        await until(all_sent, within=40, what="the rest sent after the restart")
+        await until(all_sent, within=120, what="the rest sent after the restart")
         assert (await terminate(proc))[0] == 0
     finally:
         await standin.stop()
@@ -248,7 +255,7 @@ async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_pat
             "-m",
             "bot.cli",
             "run",
-            env={**env, "B12BOT_HTTP_PORT": ""},
+            env={k: v for k, v in env.items() if k != "B12BOT_HTTP_PORT"},
             cwd=ROOT,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
