@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 TOKEN_SHAPE = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
 STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
-QUIET = ("httpx", "httpcore", "apscheduler", "uvicorn.access")  # httpx logs URLs, which hold the token
+QUIET = ("httpx", "httpcore", "uvicorn.access")  # httpx logs URLs, which hold the token
 
 
 def mask(text: str) -> str:
@@ -59,3 +59,5 @@ def configure_logging(level: str, fmt: str = "text") -> None:
     root.setLevel(level)
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached" every interval while a long tick runs: by design
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
