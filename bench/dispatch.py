@@ -1,0 +1,120 @@
+"""Dispatch throughput: N due reminders claimed, sent through the real Bot on the stand-in, and recorded.
+
+Baseline: a bare python-telegram-bot send loop (the same text and keyboard, the same 500 in flight) on the
+same stand-in, in the same run. Rate limiter off. Goal: >= 2,000/s and >= 40 % of the baseline.
+
+    .venv/bin/python bench/dispatch.py [--rows 20000] [--database sqlite|postgres|both] [--quick] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+from common import CHAT0, add_chats, databases, fresh_database, load, machine, report, seed
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.app import SANDBOX_TOKEN
+from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.harness import Sandbox
+
+TEXT = "Time for your vitamin B12: 1000 mcg by mouth.\n\nThis bot reminds you; it does not replace your doctor."
+
+
+async def baseline(n: int, in_flight: int = 500) -> float:
+    api = BotApiStandIn()
+    add_chats(api, n)
+    bot = Bot(SANDBOX_TOKEN, request=api, get_updates_request=api)
+    await bot.initialize()
+    began = time.perf_counter()
+    for start in range(0, n, in_flight):
+        chunk = range(start, min(n, start + in_flight))
+        await asyncio.gather(
+            *(
+                bot.send_message(
+                    CHAT0 + i,
+                    TEXT,
+                    reply_markup=InlineKeyboardMarkup(
+                        [
+                            [
+                                InlineKeyboardButton("Taken", callback_data=f"d1:{i}:t"),
+                                InlineKeyboardButton("Snooze 30 min", callback_data=f"d1:{i}:s"),
+                                InlineKeyboardButton("Skip", callback_data=f"d1:{i}:k"),
+                            ]
+                        ]
+                    ),
+                )  # fmt: skip
+                for i in chunk
+            )
+        )
+    seconds = time.perf_counter() - began
+    await bot.shutdown()
+    assert api.count("sendMessage") == n
+    return seconds
+
+
+async def dispatch(kind: str, n: int, profile: bool) -> dict[str, object]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with fresh_database(kind) as url:
+        t0 = time.perf_counter()
+        await seed(url, patients=n, due=n, now=now)
+        seeded = time.perf_counter() - t0
+        async with Sandbox(database_url=url, start=now + timedelta(seconds=1)) as sb:
+            add_chats(sb.api, n)
+            profiler = None
+            if profile:
+                from pyinstrument import Profiler
+
+                profiler = Profiler(async_mode="enabled")
+                profiler.start()
+            began = time.perf_counter()
+            sent = 0
+            while sent < n:
+                result = await sb.tick()
+                if not result.dispatch.sent:
+                    break
+                sent += result.dispatch.sent
+            seconds = time.perf_counter() - began
+            if profiler is not None:
+                profiler.stop()
+                print(profiler.output_text(unicode=False, color=False, show_all=False))
+            assert sb.api.count("sendMessage") == n == sent, (sb.api.count("sendMessage"), n, sent)
+    return {"database": kind, "rows": n, "seed_s": round(seeded, 2), "seconds": round(seconds, 2),
+            "per_s": round(n / seconds), "load": load()}  # fmt: skip
+
+
+async def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=20_000)
+    p.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    p.add_argument("--quick", action="store_true", help="2,000 rows")
+    p.add_argument("--profile", action="store_true", help="pyinstrument the dispatch (pip install pyinstrument)")
+    args = p.parse_args()
+    n = 2_000 if args.quick else args.rows
+    info = await machine()
+    base_s = await baseline(n)
+    base = n / base_s
+    rows: list[dict[str, object]] = [
+        {
+            "database": "bare PTB loop",
+            "rows": n,
+            "seed_s": 0.0,
+            "seconds": round(base_s, 2),
+            "per_s": round(base),
+            "load": load(),
+        }  # fmt: skip
+    ]
+    for kind in databases(args.database):
+        rows.append(await dispatch(kind, n, args.profile))
+    for row in rows:
+        row["vs_baseline"] = round(float(row["per_s"]) / base, 2)  # type: ignore[arg-type]
+        row["goal_met"] = row["database"] == "bare PTB loop" or (
+            float(row["per_s"]) >= 2000 and float(row["vs_baseline"]) >= 0.4  # type: ignore[arg-type]
+        )
+    report("dispatch", info, rows, goal="per_s >= 2000 and vs_baseline >= 0.40")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
