@@ -45,7 +45,7 @@ async def baseline(n: int, in_flight: int = 500) -> float:
                             ]
                         ]
                     ),
-                )  # fmt: skip
+                )
                 for i in chunk
             )
         )
@@ -104,7 +104,7 @@ async def main() -> None:
             "seconds": round(base_s, 2),
             "per_s": round(base),
             "load": load(),
-        }  # fmt: skip
+        }
     ]
     for kind in databases(args.database):
         rows.append(await dispatch(kind, n, args.profile))
