@@ -271,3 +271,14 @@ async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_pat
         if first.poll() is None:
             first.kill()
         await standin.stop()
+
+
+async def test_replicas_upgrading_the_schema_at_once_take_turns(pg_url: str) -> None:
+    """Every container runs `b12bot db upgrade` on start; on PostgreSQL they must not trip over each other."""
+    engines = [make_engine(pg_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
+        assert await migrate.current_revision(engines[0]) == migrate.head_revision()
+    finally:
+        for engine in engines:
+            await engine.dispose()
