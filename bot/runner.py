@@ -13,13 +13,11 @@ import signal
 import time
 from typing import Any
 
-from telegram import Update
-from telegram.error import Conflict, NetworkError
 from telegram.ext import Application, ContextTypes
 
 from bot.context import services_of
 from bot.httpserver import HttpServer
-from bot.inbox import drain, receive
+from bot.polling import poll_once, poll_safely
 from bot.ticks import recover_after_restart, run_tick
 from bot.web import make_web_app
 from bot.webhook import Drainer, set_webhook
@@ -28,49 +26,13 @@ from storage.migrate import require_current
 
 App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
-POLL_TIMEOUT = 20
-RETRY_SECONDS = 1.0
+__all__ = ["install_signal_handlers", "poll_once", "run_bot", "tick_job"]
 
 
-async def _wait(stop: asyncio.Event | None, seconds: float) -> None:
-    if stop is None:
-        await asyncio.sleep(seconds)
-        return
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-
-
-async def _get_updates(app: App, offset: int | None, stop: asyncio.Event | None) -> list[Update]:
-    """getUpdates, given up (nothing confirmed, nothing lost) when `stop` is set meanwhile."""
-    call = asyncio.ensure_future(
-        app.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
-    )
-    if stop is None:
-        return list(await call)
-    waiter = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({call, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    waiter.cancel()
-    if not call.done():
-        call.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await call
-        return []
-    return list(call.result())
-
-
-async def poll_once(app: App, offset: int | None, stop: asyncio.Event | None = None) -> int | None:
-    """One getUpdates round: store what came, then confirm it (the next offset), then process."""
-    try:
-        updates = await _get_updates(app, offset, stop)
-    except (NetworkError, Conflict) as exc:  # Conflict: another process polls too (or a webhook is set)
-        log.warning("getUpdates failed", extra={"error": type(exc).__name__})
-        await _wait(stop, RETRY_SECONDS)
-        return offset
-    if updates:
-        await receive(app, [u.to_dict() for u in updates])
-        offset = max(u.update_id for u in updates) + 1
-    await drain(app)
-    return offset
+async def _stopping_on(stop: asyncio.Event, stopping: asyncio.Event) -> None:
+    """SIGTERM reaches the tick and the inbox drain at once, not only when the receiving loop unwinds."""
+    await stop.wait()
+    stopping.set()
 
 
 async def tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,7 +40,9 @@ async def tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if s.stopping.is_set():
         return
     started = time.perf_counter()
-    await run_tick(context.application)
+    # under the rate limiter (30/s) a round of 100 takes ~3 s: far inside the 2-minute claim lease after
+    # which another process would take the rows back as uncertain
+    await run_tick(context.application, dispatch_limit=100 if s.settings.b12bot_rate_limiter else 500)
     s.telemetry.tick_done(s.now(), time.perf_counter() - started)
 
 
@@ -88,6 +52,7 @@ async def run_bot(app: App, *, stop: asyncio.Event, webhook: bool = False, http_
     await require_current(s.engine)
     async with app:
         s.telemetry.started_at = s.now()
+        watcher = asyncio.ensure_future(_stopping_on(stop, s.stopping))
         if webhook:
             await set_webhook(app)
         else:
@@ -120,10 +85,11 @@ async def run_bot(app: App, *, stop: asyncio.Event, webhook: bool = False, http_
             else:
                 offset: int | None = None
                 while not stop.is_set():
-                    offset = await poll_once(app, offset, stop)
+                    offset = await poll_safely(app, offset, stop)
         finally:
             log.info("stopping: finishing the work in flight")
             s.stopping.set()
+            watcher.cancel()
             if server is not None:
                 await server.stop()
             await app.stop()  # waits for the tick in flight, then stops the job queue
@@ -135,7 +101,3 @@ def install_signal_handlers(stop: asyncio.Event) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-
-
-async def run_polling(app: App, *, stop: asyncio.Event) -> None:
-    await run_bot(app, stop=stop)
