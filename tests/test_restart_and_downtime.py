@@ -71,7 +71,8 @@ async def test_crash_during_send_is_resent_once_and_recorded(database_url: str, 
 
         async def crashing(jobs: Sequence[Job]) -> Sequence[Outcome]:
             if crash_after_request:  # the request reached Telegram, the process died before recording it
-                await sb.app.bot.send_message(jobs[0].chat_id, "Time for your vitamin B12: (sent before the crash)")
+                reminder = next(job for job in jobs if job.kind == "dose_reminder")
+                await sb.app.bot.send_message(reminder.chat_id, "Time for your vitamin B12: (sent before the crash)")
             raise Crash
 
         with pytest.raises(Crash):
