@@ -151,3 +151,16 @@ async def test_rate_limiter_on_delivers_everything(database_url: str) -> None:
                 await session.exec(select(Outbox).where(col(Outbox.status) == "sent", Outbox.kind == "dose_reminder"))
             ).all()
         assert len(sent) == 5
+
+
+async def test_a_discharged_patient_is_told_so_by_status_pause_and_stop(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 9, 2)))
+        async with sb.services.sessions() as session:
+            row = (await session.exec(select(Patient))).one()
+            row.status = "discharged"
+            await session.commit()
+        for command in ("/status", "/pause", "/resume"):
+            await sb.send(sb.users.text(PAT, command))
+            assert "Your care team has finished your reminders" in texts(sb, PAT)[-1], command

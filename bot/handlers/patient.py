@@ -17,8 +17,8 @@ async def status(update: Update, context: Context) -> None:
     if view is None:
         await reply(update, t("not_enrolled"))
         return
-    if view.status == "stopped":
-        await reply(update, t("stopped_already", view.language))
+    if view.status in ("stopped", "discharged"):
+        await reply(update, t(f"{view.status}_already", view.language))
         return
     lang = view.language
     lines = [f"{local(due, view.timezone)}: {t(f'dose_status_{state}', lang)}" for _, due, state in view.history]
@@ -43,6 +43,7 @@ async def pause(update: Update, context: Context) -> None:
         "unchanged": "already_paused",
         "not_enrolled": "not_enrolled",
         "stopped": "stopped_already",
+        "discharged": "discharged_already",
     }
     await reply(update, patient(keys[outcome]) if outcome in ("changed", "unchanged") else t(keys[outcome]))
 
@@ -50,8 +51,9 @@ async def pause(update: Update, context: Context) -> None:
 async def resume(update: Update, context: Context) -> None:
     s = svc(context)
     result = await patients.set_paused(s.sessions, chat_id=chat_id(update), paused=False, now=s.now())
-    if result.outcome in ("not_enrolled", "stopped"):
-        await reply(update, t("not_enrolled" if result.outcome == "not_enrolled" else "stopped_already"))
+    if result.outcome in ("not_enrolled", "stopped", "discharged"):
+        key = "not_enrolled" if result.outcome == "not_enrolled" else f"{result.outcome}_already"
+        await reply(update, t(key))
         return
     if result.outcome == "unchanged":
         await reply(update, patient("not_paused"))

@@ -83,7 +83,7 @@ async def set_paused(sessions: Sessions, *, chat_id: int, paused: bool, now: dat
         if patient is None:
             return PauseResult("not_enrolled")
         if patient.status not in ("active", "paused"):
-            return PauseResult("stopped")
+            return PauseResult("discharged" if patient.status == "discharged" else "stopped")
         wanted = "paused" if paused else "active"
         if patient.status == wanted:
             return PauseResult("unchanged", None, patient.timezone)
@@ -101,7 +101,7 @@ async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str:
         patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         if patient is None:
             return "not_enrolled"
-        if patient.status == "stopped":
+        if patient.status in ("stopped", "discharged"):
             return "already"
         patient.status, patient.stopped_at = "stopped", now
         await session.execute(

@@ -97,6 +97,10 @@ EN: dict[str, str] = {
     "stopped": "Done. I will not send you any more messages. Take care.",
     "stop_cancelled": "Good, nothing changed.",
     "stopped_already": "You have stopped messages from me. Ask your care team if you want to start again.",
+    "discharged_already": (
+        "Your care team has finished your reminders, so I send no more. Your record is kept. "
+        "If you need help, please contact your care team."
+    ),
 }
 
 # Messages for operators and clinicians (command line and care-team chats).
