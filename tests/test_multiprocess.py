@@ -282,3 +282,35 @@ async def test_replicas_upgrading_the_schema_at_once_take_turns(pg_url: str) -> 
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_two_processes_draining_one_inbox_handle_each_update_once(pg_url: str) -> None:
+    """Webhook replicas each drain the shared inbox: on PostgreSQL an update being handled is locked."""
+    from bot.app import build_application
+    from bot.bootstrap import build_services
+    from bot.inbox import drain, receive
+    from bot.sandbox.updates import UpdateFactory, VirtualUser
+    from bot.settings import Settings
+
+    engine = make_engine(pg_url)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    api = BotApiStandIn()
+    users = [VirtualUser(3000 + i, f"U{i}") for i in range(30)]
+    factory = UpdateFactory(api)
+    for user in users:
+        api.add_private_chat(user.as_json())
+    replicas = [build_services(Settings(database_url=pg_url, b12bot_rate_limiter=False)) for _ in range(2)]
+    apps = [build_application(services, request=api) for services in replicas]
+    for app in apps:
+        await app.initialize()
+    try:
+        await receive(apps[0], [factory.text(user, "/help") for user in users])
+        done = await asyncio.gather(*(drain(app) for app in apps))
+        assert sum(done) == len(users)
+        assert all(len(api.sent_to(user.id)) == 1 for user in users)
+        assert await drain(apps[1]) == 0
+    finally:
+        for app, services in zip(apps, replicas, strict=True):
+            await app.shutdown()
+            await services.engine.dispose()
