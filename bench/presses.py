@@ -27,7 +27,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(kind: str, presses: int, rate: float, in_flight: int) -> list[dict[str, Any]]:
+async def run(kind: str, presses: int, rate: float, in_flight: int, profile: bool) -> list[dict[str, Any]]:
     n = 2 * presses
     now = datetime.now(UTC).replace(microsecond=0)
     async with fresh_database(kind) as url:
@@ -47,10 +47,19 @@ async def run(kind: str, presses: int, rate: float, in_flight: int) -> list[dict
             async def one(update: dict[str, Any]) -> None:
                 await deliver_updates(sb.app, [update])
 
+            profiler: Any = None
+            if profile:
+                from pyinstrument import Profiler
+
+                profiler = Profiler(async_mode="enabled")
+                profiler.start()
             began = time.perf_counter()
             for start in range(0, presses, in_flight):
                 await asyncio.gather(*(one(u) for u in flat[start : start + in_flight]))
             flat_s = time.perf_counter() - began
+            if profiler is not None:
+                profiler.stop()
+                print(profiler.output_text(unicode=False, color=False, show_all=False))
             flat_load = load()
 
             latencies: list[float] = []
@@ -86,12 +95,13 @@ async def main() -> None:
     p.add_argument("--in-flight", type=int, default=50, help="concurrent presses in the flat-out phase")
     p.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     p.add_argument("--quick", action="store_true", help="300 presses per phase")
+    p.add_argument("--profile", action="store_true", help="pyinstrument the flat-out phase (pip install pyinstrument)")
     args = p.parse_args()
     presses = 300 if args.quick else args.presses
     info = await machine()
     rows: list[dict[str, Any]] = []
     for kind in databases(args.database):
-        rows += await run(kind, presses, args.rate, args.in_flight)
+        rows += await run(kind, presses, args.rate, args.in_flight, args.profile)
     flat = [r for r in rows if r["p99_ms"] is None]
     paced = [r for r in rows if r["p99_ms"] is not None]
     for r in flat:
