@@ -16,7 +16,7 @@ import asyncio
 import time
 from typing import Any
 
-from common import databases, fresh_database, load, machine, report
+from common import databases, fresh_database, load, machine, peak_rss_mb, report
 
 from bot.simulate.clinic import Config
 from bot.simulate.profiles import PROFILES
@@ -43,7 +43,8 @@ async def one(kind: str, patients: int, weeks: int, profile: bool) -> dict[str, 
     return {"database": kind, "run": f"{patients}x{weeks}", "seconds": round(seconds, 1),
             "s_per_patient_week": round(seconds / (patients * weeks), 4),
             "extrapolated_1000x24_s": round(seconds / (patients * weeks) * TARGET[0] * TARGET[1]),
-            "messages_sent": result["messages_sent"], "load": load()}  # fmt: skip
+            "messages_sent": result["messages_sent"], "peak_rss_mb_so_far": round(peak_rss_mb()),
+            "load": load()}  # fmt: skip
 
 
 async def main() -> None:
