@@ -2,11 +2,11 @@
 
 That run is far beyond this design on a small machine (every press is several database round trips
 through the real Application), so by default two scaled runs are measured, one long and one wide
-(10 x 24 and 100 x 1), and 1,000 x 24 is extrapolated from the cost per patient-week of each
+(5 x 12 and 50 x 1), and 1,000 x 24 is extrapolated from the cost per patient-week of each
 (enrolment is paid once per patient, so the wide run is dominated by it). `--full` runs 1,000 x 24.
 `--profile` prints pyinstrument's view of the long run (pip install pyinstrument).
 
-    .venv/bin/python bench/simulate.py [--runs 10x24,100x1] [--database sqlite|postgres|both] [--quick]
+    .venv/bin/python bench/simulate.py [--runs 5x12,50x1] [--database sqlite|postgres|both] [--quick]
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def one(kind: str, patients: int, weeks: int, profile: bool) -> dict[str, 
 
 async def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", default="10x24,100x1", help="patients x weeks, comma-separated")
+    p.add_argument("--runs", default="5x12,50x1", help="patients x weeks, comma-separated")
     p.add_argument("--database", choices=("sqlite", "postgres", "both"), default="sqlite")
     p.add_argument("--quick", action="store_true", help="runs 5x2,20x1")
     p.add_argument("--full", action="store_true", help="also run 1000x24 itself")
