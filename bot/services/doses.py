@@ -99,6 +99,12 @@ async def press(
                 )
                 .on_conflict_do_nothing()
             )
+        if answer != "snoozed":  # answered: its nudge, if still waiting, is not needed
+            await session.execute(
+                update(Outbox)
+                .where(col(Outbox.dedupe_key) == f"dose:{dose_id}:nudge", col(Outbox.status) == "pending")
+                .values(status="dropped", error="answered")
+            )
         audit.record(session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}")
         await session.commit()
         others = tuple(m for m in (dose.message_id, dose.nudge_message_id) if m and m != message_id)
