@@ -15,12 +15,14 @@ from bot.inbox import drain
 from bot.team_delivery import with_team_messages
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
+from schedules.flagging import latest_flag_id
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
 from schedules.reviews import review_due
 
 log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
+TEAM_PLANNING_EVERY = timedelta(minutes=5)
 MAX_ROUNDS = 50
 
 
@@ -40,7 +42,12 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
     await expire_questionnaires(s.sessions, now=now, protocol=s.protocol)
     await review_due(s.sessions, now=now, protocol=s.protocol)
     planned = await plan(s.sessions, now=now, protocol=s.protocol)
-    await plan_team_messages(s.sessions, now=now, protocol=s.protocol)  # digests, milestone alerts
+    # digests are planned a day ahead, so every few minutes is plenty; a new flag (a verdict) plans at once
+    newest_flag = await latest_flag_id(s.sessions)
+    if now >= s.next_upkeep.get("team", now) or newest_flag != s.counters.get("team_planned_flag", 0):
+        await plan_team_messages(s.sessions, now=now, protocol=s.protocol)  # digests, milestone alerts
+        s.next_upkeep["team"] = now + TEAM_PLANNING_EVERY
+        s.counters["team_planned_flag"] = newest_flag
     deliver = guarded(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), s)
     total = DispatchStats()
     for _ in range(MAX_ROUNDS):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +18,7 @@ from care.flags import Flag as CareFlag
 from care.flags import Severity, flags_for_adherence
 from care.protocol import Protocol
 from schedules.sql import insert_ignore
+from storage.engine import Sessions
 from storage.models import DoseEvent, Flag, Outbox, Patient, Team, TeamMember
 
 DOSE_STATE = {
@@ -113,3 +115,9 @@ async def review_adherence(session: AsyncSession, *, patient: Patient, now: date
     return len(
         await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)
     )
+
+
+async def latest_flag_id(sessions: Sessions) -> int:
+    """The newest flag's id (0 when there is none): a cheap 'anything new?' for the tick."""
+    async with sessions() as session:
+        return int((await session.execute(select(func.max(Flag.id)))).scalar() or 0)
