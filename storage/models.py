@@ -58,6 +58,8 @@ class Patient(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "alias"),
         Index("ix_patient_planning", "status", "planned_until"),
+        Index("ix_patient_review", "status", "reviewed_at"),
+        Index("ix_patient_start", "team_id", "therapy_start"),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", index=True)

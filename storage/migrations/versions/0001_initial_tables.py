@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:24:02.798671
+Create Date: 2026-11-26 02:46:50.323642
 """
 
 from collections.abc import Sequence
@@ -105,6 +105,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("patient", schema=None) as batch_op:
         batch_op.create_index("ix_patient_planning", ["status", "planned_until"], unique=False)
+        batch_op.create_index("ix_patient_review", ["status", "reviewed_at"], unique=False)
+        batch_op.create_index("ix_patient_start", ["team_id", "therapy_start"], unique=False)
         batch_op.create_index(batch_op.f("ix_patient_team_id"), ["team_id"], unique=False)
 
     op.create_table(
@@ -303,6 +305,8 @@ def downgrade() -> None:
     op.drop_table("team_member")
     with op.batch_alter_table("patient", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_patient_team_id"))
+        batch_op.drop_index("ix_patient_start")
+        batch_op.drop_index("ix_patient_review")
         batch_op.drop_index("ix_patient_planning")
 
     op.drop_table("patient")
