@@ -56,6 +56,20 @@ def write_qr(text: str, target: Path) -> None:
     os.replace(partial, target)
 
 
+async def short_simulation() -> int:
+    """After the demo: a small virtual clinic for two weeks, then how to go further."""
+    from bot.simulate.clinic import Config
+    from bot.simulate.profiles import PROFILES
+    from bot.simulate.report import readable
+    from bot.simulate.run import simulate
+
+    print("\nNow a small virtual clinic: 8 patients, one of each kind, for 2 weeks (takes a little while)...\n")
+    print(readable(await simulate(Config(8, 2, 7, PROFILES, ""))))
+    print("\nMore: `.venv/bin/b12bot simulate --patients 40 --weeks 12 --transcript transcript.txt`.")
+    print("To go live: export TELEGRAM_BOT_TOKEN=<token from @BotFather> and run `make run` again.")
+    return 0
+
+
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import emit
 
@@ -85,7 +99,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 "To go live: get a token from @BotFather, then\n"
                 "    export TELEGRAM_BOT_TOKEN=123456:ABC...  &&  make run\n"
             )
-        return await run_demo()
+        exit_code = await run_demo()
+        if args.command == "start" and exit_code == 0:
+            exit_code = await short_simulation()
+        return exit_code
     services = build_services(settings)
     try:
         if args.command == "db":
