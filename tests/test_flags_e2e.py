@@ -38,8 +38,11 @@ async def flags(sb: Sandbox) -> list[Flag]:
     ],
 )
 async def test_week_six_verdict_for_improving_and_non_improving(
-    database_url: str, pains: list[int], pgics: list[int | None], kind: str, outcome: str
+    sqlite_url: str, pains: list[int], pgics: list[int | None], kind: str, outcome: str
 ) -> None:
+    """Seven questionnaires through the buttons: SQLite only, to keep the suite's time (the verdict's
+    storage is covered on PostgreSQL by tests/test_milestones_e2e.py)."""
+    database_url = sqlite_url
     user = VirtualUser(2001, "Wilhelmina")
     async with Sandbox(database_url=database_url, start=START) as sb:
         await team_with_member(sb)
@@ -58,7 +61,8 @@ async def test_week_six_verdict_for_improving_and_non_improving(
         assert sorted(weeks) == [0, 1, 2, 3, 4, 5, 6]
 
 
-async def test_forgetful_patient_raises_low_adherence_once(database_url: str) -> None:
+async def test_forgetful_patient_raises_low_adherence_once(sqlite_url: str) -> None:
+    database_url = sqlite_url  # twenty days of reminders: SQLite only, for the suite's time
     user = VirtualUser(2001, "Wilhelmina")
     async with Sandbox(database_url=database_url, start=START) as sb:
         await team_with_member(sb)
