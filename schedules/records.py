@@ -38,9 +38,16 @@ async def record_outcomes(
             if job.dose is not None:
                 _after_dose_sent(job, outcome, now=now, protocol=protocol, doses=dose_changes, nudges=nudges)
             elif job.kind == "questionnaire":
-                opened.append({"id": job.payload["questionnaire_id"], "status": "in_progress", "sent_at": now,
-                               "last_answer_at": now, "message_id": outcome.message_id,
-                               "expires_at": now + protocol.questionnaires.expire_after})
+                opened.append(
+                    {
+                        "id": job.payload["questionnaire_id"],
+                        "status": "in_progress",
+                        "sent_at": now,
+                        "last_answer_at": now,
+                        "message_id": outcome.message_id,
+                        "expires_at": now + protocol.questionnaires.expire_after,
+                    }
+                )
         elif isinstance(outcome, Blocked):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.reason})
             blocked_chats.add(job.chat_id)

@@ -23,9 +23,13 @@ async def review_due(sessions: Sessions, *, now: datetime, protocol: Protocol, b
         async with sessions() as session:
             query = (
                 select(Patient)
-                .where(col(Patient.status).in_(("active", "paused")), col(Patient.consented_at).is_not(None),
-                       or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= now - REVIEW_EVERY))
-                .order_by(col(Patient.id)).limit(batch)
+                .where(
+                    col(Patient.status).in_(("active", "paused")),
+                    col(Patient.consented_at).is_not(None),
+                    or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= now - REVIEW_EVERY),
+                )
+                .order_by(col(Patient.id))
+                .limit(batch)
             )
             if is_postgres(session):
                 query = query.with_for_update(skip_locked=True)
@@ -33,8 +37,9 @@ async def review_due(sessions: Sessions, *, now: datetime, protocol: Protocol, b
             for patient in patients:
                 raised += await review_adherence(session, patient=patient, now=now, protocol=protocol)
             if patients:
-                await session.execute(update(Patient).where(col(Patient.id).in_([p.id for p in patients]))
-                                      .values(reviewed_at=now))
+                await session.execute(
+                    update(Patient).where(col(Patient.id).in_([p.id for p in patients])).values(reviewed_at=now)
+                )
             await session.commit()
         if len(patients) < batch:
             return raised
