@@ -95,22 +95,31 @@ async def raise_flags(
     return new
 
 
+async def dose_records(
+    session: AsyncSession, *, patient_id: int, since: datetime, now: datetime
+) -> tuple[list[DoseEvent], list[DoseRecord]]:
+    """A patient's doses due in [since, now], as rows and as the facts the adherence rules read."""
+    doses = list(
+        (
+            await session.exec(
+                select(DoseEvent).where(
+                    DoseEvent.patient_id == patient_id,
+                    col(DoseEvent.due_at) >= since,
+                    col(DoseEvent.due_at) <= now,
+                    col(DoseEvent.status).in_(DOSE_STATE),
+                )
+            )
+        ).all()
+    )
+    return doses, [DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im") for d in doses]
+
+
 async def review_adherence(session: AsyncSession, *, patient: Patient, now: datetime, protocol: Protocol) -> int:
     """Low adherence over the window and long-unconfirmed injections. Returns new flags."""
     since = now - timedelta(
         days=max(protocol.adherence.window_days, protocol.doses.injection_unconfirmed_after_days) + 1
     )
-    doses = (
-        await session.exec(
-            select(DoseEvent).where(
-                DoseEvent.patient_id == patient.id,
-                col(DoseEvent.due_at) >= since,
-                col(DoseEvent.due_at) <= now,
-                col(DoseEvent.status).in_(DOSE_STATE),
-            )
-        )
-    ).all()
-    records = [DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im") for d in doses]
+    _, records = await dose_records(session, patient_id=patient.id or 0, since=since, now=now)
     start = patient.consented_at or now
     return len(
         await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)

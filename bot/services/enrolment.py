@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.regimens import Regimen, RegimenError
 from schedules.dosetimes import DoseTimeError, parse_timezone, validate_day_fits
@@ -52,20 +53,26 @@ async def create_team(
         session.add(team)
         await session.flush()
         assert team.id is not None
-        token = new_token()
-        session.add(
-            Invite(
-                kind="member",
-                token_hash=token_hash(token),
-                team_id=team.id,
-                created_by="cli",
-                created_at=now,
-                expires_at=now + ttl,
-            )
-        )
+        token = _join_invite(session, team_id=team.id, now=now, ttl=ttl)
         audit.record(session, at=now, actor="cli", action="team.create", subject=f"team:{team.id}")
         await session.commit()
         return LinkIssued(team.id, team.name, token, now + ttl)
+
+
+def _join_invite(session: AsyncSession, *, team_id: int, now: datetime, ttl: timedelta) -> str:
+    """A one-time link for a clinician to join the team; only the token's hash is stored."""
+    token = new_token()
+    session.add(
+        Invite(
+            kind="member",
+            token_hash=token_hash(token),
+            team_id=team_id,
+            created_by="cli",
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    return token
 
 
 async def team_by_name(sessions: Sessions, name: str) -> Team:
@@ -79,18 +86,8 @@ async def team_by_name(sessions: Sessions, name: str) -> Team:
 async def new_join_link(sessions: Sessions, *, team_name: str, now: datetime, ttl: timedelta) -> LinkIssued:
     team = await team_by_name(sessions, team_name)
     assert team.id is not None
-    token = new_token()
     async with sessions() as session:
-        session.add(
-            Invite(
-                kind="member",
-                token_hash=token_hash(token),
-                team_id=team.id,
-                created_by="cli",
-                created_at=now,
-                expires_at=now + ttl,
-            )
-        )
+        token = _join_invite(session, team_id=team.id, now=now, ttl=ttl)
         audit.record(session, at=now, actor="cli", action="team.join_link", subject=f"team:{team.id}")
         await session.commit()
     return LinkIssued(team.id, team.name, token, now + ttl)

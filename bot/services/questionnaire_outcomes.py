@@ -12,15 +12,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.questionnaire_views import items_of, load_answers
-from care.adherence import DoseRecord, adherence_summary
+from care.adherence import adherence_summary
 from care.b6 import phase_b6_mg_per_day
 from care.flags import ResponseFacts, flags_for_response
 from care.instruments import Pgic
 from care.protocol import Protocol
 from care.regimens import Regimen
 from care.scoring import QuestionnaireScore, score_response
-from schedules.flagging import DOSE_STATE, raise_flags
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from schedules.flagging import dose_records, raise_flags
+from storage.models import Outbox, Patient, Questionnaire
 
 DEFERRED_WITHIN = timedelta(minutes=2)
 
@@ -80,17 +80,7 @@ async def _earlier_scores(session: AsyncSession, q: Questionnaire) -> tuple[Ques
 async def _context(session: AsyncSession, patient: Patient, now: datetime, protocol: Protocol) -> dict[str, Any]:
     """B6 from the current phase, recent adherence and baseline B12: facts the rules and alerts cite."""
     since = now - timedelta(days=protocol.adherence.window_days)
-    doses = (
-        await session.exec(
-            select(DoseEvent).where(
-                DoseEvent.patient_id == patient.id,
-                col(DoseEvent.due_at) >= since,
-                col(DoseEvent.due_at) <= now,
-                col(DoseEvent.status).in_(DOSE_STATE),
-            )
-        )
-    ).all()
-    records = [DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im") for d in doses]
+    doses, records = await dose_records(session, patient_id=patient.id or 0, since=since, now=now)
     summary = adherence_summary(records, now, patient.consented_at or now, protocol.adherence)
     regimen = Regimen.from_dict(patient.regimen)
     phase = regimen.phases[max((d.phase_index for d in doses), default=0)]
