@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m bot.texts.sync --compile  # translations: bot/locale/*/LC_MESSAGES/b12bot.po -> .mo
 	touch $(STAMP)
 
 run: $(STAMP)

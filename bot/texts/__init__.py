@@ -1,26 +1,49 @@
-"""Every user-facing text, keyed, ready for translation (English first).
+"""Every user-facing text, keyed; English is the source, translations are gettext catalogues.
 
-One catalogue per language, assembled from the modules of this package (`en`, `en_team`, ...) so
-that each area keeps its texts together. Patient texts are short and plain; `patient()` adds the
-footer that tells how to get help or stop. A test checks every key used in the code exists.
+The English catalogue `EN` is assembled from the modules of this package (one dict per module, merged
+below with one line each) so that each area keeps its texts together. Patient texts are translated in
+bot/locale/<lang>/LC_MESSAGES/b12bot.po (`python -m bot.texts.sync` updates them from the English);
+care-team and operator texts (`ENGLISH_ONLY`) are English only for now, whatever the team's `language`.
+Patient texts are short and plain; `patient()` adds the footer that tells how to get help or stop.
+Tests check that every key used in the code exists, and every patient key in every language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
+from bot.texts.en_operator import OPERATOR
 from bot.texts.en_team import TEAM
+from bot.texts.plurals import PLURALS
 
+# English only (care teams and operators): left out of the .po files.
+ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR)
 EN.update(TEAM)
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+EN.update(OPERATOR)
+# Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
+
+
+def template(key: str, lang: str = "en", count: int | None = None) -> str:
+    """The unformatted text of `key` in `lang`: English when the language or its entry is missing."""
+    english = EN[key]
+    plural = PLURALS.get(key)
+    if lang == "en" or key in ENGLISH_ONLY or lang not in languages():
+        return plural[0] if plural and count == 1 else english
+    if plural:
+        return translations(lang).npgettext(key, plural[0], english, 2 if count is None else count)
+    return translations(lang).pgettext(key, english)
 
 
 def t(key: str, lang: str = "en", /, **params: Any) -> str:
     """The text for `key` in `lang` (English when missing), with its placeholders filled."""
-    catalogue = CATALOGUES.get(lang, EN)
-    template = catalogue.get(key, EN[key])
-    return template.format(**params) if params else template
+    plural = PLURALS.get(key)
+    count = params.get(plural[1]) if plural else None
+    text = template(key, lang, count if isinstance(count, int) else None)
+    return text.format(**params) if params else text
 
 
 def patient(key: str, lang: str = "en", /, **params: Any) -> str:
@@ -28,4 +51,4 @@ def patient(key: str, lang: str = "en", /, **params: Any) -> str:
     return f"{t(key, lang, **params)}\n\n{t('footer', lang)}"
 
 
-__all__ = ["CATALOGUES", "EN", "patient", "t"]
+__all__ = ["CATALOGUES", "EN", "ENGLISH_ONLY", "languages", "patient", "supported", "t", "template"]

@@ -1,0 +1,42 @@
+"""Dates, times and regimens in a patient's language (Babel, CLDR data), in the patient's time zone.
+
+English keeps the bot's established form ("Fri 04 Sep, 09:00"); every other language gets its CLDR
+skeletons (Spanish "vie, 4 sept, 9:00", Russian "пт, 4 сент., 09:00"), so a new language needs no code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_skeleton
+
+from bot.render import phase_text
+
+ENGLISH_WHEN = "EEE dd MMM, HH:mm"
+
+
+def _local(at: datetime, timezone: str) -> datetime:
+    return at.astimezone(ZoneInfo(timezone))
+
+
+def when(at: datetime, timezone: str, lang: str = "en") -> str:
+    """A day and a time of day, e.g. a dose: "Fri 04 Sep, 09:00"."""
+    moment = _local(at, timezone)
+    if lang == "en":
+        return format_datetime(moment, ENGLISH_WHEN, locale="en")
+    day = format_skeleton("MMMEd", moment, locale=lang)
+    return f"{day}, {format_skeleton('Hm', moment, locale=lang)}"
+
+
+def clock(at: datetime, timezone: str, lang: str = "en") -> str:
+    """A time of day on the 24-hour clock: "09:00" (Spanish "9:00")."""
+    return format_skeleton("Hm", _local(at, timezone), locale=lang)
+
+
+def regimen_text(regimen: dict[str, Any], lang: str = "en") -> str:
+    """The regimen in words: its English title, or for another language its phases in that language."""
+    if lang == "en" or not regimen.get("phases"):
+        return str(regimen.get("title", regimen.get("code", "")))
+    return "; ".join(phase_text(phase, lang) for phase in regimen["phases"])
