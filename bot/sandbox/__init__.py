@@ -155,55 +155,6 @@ def render_message(msg: SentMessage, chat: JSON, bot_user: JSON, edit_date: int 
     return out
 
 
-@dataclass
-class _Fault:
-    method: str | None  # None matches any method
-    kind: str  # "fail" | "raise" | "deliver_timeout"
-    status: int = 0
-    description: str = ""
-    retry_after: int | None = None
-    exc: Exception | None = None
-    times: int = 1
-
-
-class FaultInjection:
-    """Queued transport and HTTP faults (mixed into BotApiStandIn); the first matching one fires."""
-
-    def __init__(self) -> None:
-        self.faults_fired = 0
-        self._faults: list[_Fault] = []
-
-    def fail_next(
-        self,
-        method: str | None,
-        *,
-        status: int,
-        description: str,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Answer the next ``times`` calls of ``method`` (any method if None) with this HTTP error."""
-        self._faults.append(_Fault(method, "fail", status, description, retry_after, times=times))
-
-    def raise_next(self, method: str | None, exc: Exception) -> None:
-        """Make the next call of ``method`` raise ``exc`` from do_request (e.g. TimedOut, NetworkError)."""
-        self._faults.append(_Fault(method, "raise", exc=exc))
-
-    def delivered_then_timeout(self, method: str | None) -> None:
-        """Carry out the next call of ``method`` (a message IS stored), then raise TimedOut."""
-        self._faults.append(_Fault(method, "deliver_timeout"))
-
-    def take_fault(self, method: str) -> _Fault | None:
-        for fault in self._faults:
-            if fault.method in (None, method):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-                self.faults_fired += 1
-                return fault
-        return None
-
-
 class Records:
     """Everything the stand-in saw and did (mixed into BotApiStandIn)."""
 

@@ -28,7 +28,6 @@ from bot.sandbox import (
     JSON,
     ApiCall,
     ApiError,
-    FaultInjection,
     Records,
     SentMessage,
     bad,
@@ -38,6 +37,7 @@ from bot.sandbox import (
     render_message,
     validate_call,
 )
+from bot.sandbox.faults import FaultInjection, chat_of
 
 __all__ = ["ApiCall", "BotApiStandIn", "SentMessage", "default_spec_path"]
 
@@ -107,6 +107,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         files: UploadFileDict = request_data.multipart_data if request_data else {}
         call = ApiCall(api_method, params, 0)
         self.calls.append(call)
+        self.check_window(chat_of(params), api_method)
         fault = self.take_fault(api_method)
         if fault is not None and fault.exc is not None:
             call.raised = type(fault.exc).__name__
@@ -115,6 +116,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
             body: JSON = {"ok": False, "error_code": fault.status, "description": fault.description}
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
+                self.open_window(chat_of(params), fault.retry_after)
             call.status = fault.status
             return fault.status, json.dumps(body).encode()
         try:
@@ -145,6 +147,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         self.chats[chat_id] = {"id": chat_id, "type": kind, "title": title}
 
     def block(self, user_id: int) -> None:
+        self.fired["block"] += 1
         self.blocked.add(user_id)
 
     def unblock(self, user_id: int) -> None:
@@ -205,6 +208,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         except (TypeError, ValueError):
             raise bad("chat not found") from None  # @usernames are not modelled
         if chat_id in self.blocked and self.chats.get(chat_id, {}).get("type", "private") == "private":
+            self.fired["403"] += 1  # the block is the test's fault; each refusal it causes is counted
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id not in self.chats:
             raise bad("chat not found")
