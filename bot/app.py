@@ -17,6 +17,7 @@ SANDBOX_TOKEN = "123456789:sandbox-token-for-the-local-stand-in-only"  # noqa: S
 
 
 def build_application(services: Services, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    quiet_payload_logs()
     settings = services.settings
     token = settings.token or (SANDBOX_TOKEN if request is not None else None)
     if token is None:
@@ -40,3 +41,9 @@ def quiet_http_logs() -> None:
     """httpx logs request URLs, which contain the bot token, at INFO."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def quiet_payload_logs() -> None:
+    """python-telegram-bot's DEBUG records carry the API URL (the token), whole updates and request
+    parameters (typed answers, aliases in alerts, invite tokens, the webhook secret): keep it at INFO."""
+    logging.getLogger("telegram").setLevel(logging.INFO)

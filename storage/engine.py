@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import event
@@ -9,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Sessions = async_sessionmaker[AsyncSession]
+
+# aiosqlite logs every statement at DEBUG as the call it runs, parameters (aliases, answers) included
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 class DatabaseUrlError(ValueError):
@@ -36,7 +40,8 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     url = normalise_url(url)
-    kwargs: dict[str, Any] = {}
+    # hide_parameters: SQL parameters (aliases, answers, token hashes) stay out of logs and exception messages
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if not url.startswith("sqlite"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
+
+from bot.app import SANDBOX_TOKEN
+from tests import helpers
 
 PG_ADMIN_DSN = os.environ.get("B12BOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -56,3 +60,61 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
 @pytest.fixture
 async def sqlite_url(tmp_path: object) -> AsyncIterator[str]:
     yield f"sqlite:///{tmp_path}/b12bot.db"
+
+
+class LogScan(logging.Handler):
+    """Keeps every record of a test (root at DEBUG); `leaks()` names the forbidden strings they contain."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    @staticmethod
+    def text(record: logging.LogRecord) -> str:
+        try:
+            parts = [record.getMessage()]
+        except Exception:  # a record whose args do not fit its format: scan both raw
+            parts = [str(record.msg), repr(record.args)]
+        parts.extend(str(v) for k, v in record.__dict__.items() if k not in _STANDARD)  # extra={...}
+        if record.exc_info and record.exc_info[1] is not None:
+            parts.append(logging.Formatter().formatException(record.exc_info))
+        return "\n".join(parts)
+
+    def leaks(self, forbidden: set[str]) -> list[tuple[str, str]]:
+        """(forbidden string, logger name) for every record that contains one."""
+        found = []
+        for record in self.records:
+            text = self.text(record)
+            found.extend((s, record.name) for s in forbidden if s in text)
+        return found
+
+
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_SECRET_NAMES = ("SECRET", "WEBHOOK_SECRET", "TOKEN", "BOT_TOKEN")
+
+
+@pytest.fixture(autouse=True)
+def log_scan(request: pytest.FixtureRequest) -> Iterator[LogScan]:
+    """The whole suite logs at DEBUG; no record may hold the bot token, a webhook secret, or an invite
+    token, alias or answer a test seeded (tests/helpers.py FORBIDDEN; a module's SECRET/TOKEN too)."""
+    helpers.FORBIDDEN.clear()
+    helpers.forbid(SANDBOX_TOKEN)
+    for name in _SECRET_NAMES:
+        value = getattr(request.module, name, None)
+        if isinstance(value, str) and len(value) >= 8:
+            helpers.forbid(value)
+    scan = LogScan()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(scan)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield scan
+    finally:
+        root.removeHandler(scan)
+        root.setLevel(level)
+    leaks = scan.leaks(helpers.FORBIDDEN)
+    assert not leaks, f"forbidden strings in the logs (string, logger): {sorted(set(leaks))[:10]}"

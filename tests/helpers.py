@@ -18,6 +18,7 @@ async def team_with_member(sb: Sandbox, name: str = "Neuro clinic", tz: str = "E
     issued = await enrolment.create_team(
         sb.services.sessions, name=name, timezone=tz, digest_time=time(8), now=sb.clock(), ttl=TTL
     )
+    forbid(issued.token)
     await sb.send(sb.users.text(CLINICIAN, f"/start {issued.token}"))
     return name
 
@@ -42,6 +43,7 @@ async def invite(
         reminder_time=at,
     )
     issued = await enrolment.invite_patient(sb.services.sessions, request=request, now=sb.clock(), ttl=TTL)
+    forbid(alias, issued.token)
     return issued.token
 
 
@@ -54,3 +56,12 @@ async def enrol(sb: Sandbox, user: VirtualUser, token: str) -> None:
 
 def local_time(at: datetime, tz: str) -> time:
     return at.astimezone(ZoneInfo(tz)).time().replace(second=0, microsecond=0)
+
+
+# Strings no log record may contain (tests/conftest.py scans every test's DEBUG logs for them): secrets and
+# personal data the test seeded. Cleared before each test; the helpers above add what they create.
+FORBIDDEN: set[str] = set()
+
+
+def forbid(*values: str) -> None:
+    FORBIDDEN.update(v for v in values if v)
