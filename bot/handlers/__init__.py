@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import doses, flags, patient, questionnaire, start, team_enrol, team_views
+from bot.handlers import doses, flags, language, patient, questionnaire, start, team_enrol, team_views
 from bot.handlers.common import Context
 
 log = logging.getLogger("bot.handlers")
@@ -34,6 +34,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("resume", patient.resume, filters=private))
     app.add_handler(CommandHandler("stop", patient.stop, filters=private))
     app.add_handler(CallbackQueryHandler(start.consent_pressed, pattern=r"^c1:"))
+    app.add_handler(CommandHandler("language", language.command, filters=private))
+    app.add_handler(CallbackQueryHandler(language.pressed, pattern=r"^l1:me:"))
+    app.add_handler(CallbackQueryHandler(start.consent_language_pressed, pattern=r"^l1:"))
     app.add_handler(CallbackQueryHandler(doses.dose_pressed, pattern=r"^d1:"))
     app.add_handler(CallbackQueryHandler(patient.stop_pressed, pattern=r"^p1:"))
     app.add_handler(CallbackQueryHandler(questionnaire.pressed, pattern=r"^q1:"))

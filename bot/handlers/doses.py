@@ -8,9 +8,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.handlers.common import Context, row_id, split_data, svc, user_id
-from bot.render import local
 from bot.services import auditing, doses
 from bot.texts import t
+from bot.texts.formats import clock
 
 ANSWER_KEYS = {
     ("oral", "taken"): "answer_taken",
@@ -57,7 +57,7 @@ async def dose_pressed(update: Update, context: Context) -> None:
     if result.outcome == "already":
         await query.answer(t("press_already", lang, answer=t(f"status_answer_{result.answer}", lang)))
         return
-    shown = local(result.until or now, result.timezone, "%H:%M")
+    shown = clock(result.until or now, result.timezone, lang)
     answer = t(ANSWER_KEYS[(result.route, result.answer)], lang, time=shown)
     footer = t("footer", lang)
     body = (message.text or "").replace(footer, "").rstrip()

@@ -6,27 +6,29 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
 from bot.handlers.common import Context, chat_id, reply, split_data, svc
-from bot.render import local, yes_no
+from bot.handlers.language import lang_for
+from bot.render import yes_no
 from bot.services import patients
 from bot.texts import patient, t
+from bot.texts.formats import regimen_text, when
 
 
 async def status(update: Update, context: Context) -> None:
     s = svc(context)
     view = await patients.status(s.sessions, chat_id=chat_id(update), now=s.now())
     if view is None:
-        await reply(update, t("not_enrolled"))
+        await reply(update, t("not_enrolled", await lang_for(update, context)))
         return
     if view.status in ("stopped", "discharged"):
         await reply(update, t(f"{view.status}_already", view.language))
         return
     lang = view.language
-    lines = [f"{local(due, view.timezone)}: {t(f'dose_status_{state}', lang)}" for _, due, state in view.history]
-    next_dose = local(view.next_dose, view.timezone) if view.next_dose else t("status_none", lang)
+    lines = [f"{when(due, view.timezone, lang)}: {t(f'dose_status_{state}', lang)}" for _, due, state in view.history]
+    next_dose = when(view.next_dose, view.timezone, lang) if view.next_dose else t("status_none", lang)
     text = t(
         "status",
         lang,
-        regimen=view.regimen_title,
+        regimen=regimen_text(view.regimen, lang) if view.regimen else view.regimen_title,
         next_dose=next_dose,
         history="\n".join(lines) or t("status_history_empty", lang),
     )
@@ -45,29 +47,33 @@ async def pause(update: Update, context: Context) -> None:
         "stopped": "stopped_already",
         "discharged": "discharged_already",
     }
-    await reply(update, patient(keys[outcome]) if outcome in ("changed", "unchanged") else t(keys[outcome]))
+    lang = await lang_for(update, context)
+    await reply(update, patient(keys[outcome], lang) if outcome in ("changed", "unchanged") else t(keys[outcome], lang))
 
 
 async def resume(update: Update, context: Context) -> None:
     s = svc(context)
     result = await patients.set_paused(s.sessions, chat_id=chat_id(update), paused=False, now=s.now())
+    lang = await lang_for(update, context)
     if result.outcome in ("not_enrolled", "stopped", "discharged"):
         key = "not_enrolled" if result.outcome == "not_enrolled" else f"{result.outcome}_already"
-        await reply(update, t(key))
+        await reply(update, t(key, lang))
         return
     if result.outcome == "unchanged":
-        await reply(update, patient("not_paused"))
+        await reply(update, patient("not_paused", lang))
         return
-    next_dose = local(result.next_dose, result.timezone) if result.next_dose else t("status_none")
-    await reply(update, patient("resumed", next_dose=next_dose))
+    next_dose = when(result.next_dose, result.timezone, lang) if result.next_dose else t("status_none", lang)
+    await reply(update, patient("resumed", lang, next_dose=next_dose))
 
 
 async def stop(update: Update, context: Context) -> None:
     known = await patients.patient_for_chat(svc(context).sessions, chat_id(update))
+    lang = await lang_for(update, context)
     if known is None:
-        await reply(update, t("not_enrolled"))
+        await reply(update, t("not_enrolled", lang))
         return
-    await reply(update, t("stop_confirm"), reply_markup=yes_no("btn_stop_yes", "btn_stop_no", "p1:stop:y", "p1:stop:n"))
+    keyboard = yes_no("btn_stop_yes", "btn_stop_no", "p1:stop:y", "p1:stop:n", lang)
+    await reply(update, t("stop_confirm", lang), reply_markup=keyboard)
 
 
 async def stop_pressed(update: Update, context: Context) -> None:
@@ -78,11 +84,12 @@ async def stop_pressed(update: Update, context: Context) -> None:
     if fields is None or fields[0] != "stop" or fields[1] not in ("y", "n"):
         return
     await query.edit_message_reply_markup(None)
+    lang = await lang_for(update, context)
     if fields[1] == "n":
-        await reply(update, patient("stop_cancelled"))
+        await reply(update, patient("stop_cancelled", lang))
         return
     outcome = await patients.stop(s.sessions, chat_id=chat_id(update), now=s.now())
-    await reply(update, t("stopped" if outcome == "stopped" else "stopped_already"))
+    await reply(update, t("stopped" if outcome == "stopped" else "stopped_already", lang))
 
 
 async def chat_member(update: Update, context: Context) -> None:

@@ -7,11 +7,11 @@ import re
 from telegram import Message, Update
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
-from bot.render import local
 from bot.render_questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
 from bot.services import auditing, questionnaires
 from bot.services.questionnaire_views import ItemView
 from bot.texts import patient, t
+from bot.texts.formats import when
 
 QUIET = {"not_yours": "press_not_yours", "old": "q_old_question", "closed": "q_closed", "invalid": "press_stale"}
 
@@ -73,7 +73,7 @@ async def show(update: Update, context: Context, step: questionnaires.Step, mess
 def _note(step: questionnaires.Step) -> str:
     lang = step.language
     if step.outcome == "paused":
-        until = local(step.expires_at, step.timezone) if step.expires_at else "?"
+        until = when(step.expires_at, step.timezone, lang) if step.expires_at else "?"
         return t("q_paused", lang, until=until)
     if step.outcome == "back":
         return t("q_went_back", lang)

@@ -6,10 +6,13 @@ from telegram import Update
 
 from bot.handlers import questionnaire
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
-from bot.render import local, yes_no
-from bot.services import auditing, consent
+from bot.handlers.language import ask_at_consent, lang_for, telegram_language
+from bot.render import yes_no
+from bot.services import auditing, consent, language
+from bot.services.language import pick
 from bot.services.patients import patient_for_chat
-from bot.texts import patient, t
+from bot.texts import patient, supported, t
+from bot.texts.formats import regimen_text, when
 
 LINK_REPLIES = {
     "unknown": "link_unknown",
@@ -24,19 +27,53 @@ async def start(update: Update, context: Context) -> None:
     s = svc(context)
     if not context.args:
         known = await patient_for_chat(s.sessions, chat_id(update))
-        await reply(update, patient("help") if known else t("not_enrolled"))
+        lang = await lang_for(update, context)
+        await reply(update, patient("help", lang) if known else t("not_enrolled", lang))
         return
     result = await consent.open_link(
-        s.sessions, token=context.args[0], chat_id=chat_id(update), user_id=user_id(update), now=s.now()
+        s.sessions,
+        token=context.args[0],
+        chat_id=chat_id(update),
+        user_id=user_id(update),
+        now=s.now(),
+        language=supported(telegram_language(update)),
     )
     if result.kind in ("member_joined", "member_already"):
-        await reply(update, t(result.kind, team=result.team))
+        await reply(update, t(result.kind, team=result.team))  # care-team text: English
+    elif result.kind == "consent" and result.language is None:
+        await ask_at_consent(update, result)
     elif result.kind == "consent":
-        keyboard = yes_no("btn_agree", "btn_decline", f"c1:{result.invite_id}:y", f"c1:{result.invite_id}:n")
-        text = t("consent", team=result.team, regimen=result.regimen_title, alias=result.alias)
-        await reply(update, text, reply_markup=keyboard)
+        await show_consent(update, result)
     else:
-        await reply(update, t(LINK_REPLIES[result.kind]))
+        await reply(update, t(LINK_REPLIES[result.kind], await lang_for(update, context)))
+
+
+async def show_consent(update: Update, result: consent.LinkResult) -> None:
+    """The consent question, in the patient's language."""
+    lang = result.language or "en"
+    keyboard = yes_no("btn_agree", "btn_decline", f"c1:{result.invite_id}:y", f"c1:{result.invite_id}:n", lang)
+    regimen = regimen_text(result.regimen, lang) if result.regimen else result.regimen_title
+    text = t("consent", lang, team=result.team, regimen=regimen, alias=result.alias)
+    await reply(update, text, reply_markup=keyboard)
+
+
+async def consent_language_pressed(update: Update, context: Context) -> None:
+    """A language button under the question asked before the consent text (l1:<invite id>:<lang>)."""
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "l1", 2)
+    invite_id = row_id(fields[0]) if fields else None
+    result = None
+    if fields is not None and invite_id is not None:
+        result = await language.choose_at_consent(
+            s.sessions, invite_id=invite_id, chat_id=chat_id(update), code=fields[1], now=s.now()
+        )
+    if result is None:
+        await query.answer(t("press_stale", pick(telegram_language(update))))
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await show_consent(update, result)
 
 
 async def consent_pressed(update: Update, context: Context) -> None:
@@ -48,21 +85,25 @@ async def consent_pressed(update: Update, context: Context) -> None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="consent", reason="malformed", now=s.now()
         )
-        await query.answer(t("press_stale"))
+        await query.answer(t("press_stale", await lang_for(update, context)))
         return
     result = await consent.answer_consent(
         s.sessions, invite_id=invite_id, chat_id=user_id(update), agree=fields[1] == "y", now=s.now()
     )
+    lang = result.language
     if result.kind == "consented":
         text = (
-            patient("consented", first_dose=local(result.first_dose, result.timezone))
+            patient("consented", lang, first_dose=when(result.first_dose, result.timezone, lang))
             if result.first_dose
-            else patient("consented_no_dose")
+            else patient("consented_no_dose", lang)
         )
     elif result.kind in ("declined", "already_enrolled"):
-        text = t(result.kind)
+        text = t(result.kind, lang)
+    elif result.kind == "not_yours":  # someone else's button: answer in the presser's language
+        await query.answer(t("press_not_yours", pick(telegram_language(update))))
+        return
     else:
-        await query.answer(t("press_not_yours" if result.kind == "not_yours" else "consent_gone"))
+        await query.answer(t("consent_gone", lang))
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -70,11 +111,12 @@ async def consent_pressed(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, patient("help"))
+    await reply(update, patient("help", await lang_for(update, context)))
 
 
 async def stray_text(update: Update, context: Context) -> None:
     if await questionnaire.typed(update, context):
         return
     known = await patient_for_chat(svc(context).sessions, chat_id(update))
-    await reply(update, patient("use_buttons") if known else t("not_enrolled"))
+    lang = await lang_for(update, context)
+    await reply(update, patient("use_buttons", lang) if known else t("not_enrolled", lang))

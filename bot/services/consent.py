@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,6 +27,8 @@ class LinkResult:
     invite_id: int | None = None
     alias: str = ""
     regimen_title: str = ""
+    language: str | None = None  # the patient's language; None: ask before the consent text
+    regimen: dict[str, Any] = field(default_factory=dict)
 
 
 def first_dose(patient: Patient, after: datetime) -> datetime | None:
@@ -40,7 +43,10 @@ def first_dose(patient: Patient, after: datetime) -> datetime | None:
     return slots[0].due_at if slots else None
 
 
-async def open_link(sessions: Sessions, *, token: str, chat_id: int, user_id: int, now: datetime) -> LinkResult:
+async def open_link(
+    sessions: Sessions, *, token: str, chat_id: int, user_id: int, now: datetime, language: str | None = None
+) -> LinkResult:
+    """`language`: the patient's Telegram language when the bot speaks it (stored), else None (asked)."""
     async with sessions() as session:
         invite = None
         if looks_like_token(token):
@@ -73,10 +79,20 @@ async def open_link(sessions: Sessions, *, token: str, chat_id: int, user_id: in
         patient = await session.get(Patient, invite.patient_id)
         assert patient is not None
         invite.opened_chat_id = chat_id
+        if language is not None:
+            patient.language = language
         audit.record(session, at=now, actor=f"tg:{user_id}", action="link.open", subject=f"patient:{patient.id}")
+        result = await consent_details(session, invite, patient)
         await session.commit()
-        title = str(patient.regimen.get("title", patient.regimen_code))
-        return LinkResult("consent", team.name, invite.id, patient.alias, title)
+        return result if language is not None else replace(result, language=None)
+
+
+async def consent_details(session: AsyncSession, invite: Invite, patient: Patient) -> LinkResult:
+    """What the consent text shows, in the patient's stored language."""
+    team = await session.get(Team, invite.team_id)
+    title = str(patient.regimen.get("title", patient.regimen_code))
+    name = team.name if team is not None else ""
+    return LinkResult("consent", name, invite.id, patient.alias, title, patient.language, dict(patient.regimen))
 
 
 def _refusal(invite: Invite | None, chat_id: int, now: datetime) -> str | None:
@@ -116,6 +132,7 @@ class ConsentResult:
     kind: str  # consented declined gone not_yours already_enrolled
     first_dose: datetime | None = None
     timezone: str = "UTC"
+    language: str = "en"
 
 
 async def answer_consent(
@@ -129,8 +146,8 @@ async def answer_consent(
         assert patient is not None
         if invite.used_at is not None:
             if invite.outcome == "consented" and patient.chat_id == chat_id:  # a replayed press
-                return ConsentResult("consented", first_dose(patient, now), patient.timezone)
-            return ConsentResult("gone")
+                return ConsentResult("consented", first_dose(patient, now), patient.timezone, patient.language)
+            return ConsentResult("gone", language=patient.language)
         if invite.opened_chat_id != chat_id:
             audit.record(
                 session,
@@ -142,12 +159,12 @@ async def answer_consent(
                 detail={"reason": "not_yours"},
             )
             await session.commit()
-            return ConsentResult("not_yours")
+            return ConsentResult("not_yours", language=patient.language)
         if invite.expires_at <= now:
-            return ConsentResult("gone")
+            return ConsentResult("gone", language=patient.language)
         earlier = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         if agree and earlier is not None and earlier.status in ("active", "paused"):
-            return ConsentResult("already_enrolled")
+            return ConsentResult("already_enrolled", language=patient.language)
         if agree and earlier is not None:  # re-enrolment after /stop: the old record stays, unlinked
             earlier.chat_id = None
             audit.record(session, at=now, actor="patient", action="patient.unlink", subject=f"patient:{earlier.id}")
@@ -157,10 +174,10 @@ async def answer_consent(
             invite.outcome, invite.opened_chat_id, patient.status = "declined", None, "declined"
             audit.record(session, at=now, actor="patient", action="consent.decline", subject=f"patient:{patient.id}")
             await session.commit()
-            return ConsentResult("declined")
+            return ConsentResult("declined", language=patient.language)
         invite.outcome = "consented"
         patient.chat_id, patient.status, patient.consented_at, patient.planned_until = chat_id, "active", now, now
         await start_baseline(session, patient=patient, now=now)
         audit.record(session, at=now, actor="patient", action="consent.agree", subject=f"patient:{patient.id}")
         await session.commit()
-        return ConsentResult("consented", first_dose(patient, now), patient.timezone)
+        return ConsentResult("consented", first_dose(patient, now), patient.timezone, patient.language)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -30,6 +31,7 @@ class StatusView:
     language: str
     next_dose: datetime | None
     history: tuple[tuple[date, datetime, str], ...]  # local date, due, status
+    regimen: dict[str, Any] = field(default_factory=dict)  # for the regimen in the patient's language
 
 
 async def status(sessions: Sessions, *, chat_id: int, now: datetime) -> StatusView | None:
@@ -67,6 +69,7 @@ async def status(sessions: Sessions, *, chat_id: int, now: datetime) -> StatusVi
         patient.language,
         next_dose,
         tuple((d.local_date, d.due_at, d.status) for d in past),
+        dict(patient.regimen),
     )
 
 

@@ -14,7 +14,8 @@ EN: dict[str, str] = {
         "I remind you of your vitamin B12 doses and pass your answers to your care team.\n\n"
         "/status: your next dose and the last 7 days\n"
         "/pause: pause reminders · /resume: start them again\n"
-        "/stop: stop all messages\n\n"
+        "/stop: stop all messages\n"
+        "/language: change the language\n\n"
         "I am not an emergency service and no one reads this chat around the clock. "
         "If you feel very unwell, call your local emergency number."
     ),
@@ -208,5 +209,15 @@ EN.update(
         ),
         "yes": "Yes",
         "no": "No",
+    }
+)
+
+# --- the patient's language (bot/handlers/language.py) -----------------------------------
+EN.update(
+    {
+        "lang_choose": "Please choose your language.",
+        "lang_ask": "Which language should I use?",
+        "lang_set": "Done. I will write to you in English.",
+        "lang_unknown": "I do not know the language “{code}”. Please choose one of: {choices}.",
     }
 )

@@ -1,0 +1,77 @@
+"""The patient's language: /language [code], its buttons, and the choice before consent."""
+
+from __future__ import annotations
+
+from babel import Locale
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.handlers.common import Context, chat_id, reply, split_data, svc
+from bot.services import language
+from bot.services.consent import LinkResult
+from bot.texts import languages, patient, t
+
+
+def telegram_language(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user is not None else None
+
+
+async def lang_for(update: Update, context: Context) -> str:
+    """The language to answer this chat in: the patient's, else Telegram's when we speak it, else English."""
+    return await language.of_chat(svc(context).sessions, chat_id(update), telegram_language(update))
+
+
+def endonym(lang: str) -> str:
+    """A language's name in itself: English, Español, Русский."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def choices_keyboard(prefix: str) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(endonym(x), callback_data=f"{prefix}:{x}") for x in languages()]
+    return InlineKeyboardMarkup([buttons])
+
+
+async def ask_at_consent(update: Update, result: LinkResult) -> None:
+    """Telegram's language is not one we speak: ask, in every language we speak, before the consent text."""
+    text = "\n".join(t("lang_choose", lang) for lang in languages())
+    await reply(update, text, reply_markup=choices_keyboard(f"l1:{result.invite_id}"))
+
+
+async def command(update: Update, context: Context) -> None:
+    """/language shows the choices; /language es sets it."""
+    if not context.args:
+        lang = await lang_for(update, context)
+        await reply(update, patient("lang_ask", lang), reply_markup=choices_keyboard("l1:me"))
+        return
+    await _set(update, context, context.args[0])
+
+
+async def pressed(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    fields = split_data(query.data, "l1", 2)
+    await query.answer()
+    if fields is None or fields[0] != "me":
+        return
+    await query.edit_message_reply_markup(None)
+    await _set(update, context, fields[1])
+
+
+async def _set(update: Update, context: Context, code: str) -> None:
+    s = svc(context)
+    result = await language.set_language(
+        s.sessions, chat_id=chat_id(update), code=code, telegram_code=telegram_language(update), now=s.now()
+    )
+    lang = result.language
+    if result.outcome == "not_enrolled":
+        await reply(update, t("not_enrolled", lang))
+    elif result.outcome == "unknown":
+        choices = ", ".join(f"{x} ({endonym(x)})" for x in languages())
+        await reply(
+            update,
+            patient("lang_unknown", lang, code=code[:16], choices=choices),
+            reply_markup=choices_keyboard("l1:me"),
+        )
+    else:
+        await reply(update, patient("lang_set", lang))
