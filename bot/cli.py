@@ -78,13 +78,15 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
     inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
     inv.add_argument("--json", action="store_true")
-    export = sub.add_parser("export", help="a team's data as CSV (aliases only, no Telegram ids)")
+    export = sub.add_parser("export", help="a team's data as CSV or FHIR R4 (aliases only, no Telegram ids)")
     export.add_argument("--team", required=True)
-    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--format", choices=["csv", "fhir"], default="csv", help="fhir: one FHIR R4 Bundle per patient")
     target = export.add_mutually_exclusive_group(required=True)
-    target.add_argument("--out", help="folder for one CSV file per table (created if missing)")
-    target.add_argument("--zip", help="one zip file holding the CSV files")
+    target.add_argument("--out", help="folder for one CSV file per table, or one FHIR JSON file per patient")
+    target.add_argument("--zip", help="one zip file holding the CSV (or FHIR JSON) files")
     export.add_argument("--json", action="store_true")
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
+    audit.add_parser("verify", help="check the audit hash chain; names the first broken row (exit 1)")
     return p
 
 

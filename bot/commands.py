@@ -134,6 +134,12 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 args.json,
             )
             return 0
+        if args.command == "audit":
+            return await _audit_verify(services)
+        if args.command == "export" and args.format == "fhir":
+            from bot.services import fhir_export
+
+            return await fhir_export.export_command(args, services.sessions, now=now)
         if args.command == "export":
             from bot.services import export
 
@@ -164,6 +170,17 @@ async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
         current, head = await migrate.current_revision(engine), migrate.head_revision()
         print(f"schema at {current or 'base'}; this version needs {head}")
     return 0
+
+
+async def _audit_verify(services: Services) -> int:
+    from storage import audit
+
+    verdict = await audit.verify(services.sessions)
+    if verdict.broken_id is None:
+        print(f"ok: {verdict.rows} rows (head {verdict.head})")
+        return 0
+    print(f"broken at row {verdict.broken_id}: {verdict.problem}")
+    return 1
 
 
 async def _invite(args: argparse.Namespace, services: Services, *, now: datetime, ttl: timedelta) -> int:

@@ -82,6 +82,7 @@ class Patient(SQLModel, table=True):
     unreachable_at: datetime | None = _utc(nullable=True)
     planned_until: datetime | None = _utc(nullable=True)
     reviewed_at: datetime | None = _utc(nullable=True)  # last daily adherence review
+    erased_at: datetime | None = _utc(nullable=True)  # /delete_my_data: personal and health data removed
 
 
 class DoseEvent(SQLModel, table=True):
@@ -150,7 +151,10 @@ class InboxUpdate(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Who did what, when. Append-only: the code never updates or deletes these rows."""
+    """Who did what, when. Append-only: the code never updates or deletes these rows.
+
+    Tamper-evident: `row_hash` is sha256 of `prev_hash` and the row's canonical content (storage.audit).
+    """
 
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
@@ -160,6 +164,8 @@ class AuditEvent(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=40)
     outcome: str = Field(default="ok", max_length=10)
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    prev_hash: str = Field(default="", max_length=64)
+    row_hash: str = Field(default="", max_length=64)
 
 
 class Questionnaire(SQLModel, table=True):

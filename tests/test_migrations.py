@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
-from storage import migrate
-from storage.engine import make_engine
+from storage import audit, migrate
+from storage.engine import make_engine, make_sessions
 
 TABLES = {
     "team",
@@ -68,5 +70,44 @@ async def test_run_refuses_an_old_schema(sqlite_url: str) -> None:
             assert "b12bot db upgrade" in str(exc)
         else:
             raise AssertionError("an empty database must be refused")
+    finally:
+        await engine.dispose()
+
+
+OLD_AUDIT_INSERT = text(
+    "INSERT INTO audit_event (at, actor, action, subject, outcome, detail) VALUES (:a, :b, :c, :d, 'ok', :e)"
+)
+INSERTED_DETAIL = '{{"n": {}, "x": [1.5, "\\u00e9"]}}'
+
+
+async def test_0002_chains_existing_audit_rows_and_downgrades(database_url: str) -> None:
+    """Audit rows written before 0002 get their chain on upgrade; 0002 down drops only its columns."""
+    engine = make_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0001")
+        at = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+        stamp = at.replace(tzinfo=None) if engine.dialect.name == "sqlite" else at
+        async with engine.begin() as conn:
+            for n in range(3):
+                values = {"a": stamp, "b": "cli", "c": f"old.{n}", "d": f"patient:{n}", "e": INSERTED_DETAIL.format(n)}
+                await conn.execute(OLD_AUDIT_INSERT, values)
+        await migrate.upgrade(engine)
+        sessions = make_sessions(engine)
+        async with sessions() as session:
+            audit.record(session, at=at, actor="cli", action="new", detail={"k": "v"})
+            await session.commit()
+        verdict = await audit.verify(sessions)
+        assert (verdict.rows, verdict.broken_id) == (4, None)
+
+        def columns(c: Connection, table: str) -> set[str]:
+            return {col["name"] for col in inspect(c).get_columns(table)}
+
+        await migrate.downgrade(engine, "0001")
+        async with engine.connect() as conn:
+            assert not {"prev_hash", "row_hash"} & await conn.run_sync(columns, "audit_event")
+            assert "erased_at" not in await conn.run_sync(columns, "patient")
+            assert (await conn.execute(text("SELECT count(*) FROM audit_event"))).scalar() == 4
+        await migrate.upgrade(engine)
+        assert (await audit.verify(sessions)).broken_id is None
     finally:
         await engine.dispose()

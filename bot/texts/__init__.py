@@ -14,15 +14,18 @@ from typing import Any
 
 from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
+from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_operator import OPERATOR
 from bot.texts.en_team import TEAM
 from bot.texts.plurals import PLURALS
 
 # English only (care teams and operators): left out of the .po files.
-ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR)
+ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR) | frozenset(DATA_TEAM)
 EN.update(TEAM)
+EN.update(DATA_TEAM)
 EN.update(OPERATOR)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
+EN.update(DATA)
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

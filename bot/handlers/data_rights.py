@@ -1,0 +1,75 @@
+"""/mydata and /delete_my_data (with its Delete / Keep buttons, `x1:<dialogue id>:<nonce>:y|n`)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.render import yes_no
+from bot.services import data_rights, erasure
+from bot.texts import patient, t
+
+GROUP = -1  # before the catch-all button handler; each handler here ends the update's handling
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("mydata", my_data, filters=private), group=GROUP)
+    app.add_handler(CommandHandler("delete_my_data", delete_my_data, filters=private), group=GROUP)
+    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^x1:"), group=GROUP)
+
+
+async def my_data(update: Update, context: Context) -> None:
+    s = svc(context)
+    found = await data_rights.my_data(s.sessions, chat_id=chat_id(update), now=s.now())
+    message = update.effective_message
+    if found is None or message is None:
+        await reply(update, t("not_enrolled"))
+        raise ApplicationHandlerStop
+    caption = patient("mydata_caption", found.language)
+    await message.reply_document(document=found.content, filename=found.filename, caption=caption)
+    raise ApplicationHandlerStop
+
+
+async def delete_my_data(update: Update, context: Context) -> None:
+    s = svc(context)
+    asked = await data_rights.ask_erase(s.sessions, chat_id=chat_id(update), user_id=user_id(update), now=s.now())
+    if asked.outcome != "asked":
+        await reply(update, t("not_enrolled"))
+        raise ApplicationHandlerStop
+    prefix = f"x1:{asked.dialogue_id}:{asked.nonce}"
+    keyboard = yes_no("btn_erase_yes", "btn_erase_no", f"{prefix}:y", f"{prefix}:n", asked.language)
+    await reply(update, patient("erase_confirm", asked.language), reply_markup=keyboard)
+    raise ApplicationHandlerStop
+
+
+async def pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "x1", 3)
+    dialogue_id = row_id(fields[0]) if fields else None
+    if fields is None or dialogue_id is None or fields[2] not in ("y", "n"):
+        fields, dialogue_id = ["", "", "n"], 0  # malformed: refused and audited like a stale press
+    result = await data_rights.confirm_erase(
+        s.sessions,
+        dialogue_id=dialogue_id,
+        nonce=fields[1],
+        erase_now=fields[2] == "y",
+        chat_id=chat_id(update),
+        user_id=user_id(update),
+        update_id=update.update_id,
+        now=s.now(),
+    )
+    if result.outcome == "refused":
+        await query.answer(t("press_stale"))
+        raise ApplicationHandlerStop
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if result.outcome == "kept":
+        await reply(update, patient("erase_kept", result.language))
+        raise ApplicationHandlerStop
+    await reply(update, t("erase_done", result.language))
+    # the press itself is stored too: blank it once the drain has marked it done (it holds it locked)
+    context.application.create_task(erasure.scrub_update(s.sessions, update.update_id), update=update)
+    raise ApplicationHandlerStop
