@@ -54,7 +54,13 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         if s.stopping.is_set():  # shutting down: claim nothing more
             break
         stats = await dispatch_once(
-            s.sessions, now=s.now(), protocol=s.protocol, worker=s.worker, deliver=deliver, limit=dispatch_limit
+            s.sessions,
+            now=s.now(),
+            protocol=s.protocol,
+            worker=s.worker,
+            deliver=deliver,
+            limit=dispatch_limit,
+            clock=s.now,
         )
         for name in ("claimed", "sent", "dropped", "expired", "failed", "retried", "blocked"):
             setattr(total, name, getattr(total, name) + getattr(stats, name))

@@ -3,11 +3,16 @@
 A row moves pending → claimed → sending → sent (or dropped / expired / failed, or back to pending to
 retry). 'sending' is committed before the request goes out, so after a crash a row found in
 'sending' may or may not have reached Telegram: it is sent again and recorded as uncertain.
+
+A batch is handed to the sender a slice at a time. A slow batch (429s, time-outs) renews its claim
+between slices, so another process's recovery never takes rows that are still being worked on, and
+a row that was taken anyway (this process stalled past the lease) is left to its new owner. Outcomes
+are recorded as of when they are known (a retry_after counts from the answer, not from the claim).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,11 +21,15 @@ from sqlmodel import col, select
 
 from care.protocol import Protocol
 from schedules.decide import decide
-from schedules.jobs import Blocked, Deliver, Failed, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
 from schedules.records import record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox
+
+SLICE = 10  # jobs handed to the sender at once
+RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (bot/ticks.py CLAIM_LEASE, 2 minutes)
+OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}
 
 
 @dataclass
@@ -65,9 +74,36 @@ async def close_unanswered(sessions: Sessions, *, now: datetime) -> int:
     return rowcount(result)
 
 
+async def renew(sessions: Sessions, ids: list[int], *, worker: str, at: datetime) -> set[int]:
+    """Extend `worker`'s claim on `ids` to `at`; returns the ids it still holds (not recovered by others)."""
+    async with sessions() as session:
+        held = await session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.id).in_(ids),
+                col(Outbox.claimed_by) == worker,
+                col(Outbox.status).in_(("claimed", "sending")),
+            )
+            .values(claimed_at=at)
+            .returning(col(Outbox.id))
+        )
+        ours = set(held.scalars().all())
+        await session.commit()
+    return ours
+
+
 async def dispatch_once(
-    sessions: Sessions, *, now: datetime, protocol: Protocol, worker: str, deliver: Deliver, limit: int = 500
+    sessions: Sessions,
+    *,
+    now: datetime,
+    protocol: Protocol,
+    worker: str,
+    deliver: Deliver,
+    limit: int = 500,
+    clock: Callable[[], datetime] | None = None,
 ) -> DispatchStats:
+    """Claim due rows, decide, send them in slices and record. `clock` (the current time) renews the
+    claim of a slow batch and times the outcomes; without it, time is taken to stand still at `now`."""
     stats = DispatchStats()
     async with sessions() as session:
         due = (
@@ -96,20 +132,38 @@ async def dispatch_once(
         return stats
     jobs, dropped, expired = await decide(sessions, list(claimed), now=now, protocol=protocol)
     stats.dropped, stats.expired = dropped, expired
-    if not jobs:
+    results = await _send_in_slices(sessions, jobs, worker=worker, deliver=deliver, now=now, clock=clock)
+    if not results:
         return stats
-    outcomes: Sequence[Outcome] = await deliver(jobs)
-    await record_outcomes(sessions, list(zip(jobs, outcomes, strict=True)), now=now, protocol=protocol)
-    for outcome in outcomes:
-        if isinstance(outcome, Sent):
-            stats.sent += 1
-        elif isinstance(outcome, Blocked):
-            stats.blocked += 1
-        elif isinstance(outcome, Failed):
-            stats.failed += 1
-        elif isinstance(outcome, Retry):
-            stats.retried += 1
-    for job, outcome in zip(jobs, outcomes, strict=True):
+    await record_outcomes(sessions, results, now=clock() if clock else now, protocol=protocol)
+    for job, outcome in results:
+        name = OUTCOME_FIELDS[type(outcome)]
+        setattr(stats, name, getattr(stats, name) + 1)
         if isinstance(outcome, Sent):
             stats.counts[job.kind] = stats.counts.get(job.kind, 0) + 1
     return stats
+
+
+async def _send_in_slices(
+    sessions: Sessions,
+    jobs: list[Job],
+    *,
+    worker: str,
+    deliver: Deliver,
+    now: datetime,
+    clock: Callable[[], datetime] | None,
+) -> list[tuple[Job, Outcome]]:
+    results: list[tuple[Job, Outcome]] = []
+    renewed = now
+    while jobs:
+        if clock is not None and clock() - renewed >= RENEW_EVERY:
+            renewed = clock()
+            ids = [job.outbox_id for job, _ in results] + [job.outbox_id for job in jobs]  # sent, not yet recorded too
+            held = await renew(sessions, ids, worker=worker, at=renewed)
+            jobs = [job for job in jobs if job.outbox_id in held]  # the rest was taken over: not ours to send
+            if not jobs:
+                break
+        part, jobs = jobs[:SLICE], jobs[SLICE:]
+        outcomes: Sequence[Outcome] = await deliver(part)
+        results.extend(zip(part, outcomes, strict=True))
+    return results

@@ -1,4 +1,4 @@
-"""Helpers for tests that run the bot for real: free ports, the stand-in over HTTP, bot subprocesses."""
+"""Helpers for tests that run the bot for real: free ports, the stand-in over HTTP, bot subprocesses, seeding."""
 
 from __future__ import annotations
 
@@ -10,15 +10,24 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
 
 from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.http import standin_app
+from care.regimens import build_regimen
+from storage import migrate
+from storage.engine import make_engine, make_sessions
+from storage.models import DoseEvent, Outbox, Patient, Team
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"
 SECRET = "s3cret_Webhook-token"
+CHAT0 = 5_000_000
 
 
 def free_port() -> int:
@@ -75,3 +84,65 @@ async def terminate(proc: subprocess.Popen[bytes], *, within: float = 10.0) -> t
             raise AssertionError(f"process {proc.pid} did not exit within {within} s of SIGTERM")
         await asyncio.sleep(0.05)
     return proc.returncode, time.monotonic() - started
+
+
+async def seed(url: str, n: int, now: datetime, *, chat0: int = CHAT0) -> None:
+    """`n` active patients, each with one dose reminder due now (planned far ahead, so the planner adds nothing)."""
+    engine = make_engine(url)
+    await migrate.upgrade(engine)
+    regimen = build_regimen("oral-high")
+    try:
+        async with make_sessions(engine)() as session:
+            team = Team(name="Load clinic", timezone="UTC", created_at=now)
+            session.add(team)
+            await session.flush()
+            patients = [
+                {
+                    "team_id": team.id,
+                    "alias": f"LD-{i}",
+                    "status": "active",
+                    "chat_id": chat0 + i,
+                    "timezone": "UTC",
+                    "reminder_time": "09:00",
+                    "regimen_code": regimen.code,
+                    "regimen": regimen.to_dict(),
+                    "therapy_start": now.date(),
+                    "created_at": now,
+                    "consented_at": now,
+                    "planned_until": now + timedelta(days=30),
+                    "reviewed_at": now,
+                }
+                for i in range(n)
+            ]
+            ids = await _insert(session, Patient, patients)
+            doses = [
+                {"patient_id": pid, "due_at": now, "local_date": now.date(), "route": "oral",
+                 "closes_at": now + timedelta(days=1)}
+                for pid in ids
+            ]  # fmt: skip
+            dose_ids = await _insert(session, DoseEvent, doses)
+            rows = [
+                {"kind": "dose_reminder", "dedupe_key": f"dose:{did}", "chat_id": chat0 + i, "patient_id": pid,
+                 "ref_id": did, "due_at": now, "created_at": now}
+                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=True))
+            ]  # fmt: skip
+            for start in range(0, len(rows), 5000):
+                await session.execute(insert(Outbox), rows[start : start + 5000])
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _insert(session: Any, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(rows), 5000):
+        stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+        ids += (await session.execute(stmt, rows[start : start + 5000])).scalars().all()
+    return ids
+
+
+def standin_with_chats(n: int, *, chat0: int = CHAT0, **kw: Any) -> BotApiStandIn:
+    api = BotApiStandIn(**kw)
+    for i in range(n):
+        api.add_private_chat({"id": chat0 + i, "first_name": f"P{i}"})
+    return api

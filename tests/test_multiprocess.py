@@ -12,24 +12,31 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import insert
 
 from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
-from care.regimens import build_regimen
 from storage import migrate
-from storage.engine import make_engine, make_sessions
-from storage.models import DoseEvent, Outbox, Patient, Team
+from storage.engine import make_engine
 from tests.conftest import _drop, _postgres_database
-from tests.procs import ROOT, SECRET, bot_env, free_port, serve_standin, start_bot, terminate, until
+from tests.procs import (
+    ROOT,
+    SECRET,
+    bot_env,
+    free_port,
+    seed,
+    serve_standin,
+    standin_with_chats,
+    start_bot,
+    terminate,
+    until,
+)
 
-CHAT0 = 5_000_000
 # 10,000 rows cost ~100 s of CPU (PTB + httpx ~7 ms a message, the stand-in ~3 ms): too much for every run of
 # the suite on a 2-core machine; the figure in deploy/README.md was taken with B12BOT_TEST_LOAD_ROWS=10000
 LOAD_ROWS = int(os.environ.get("B12BOT_TEST_LOAD_ROWS", "3000"))
@@ -46,76 +53,6 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
     finally:
         await _drop(name)
-
-
-async def seed(url: str, n: int, now: datetime) -> None:
-    """`n` active patients, each with one dose reminder due now (planned far ahead, so the planner adds nothing)."""
-    engine = make_engine(url)
-    await migrate.upgrade(engine)
-    regimen = build_regimen("oral-high")
-    try:
-        async with make_sessions(engine)() as session:
-            team = Team(name="Load clinic", timezone="UTC", created_at=now)
-            session.add(team)
-            await session.flush()
-            patients = [
-                {
-                    "team_id": team.id,
-                    "alias": f"LD-{i}",
-                    "status": "active",
-                    "chat_id": CHAT0 + i,
-                    "timezone": "UTC",
-                    "reminder_time": "09:00",
-                    "regimen_code": regimen.code,
-                    "regimen": regimen.to_dict(),
-                    "therapy_start": now.date(),
-                    "created_at": now,
-                    "consented_at": now,
-                    "planned_until": now + timedelta(days=30),
-                    "reviewed_at": now,
-                }
-                for i in range(n)
-            ]
-            ids = await _insert(session, Patient, patients)
-            doses = [
-                {
-                    "patient_id": pid,
-                    "due_at": now,
-                    "local_date": now.date(),
-                    "route": "oral",
-                    "closes_at": now + timedelta(days=1),
-                }
-                for pid in ids
-            ]
-            dose_ids = await _insert(session, DoseEvent, doses)
-            rows = [
-                {
-                    "kind": "dose_reminder",
-                    "dedupe_key": f"dose:{did}",
-                    "chat_id": CHAT0 + i,
-                    "patient_id": pid,
-                    "ref_id": did,
-                    "due_at": now,
-                    "created_at": now,
-                }
-                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=True))
-            ]
-            await session.execute(insert(Outbox), rows)
-            await session.commit()
-    finally:
-        await engine.dispose()
-
-
-async def _insert(session: object, model: type, rows: list[dict[str, object]]) -> list[int]:
-    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-    return list((await session.execute(stmt, rows)).scalars().all())  # type: ignore[attr-defined]
-
-
-def standin_with_chats(n: int) -> BotApiStandIn:
-    api = BotApiStandIn()
-    for i in range(n):
-        api.add_private_chat({"id": CHAT0 + i, "first_name": f"P{i}"})
-    return api
 
 
 async def statuses(url: str) -> Counter[str]:
