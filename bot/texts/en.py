@@ -25,8 +25,6 @@ EN: dict[str, str] = {
     "link_used": "This link has already been used. Please ask your care team for a new one.",
     "link_other_chat": "This link was opened in another chat. Please ask your care team for a new one.",
     "already_enrolled": "You are already enrolled. Send /status to see your next dose.",
-    "member_joined": "Welcome. You are now a member of the care team “{team}”.",
-    "member_already": "You are already a member of the care team “{team}”.",
     "consent": (
         "Hello. Your care team ({team}) asked me to help with your vitamin B12 treatment.\n\n"
         "What I will send: a reminder for each dose ({regimen}), and a few questions about your "

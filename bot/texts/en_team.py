@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 TEAM: dict[str, str] = {
+    "member_joined": "Welcome. You are now a member of the care team “{team}”.",
+    "member_already": "You are already a member of the care team “{team}”.",
     "alert_urgent": "🔴 Urgent · patient {alias}\n{summary}",
     "alert_facts": "Details: {facts}",
     "alert_ack_hint": "Acknowledge with the buttons below, in the daily digest, or with /ack {flag_id}.",
