@@ -30,6 +30,8 @@ def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | No
         return first_item(job, protocol)
     if job.kind == "alert":
         return alert_text(job.payload, protocol), flag_keyboard(job.payload)
+    if job.kind == "team_notice":  # care-team text, no patient footer (e.g. a patient erased their data)
+        return t(str(job.payload["key"]), "en", **job.payload.get("params", {})), None
     if job.dose is None:
         key = str(job.payload.get("key", "help"))
         return patient(key, lang, **job.payload.get("params", {})), None

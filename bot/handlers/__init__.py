@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import doses, flags, language, patient, questionnaire, start, team_enrol, team_views
+from bot.handlers import data_rights, doses, flags, language, patient, questionnaire, start, team_enrol, team_views
 from bot.handlers.common import Context
 
 log = logging.getLogger("bot.handlers")
@@ -47,4 +47,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & filters.COMMAND, start.help_command))
     team_enrol.register(app)  # /enrol, /cancel, /team_chat: group -1, before the stray-text handler
     flags.register(app)  # Acknowledge / Assign to me buttons, /ack: group -1
+    data_rights.register(app)  # /mydata, /delete_my_data and its buttons: group -1
     app.add_error_handler(on_error)

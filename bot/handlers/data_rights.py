@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
@@ -10,6 +13,7 @@ from bot.render import yes_no
 from bot.services import data_rights, erasure
 from bot.texts import patient, t
 
+log = logging.getLogger(__name__)
 GROUP = -1  # before the catch-all button handler; each handler here ends the update's handling
 
 
@@ -70,6 +74,17 @@ async def pressed(update: Update, context: Context) -> None:
         await reply(update, patient("erase_kept", result.language))
         raise ApplicationHandlerStop
     await reply(update, t("erase_done", result.language))
-    # the press itself is stored too: blank it once the drain has marked it done (it holds it locked)
-    context.application.create_task(erasure.scrub_update(s.sessions, update.update_id), update=update)
+    # the press itself is stored too: blank it once the drain has let go of it (on PostgreSQL it holds it locked)
+    task = asyncio.get_running_loop().create_task(erasure.scrub_update(s.sessions, update.update_id))
+    _scrubbing.add(task)
+    task.add_done_callback(_scrubbed)
     raise ApplicationHandlerStop
+
+
+_scrubbing: set[asyncio.Task[None]] = set()
+
+
+def _scrubbed(task: asyncio.Task[None]) -> None:
+    _scrubbing.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("blanking the erasure's own update failed: %s", type(task.exception()).__name__)
