@@ -20,6 +20,7 @@ LINK_REPLIES = {
     "used": "link_used",
     "other_chat": "link_other_chat",
     "already_enrolled": "already_enrolled",
+    "rate_limited": "link_rate_limited",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services import link_guard
 from bot.services.questionnaire_outcomes import start_baseline
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
@@ -49,9 +50,10 @@ async def open_link(
     """`language`: the patient's Telegram language when the bot speaks it (stored), else None (asked)."""
     async with sessions() as session:
         invite = None
-        if looks_like_token(token):
+        limited = await link_guard.limited(session, actor=f"tg:{user_id}", now=now)  # guessing tokens
+        if looks_like_token(token) and not limited:
             invite = (await session.exec(select(Invite).where(col(Invite.token_hash) == token_hash(token)))).first()
-        refusal = _refusal(invite, chat_id, now)
+        refusal = "rate_limited" if limited else _refusal(invite, chat_id, now)
         if invite is not None and invite.kind == "patient" and refusal is None:
             enrolled = (
                 await session.exec(

@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditEvent
 
-# A patient who mistypes or half-copies a link tries a few times; ten in an hour leaves room for that.
-GUESS_LIMIT = 10
+# A patient who mistypes or half-copies a link tries a few times; twenty in an hour leaves ample room.
+GUESS_LIMIT = 20
 # Long enough that a script gets at most 240 guesses a day per chat; short enough that a person who hit
 # the limit by mistake can open their real link the same morning.
 GUESS_WINDOW = timedelta(hours=1)

@@ -16,6 +16,7 @@ from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
 from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_operator import OPERATOR
+from bot.texts.en_security import SECURITY
 from bot.texts.en_team import TEAM
 from bot.texts.plurals import PLURALS
 
@@ -26,6 +27,7 @@ EN.update(DATA_TEAM)
 EN.update(OPERATOR)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
+EN.update(SECURITY)
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 
