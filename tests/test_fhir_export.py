@@ -1,0 +1,106 @@
+"""`b12bot export --format fhir`: a FHIR R4 (fhir.resources R4B) Bundle per patient that parses back."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from sqlmodel import select
+
+from bot.cli import main
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.updates import VirtualUser
+from storage.models import AuditEvent
+from tests.helpers import CLINICIAN, enrol, invite, team_with_member
+from tests.qhelpers import BASELINE_ANSWERS, answer_all
+
+PAT = VirtualUser(987654321, "Wilhelmina")
+ERIN = VirtualUser(987654322, "Erin")
+START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
+
+
+async def clinic(url: str) -> None:
+    """MK-17: baseline answered, two doses taken (one oral regimen); EE-1: the same, then erased."""
+    async with Sandbox(database_url=url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 10, 6)))
+        await enrol(sb, ERIN, await invite(sb, alias="EE-1", start=date(2026, 10, 6)))
+        await sb.tick()
+        await answer_all(sb, PAT, BASELINE_ANSWERS)
+        await answer_all(sb, ERIN, BASELINE_ANSWERS)
+        for day in (6, 7):
+            await sb.run_until(datetime(2026, 10, day, 7, 0, 5, tzinfo=UTC))
+            for user in (PAT, ERIN):
+                await sb.send(sb.users.press_button(user, sb.api.last_to(user.id), "Taken"))  # type: ignore[arg-type]
+        await sb.run_until(datetime(2026, 10, 8, 7, 0, 5, tzinfo=UTC))  # a third reminder, unanswered
+        await sb.send(sb.users.text(ERIN, "/delete_my_data"))
+        await sb.send(sb.users.press_button(ERIN, sb.api.last_to(ERIN.id), "Delete my data"))  # type: ignore[arg-type]
+        await sb.run_for(timedelta(minutes=1))
+
+
+def resources(bundle: Bundle) -> dict[str, list[dict[str, object]]]:
+    found: dict[str, list[dict[str, object]]] = {}
+    for entry in bundle.entry or []:
+        data = entry.resource.model_dump(mode="json")  # type: ignore[union-attr]
+        found.setdefault(str(data["resourceType"]), []).append(data)
+    return found
+
+
+async def test_fhir_export_parses_back_with_the_expected_resources(database_url: str, tmp_path: Path) -> None:
+    from bot.services import fhir_export
+
+    await clinic(database_url)
+    async with Sandbox(database_url=database_url, start=START + timedelta(days=4)) as sb:
+        bundles = await fhir_export.collect(sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir")
+        files = fhir_export.write(bundles, out=tmp_path / "fhir", zip_file=None)
+        async with sb.services.sessions() as session:
+            rows = (await session.exec(select(AuditEvent).where(AuditEvent.action == "export"))).all()
+    assert [Path(f).name for f in files] == ["MK-17.json"]  # the erased patient exports nothing
+    assert [r.detail for r in rows] == [{"format": "fhir", "target": "dir", "patients": 1}]
+    text = (tmp_path / "fhir" / "MK-17.json").read_text()
+    for secret in (str(PAT.id), str(ERIN.id), str(CLINICIAN.id), "Wilhelmina", "EE-1", "erased"):
+        assert secret not in text, secret
+    bundle = Bundle.model_validate(json.loads(text))  # parses back
+    assert bundle.type == "collection"
+    found = resources(bundle)
+    (patient,) = found["Patient"]
+    assert patient["identifier"][0]["value"] == "MK-17" and "name" not in patient  # type: ignore[index]
+    assert "telecom" not in patient
+    (statement,) = found["MedicationStatement"]
+    assert statement["medicationCodeableConcept"]["text"] == "cyanocobalamin"  # type: ignore[index]
+    assert statement["dosage"][0]["text"] == "1000 mcg oral daily"  # type: ignore[index]
+    assert statement["dosage"][0]["route"]["text"] == "oral"  # type: ignore[index]
+    given = found["MedicationAdministration"]
+    assert len(given) == 2 and {g["status"] for g in given} == {"completed"}  # taken doses only
+    (response,) = found["QuestionnaireResponse"]
+    answers = {i["linkId"]: i["answer"] for i in response["item"]}  # type: ignore[attr-defined]
+    assert answers["pain"] == [{"valueInteger": 6}] and answers["numbness"] == [{"valueInteger": 5}]
+    assert answers["mnsi_1"] == [{"valueBoolean": False}]
+    scores = {o["code"]["text"]: o for o in found["Observation"]}  # type: ignore[index]
+    assert scores["pain"]["valueInteger"] == 6 and scores["mnsi"]["valueInteger"] == 2
+    assert scores["mnsi_abnormal"]["valueBoolean"] is False
+    subject = {e.fullUrl for e in bundle.entry or [] if e.resource.get_resource_type() == "Patient"}  # type: ignore[union-attr]
+    refs = {r["subject"]["reference"] for kind in found for r in found[kind] if "subject" in r}  # type: ignore[index]
+    assert refs == subject
+
+
+def test_fhir_export_cli_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/b12bot.db"
+    asyncio.run(clinic(url))
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BOT_USERNAME", "clinic_b12_bot")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    target = tmp_path / "fhir.zip"
+    assert main(["export", "--team", "Neuro clinic", "--format", "fhir", "--zip", str(target), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary == {"team": "Neuro clinic", "format": "fhir", "files": ["MK-17.json"], "patients": 1}
+    with zipfile.ZipFile(target) as archive:
+        bundle = Bundle.model_validate_json(archive.read("MK-17.json"))
+    assert len(resources(bundle)["MedicationAdministration"]) == 2
