@@ -5,9 +5,10 @@ from __future__ import annotations
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.handlers.common import Context, chat_id, reply, split_data, svc
-from bot.services import language
+from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
+from bot.services import auditing, language
 from bot.services.consent import LinkResult
+from bot.services.patients import patient_for_chat
 from bot.texts import languages, patient, t
 
 
@@ -39,7 +40,7 @@ async def ask_at_consent(update: Update, result: LinkResult) -> None:
 
 
 async def command(update: Update, context: Context) -> None:
-    """/language shows the choices; /language es sets it."""
+    """/language shows the choices; /language es sets it. The presser's own row only (user id = private chat id)."""
     if not context.args:
         lang = await lang_for(update, context)
         await reply(update, patient("lang_ask", lang), reply_markup=choices_keyboard("l1:me"))
@@ -48,12 +49,17 @@ async def command(update: Update, context: Context) -> None:
 
 
 async def pressed(update: Update, context: Context) -> None:
-    query = update.callback_query
+    query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "l1", 2)
-    await query.answer()
-    if fields is None or fields[0] != "me":
+    malformed = fields is None or fields[0] != "me"
+    if malformed or await patient_for_chat(s.sessions, chat_id(update)) is None:
+        reason = "malformed" if malformed else "not_enrolled"
+        await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="language", reason=reason, now=s.now())
+        await query.answer(t("press_stale", await lang_for(update, context)))
         return
+    assert fields is not None
+    await query.answer()
     await query.edit_message_reply_markup(None)
     await _set(update, context, fields[1])
 
@@ -61,7 +67,7 @@ async def pressed(update: Update, context: Context) -> None:
 async def _set(update: Update, context: Context, code: str) -> None:
     s = svc(context)
     result = await language.set_language(
-        s.sessions, chat_id=chat_id(update), code=code, telegram_code=telegram_language(update), now=s.now()
+        s.sessions, chat_id=user_id(update), code=code, telegram_code=telegram_language(update), now=s.now()
     )
     lang = result.language
     if result.outcome == "not_enrolled":

@@ -67,9 +67,12 @@ async def consent_language_pressed(update: Update, context: Context) -> None:
     result = None
     if fields is not None and invite_id is not None:
         result = await language.choose_at_consent(
-            s.sessions, invite_id=invite_id, chat_id=chat_id(update), code=fields[1], now=s.now()
+            s.sessions, invite_id=invite_id, chat_id=user_id(update), code=fields[1], now=s.now()
         )
     if result is None:
+        if fields is None or invite_id is None:  # the service audits the refusals it sees
+            actor = f"tg:{user_id(update)}"
+            await auditing.refused(s.sessions, actor=actor, action="language", reason="malformed", now=s.now())
         await query.answer(t("press_stale", pick(telegram_language(update))))
         return
     await query.answer()
@@ -103,7 +106,8 @@ async def consent_pressed(update: Update, context: Context) -> None:
     elif result.kind == "not_yours":  # someone else's button: answer in the presser's language
         await query.answer(t("press_not_yours", pick(telegram_language(update))))
         return
-    else:
+    else:  # gone: used by someone else, expired, or no such invite
+        await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="consent", reason="gone", now=s.now())
         await query.answer(t("consent_gone", lang))
         return
     await query.answer()
