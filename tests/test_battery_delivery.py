@@ -8,19 +8,30 @@ bench/replay.py.
 
 from __future__ import annotations
 
+import time as clocks
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import col, select
 
+from bot.app import build_application
+from bot.bootstrap import build_services
+from bot.context import Services
 from bot.delivery import make_deliver
+from bot.sandbox import SentMessage
+from bot.sandbox.faults import FAULT_KINDS
 from bot.sandbox.harness import Sandbox
+from bot.sandbox.updates import VirtualUser
+from bot.settings import Settings
+from bot.ticks import run_tick
 from schedules.dispatch import dispatch_once, recover
 from schedules.jobs import Job, Outcome
-from storage.models import Outbox
-from tests.procs import CHAT0, seed
+from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
+from tests.helpers import enrol, invite, team_with_member
+from tests.procs import CHAT0, seed, standin_with_chats
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)  # bot/ticks.py CLAIM_LEASE
@@ -84,3 +95,173 @@ async def test_a_batch_held_up_past_its_lease_keeps_its_claim_and_honours_retry_
         assert sb.api.window_violations == []  # no request to a chat inside the retry_after it was given
         assert sb.api.fired["429"] == 1
         assert (held["seconds"] > 0) == held_up  # the fault (the hold-up) fired only when on
+
+
+class RunningClock:
+    """Real time, plus jumps: the rate limiter's sleeps pass as in production; idle waits are skipped."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.began, self.skipped = start, clocks.monotonic(), timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=clocks.monotonic() - self.began) + self.skipped
+
+    def jump_to(self, when: datetime) -> None:
+        self.skipped += max(when - self(), timedelta(0))
+
+
+async def pending_due(services: Services) -> datetime | None:
+    async with services.sessions() as session:
+        query = select(func.min(Outbox.due_at)).where(Outbox.status == "pending", Outbox.kind == "dose_reminder")
+        due = (await session.exec(query)).one()
+    return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("faults", [True, False], ids=["fault-on", "fault-off"])
+async def test_a_fifth_of_sends_failing_loses_nothing_and_respects_retry_after(database_url: str, faults: bool) -> None:
+    """20% of sendMessage calls answered with 429 (retry_after 1-5 s), 500, 502, a refused connection, a read
+    time-out before or after delivery; AIORateLimiter on, time real (its sleeps are real) except idle waits."""
+    n = 60
+    await seed(database_url, n, NOW)
+    clock = RunningClock(NOW + timedelta(seconds=1))
+    services = build_services(Settings(database_url=database_url, b12bot_rate_limiter=True), clock=clock, worker="w")
+    api = standin_with_chats(n, clock=clock)
+    api.random_faults(0.2 if faults else 0.0, seed=7)
+    app = build_application(services, request=api)
+    await app.initialize()
+    try:
+        for _ in range(100):
+            await run_tick(app, dispatch_limit=100)
+            due = await pending_due(services)
+            if due is None:
+                break
+            clock.jump_to(due)  # nothing to do until the earliest retry: skip the wait
+        async with services.sessions() as session:
+            query = select(Outbox).where(Outbox.kind == "dose_reminder")
+            rows = {r.chat_id: r for r in (await session.exec(query)).all()}
+    finally:
+        await app.shutdown()
+        await services.engine.dispose()
+    sent = Counter(chat for chat, _ in api.messages)
+    duplicates = {chat for chat, k in sent.items() if k > 1}
+    assert len(sent) == n and {r.status for r in rows.values()} == {"sent"}  # all delivered, all recorded
+    assert all(rows[chat].uncertain for chat in duplicates)  # a duplicate only where the outcome was unknown
+    assert sum(sent[c] - 1 for c in duplicates) <= api.fired["delivered_timeout"]
+    assert api.window_violations == []  # no request to a chat inside a retry_after window it was given
+    if faults:
+        assert set(api.fired) >= set(FAULT_KINDS), api.fired  # each kind fired
+        assert sum(api.fired.values()) >= 0.1 * n
+    else:
+        assert sum(api.fired.values()) == 0 and not duplicates and not any(r.uncertain for r in rows.values())
+
+
+PAT = VirtualUser(2001, "Pat")
+DAY1 = datetime(2026, 6, 2, tzinfo=UTC)  # therapy starts; reminders at 09:00 UTC
+
+
+async def patient_and_flags(sb: Sandbox) -> tuple[Patient, list[str]]:
+    async with sb.services.sessions() as session:
+        patient = (await session.exec(select(Patient).where(Patient.chat_id == PAT.id))).one()
+        flags = (await session.exec(select(Flag.kind).where(Flag.patient_id == patient.id))).all()
+    return patient, list(flags)
+
+
+def reminders_to(sb: Sandbox, user: VirtualUser) -> list[SentMessage]:
+    return [m for m in sb.api.sent_to(user.id) if "Time for your vitamin B12" in (m.text or "")]
+
+
+@pytest.mark.parametrize("block", ["403", "kicked", "off"], ids=["fault-on-403", "fault-on-kicked", "fault-off"])
+async def test_a_patient_who_blocks_the_bot_gets_nothing_more_and_is_flagged(database_url: str, block: str) -> None:
+    async with Sandbox(database_url=database_url, start=DAY1 - timedelta(hours=12)) as sb:
+        await team_with_member(sb, tz="UTC")
+        await enrol(sb, PAT, await invite(sb, start=DAY1.date(), tz="UTC"))
+        await sb.run_until(DAY1 + timedelta(hours=9, seconds=30))  # the first reminder reached Pat
+        assert len(reminders_to(sb, PAT)) == 1
+        if block == "403":
+            sb.api.block(PAT.id)  # silently: Telegram answers the next send with 403
+        elif block == "kicked":
+            await sb.send(sb.users.my_chat_member(PAT, status_new="kicked"))  # Telegram tells the bot at once
+        calls_before = len(sb.api.calls)
+        await sb.run_until(DAY1 + timedelta(days=3))
+        to_pat = [c for c in sb.api.calls[calls_before:] if c.params.get("chat_id") == PAT.id]
+        patient, flags = await patient_and_flags(sb)
+    if block == "off":
+        assert sb.api.fired["block"] == sb.api.fired["403"] == 0
+        assert len(reminders_to(sb, PAT)) == 3 and patient.reachable and "unreachable" not in flags
+        return
+    assert sb.api.fired["block"] == 1  # the fault fired
+    assert sb.api.fired["403"] == (1 if block == "403" else 0)  # one refused send, never retried; none if told
+    assert [c.status for c in to_pat] == ([403] if block == "403" else [])  # nothing reached Pat after the block
+    assert len(reminders_to(sb, PAT)) == 1
+    assert not patient.reachable and flags.count("unreachable") == 1
+
+
+@pytest.mark.parametrize(
+    "downtime",
+    [timedelta(minutes=10), timedelta(hours=2), timedelta(hours=30), None],
+    ids=["fault-on-10min", "fault-on-2h", "fault-on-30h", "fault-off"],
+)
+async def test_after_downtime_useful_reminders_go_once_marked_late_and_stale_ones_are_missed(
+    database_url: str, downtime: timedelta | None
+) -> None:
+    """Back up at 10:00 UTC on day 2 after `downtime`; reminders at 08:01, 09:00 and 09:55 UTC (three patients),
+    and a fourth patient who consented just as the bot went down (the baseline questionnaire was not sent yet)."""
+    up = DAY1 + timedelta(days=1, hours=10)
+    down = up - (downtime or timedelta(hours=30))
+    users = [(VirtualUser(2101 + k, f"P{k}"), at) for k, at in enumerate((time(8, 1), time(9), time(9, 55)))]
+    late_one = VirtualUser(2201, "Q")
+    async with Sandbox(database_url=database_url, start=DAY1 - timedelta(hours=12)) as sb:
+        await team_with_member(sb, tz="UTC")
+        for k, (user, at) in enumerate(users):
+            await enrol(sb, user, await invite(sb, alias=f"DT-{k}", start=DAY1.date(), tz="UTC", at=at))
+        await sb.run_until(down)
+        await enrol(sb, late_one, await invite(sb, alias="QQ-9", start=(DAY1 + timedelta(days=5)).date(), tz="UTC"))
+        skipped = timedelta(0)
+        if downtime is None:
+            await sb.run_until(up)
+        else:
+            skipped = up - sb.clock()
+            sb.clock.set(up)  # the bot was down: no tick in between
+            await sb.tick()
+        await sb.run_until(up + timedelta(minutes=5))
+        async with sb.services.sessions() as session:
+            doses = (await session.exec(select(DoseEvent, Patient).join(Patient).order_by(col(DoseEvent.due_at)))).all()
+            baseline = (await session.exec(select(Questionnaire).join(Patient).where(Patient.alias == "QQ-9"))).one()
+    assert (skipped > timedelta(0)) == (downtime is not None)  # the fault fired only when on
+    protocol = sb.services.protocol
+    tally = Counter[str]()
+    for dose, patient in doses:
+        if not down < dose.due_at <= up:
+            continue
+        user = next(u for u, _ in users if u.id == patient.chat_id)
+        sent_for_it = [m for m in reminders_to(sb, user) if m.date >= dose.due_at and m.date - dose.due_at < LEASE * 60]
+        lateness = up - dose.due_at if downtime is not None else timedelta(0)
+        if lateness > protocol.doses.late_window:  # stale: recorded missed, not sent
+            assert (dose.status, sent_for_it) == ("missed", []), (dose.due_at, lateness)
+            tally["missed"] += 1
+        else:  # still useful: sent once, marked late when past the late mark
+            assert dose.status in ("sent", "unconfirmed") and len(sent_for_it) == 1, (
+                dose.due_at,
+                lateness,
+                dose.status,
+            )
+            assert dose.late == (lateness > protocol.doses.late_mark)
+            assert ("a little late" in (sent_for_it[0].text or "")) == dose.late
+            tally["late" if dose.late else "on time"] += 1
+    expected = {
+        "fault-on-10min": (0, 0, 1),
+        "fault-on-2h": (0, 2, 1),
+        "fault-on-30h": (3, 2, 1),
+        "fault-off": (0, 0, 6),
+    }
+    case = "fault-off" if downtime is None else f"fault-on-{_label(downtime)}"
+    assert (tally["missed"], tally["late"], tally["on time"]) == expected[case]
+    assert baseline.status == "in_progress"  # within its window: sent after the downtime
+    assert sb.api.refusals == 0
+
+
+def _label(delta: timedelta | None) -> str:
+    if delta is None:
+        return "off"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes}min" if minutes < 60 else f"{minutes // 60}h"
