@@ -22,6 +22,7 @@ def summary(key: str, facts: Mapping[str, object], protocol: Protocol, lang: str
         "kind": facts.get("kind", key.removeprefix("flag.").split(".")[0]),
         "severity": facts.get("severity", ""),
     }
+    params = {**{k: v for k, v in facts.items() if isinstance(v, str | int | float)}, **params}  # facts fill the rest
     params["source_note"] = t("flag.b6_source_note", lang, **params) if facts.get("source_threshold_reached") else ""
     if key not in CATALOGUES.get(lang, EN) and key not in EN:
         return t("flag.generic", lang, **params)

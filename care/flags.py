@@ -4,7 +4,8 @@ A flag is unique per (patient, kind, episode): the rules are pure, so the same f
 any number of processes, give the same episodes and the store adds nothing new. Episodes:
 red flag `response:<id>:<item>`; B6 `week:<n>:tier:<tier>`; B6 unsure and worsening `week:<n>`;
 verdicts `milestone:week:<n>`; low adherence `window:<block start>`; injection `dose:<id>`;
-missed questionnaires `week:<second missed week>`; unreachable `blocked:<UTC date>`.
+missed questionnaires `week:<second missed week>`; unreachable `blocked:<UTC date>`; schedule change
+`change:<UTC instant>` (care.transition).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FlagKind(StrEnum):
     INJECTION_UNCONFIRMED = "injection_unconfirmed"
     MISSED_QUESTIONNAIRES = "missed_questionnaires"
     UNREACHABLE = "unreachable"
+    SCHEDULE_CHANGE = "schedule_change"  # info: the patient changed reminder time or time zone
 
 
 class Severity(StrEnum):

@@ -68,6 +68,28 @@ class DoseTiming(BaseModel):
     plan_ahead_hours: int = Field(
         48, ge=1, le=24 * 14, json_schema_extra=_src("DESIGN.md: dose events materialised for the next 48 h")
     )
+    change_min_gap_hours: int = Field(
+        8,
+        ge=1,
+        le=23,
+        json_schema_extra=_src(
+            "Issue 8: a change of reminder time or time zone must not put two doses within 8 hours (else the "
+            "patient confirms a transition-day time); rationale: a third of a day keeps two once-daily doses "
+            "from being taken as one double dose. A regimen whose own doses are closer (several a day) keeps "
+            "its own spacing"
+        ),
+    )
+    change_max_gap_hours: int = Field(
+        36,
+        ge=25,
+        le=72,
+        json_schema_extra=_src(
+            "Issue 8: a change of reminder time or time zone must not leave a gap over 36 hours between doses "
+            "(else the patient confirms a transition-day time); rationale: a once-daily dose at most half a day "
+            "late. For doses normally further apart (weekly, monthly) the same lateness, 36 - 24 = 12 hours, "
+            "is added to the regimen's own interval"
+        ),
+    )
 
     @property
     def oral_nudge_after(self) -> timedelta:
@@ -96,6 +118,14 @@ class DoseTiming(BaseModel):
     @property
     def plan_ahead(self) -> timedelta:
         return timedelta(hours=self.plan_ahead_hours)
+
+    @property
+    def change_min_gap(self) -> timedelta:
+        return timedelta(hours=self.change_min_gap_hours)
+
+    @property
+    def change_max_gap(self) -> timedelta:
+        return timedelta(hours=self.change_max_gap_hours)
 
 
 def _ascending(section: str, names: tuple[str, ...], values: tuple[float, ...]) -> None:

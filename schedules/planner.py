@@ -89,6 +89,13 @@ async def plan(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: 
             return created
 
 
+async def plan_now(session: Any, patients: Any, *, now: datetime, protocol: Protocol) -> int:
+    """Plan these patients at once, in the caller's transaction (after `schedules.replan`)."""
+    horizon = now + protocol.doses.plan_ahead
+    due = [p for p in patients if (p.planned_until or now) < horizon]
+    return await _plan_batch(session, due, now=now, horizon=horizon, protocol=protocol) if due else 0
+
+
 async def _plan_batch(session: Any, patients: Any, *, now: datetime, horizon: datetime, protocol: Protocol) -> int:
     rows: list[dict[str, Any]] = []
     chats: dict[int, int] = {}

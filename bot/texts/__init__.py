@@ -17,17 +17,20 @@ from bot.texts.en import EN
 from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_operator import OPERATOR
 from bot.texts.en_security import SECURITY
+from bot.texts.en_settings import SETTINGS, SETTINGS_TEAM
 from bot.texts.en_team import TEAM
 from bot.texts.plurals import PLURALS
 
 # English only (care teams and operators): left out of the .po files.
-ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR) | frozenset(DATA_TEAM)
+ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR) | frozenset(DATA_TEAM) | frozenset(SETTINGS_TEAM)
 EN.update(TEAM)
 EN.update(DATA_TEAM)
+EN.update(SETTINGS_TEAM)
 EN.update(OPERATOR)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
 EN.update(SECURITY)
+EN.update(SETTINGS)
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

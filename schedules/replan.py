@@ -1,0 +1,163 @@
+"""Replanning a patient's doses after a change of reminder time, time zone or regimen.
+
+`replan` runs in the caller's transaction, after the caller has set the patient's new `timezone`,
+`reminder_time` or `regimen` (the caller commits, or rolls back on `ConfirmationNeeded`):
+
+1. future doses not yet sent are removed: status 'planned', due after `now`, with their reminder still
+   'pending' in the outbox (or not queued). A reminder claimed or being sent is never touched, and its
+   dose stays. Sent and answered doses are the record and stay as they are;
+2. the rule (`schedules.reschedule.plan_change`) runs on the doses that are left: their therapy days
+   and slots are covered, so the next dose is neither repeated nor dropped;
+3. the reminders the change places itself are inserted, `planned_until` becomes the rule's
+   `resume_from`, and the planner plans from there at once;
+4. planned weekly questionnaires move to the new time when that is still ahead (else they keep theirs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.protocol import Protocol
+from care.regimens import Regimen
+from schedules.dosetimes import DoseSlot, local_to_utc, parse_reminder_time, parse_timezone
+from schedules.planner import closes_at, plan_now
+from schedules.questionnaires import WEEK
+from schedules.reschedule import ChangePlan, Kept, Setting, plan_change
+from schedules.sql import rowcount
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+
+DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
+KEPT_ROWS = 64  # the latest doses the rule looks at (ten days of the busiest regimen, 6 a day)
+
+
+class ConfirmationNeeded(Exception):
+    """The change needs a transition dose the patient has not confirmed; roll back and ask."""
+
+    def __init__(self, plan: ChangePlan) -> None:
+        super().__init__("transition dose to confirm")
+        self.plan = plan
+
+
+def setting_of(patient: Patient) -> Setting:
+    return Setting(parse_timezone(patient.timezone), parse_reminder_time(patient.reminder_time))
+
+
+async def replan(
+    session: AsyncSession,
+    *,
+    patient: Patient,
+    now: datetime,
+    protocol: Protocol,
+    old: Setting | None = None,
+    transition: bool = True,
+    confirmed: datetime | None = None,
+) -> ChangePlan:
+    """Replan `patient` (already carrying its new settings) at `now`; `old`: the settings before the
+    change (default: the same). `transition` False never proposes a transition dose. `confirmed`: the
+    transition time the patient accepted, used when it still lies in the rule's window."""
+    assert patient.id is not None
+    await _remove_unsent(session, patient.id, now)
+    rows = await session.exec(
+        select(DoseEvent)
+        .where(DoseEvent.patient_id == patient.id)
+        .order_by(col(DoseEvent.due_at).desc())
+        .limit(KEPT_ROWS)
+    )
+    kept = [Kept(d.due_at, d.local_date, d.slot, d.phase_index) for d in rows.all()]
+    new = setting_of(patient)
+    plan = plan_change(
+        Regimen.from_dict(patient.regimen),
+        start=patient.therapy_start,
+        old=old or new,
+        new=new,
+        now=now,
+        kept=kept,
+        rules=protocol.doses,
+        transition=transition,
+    )
+    if plan.transition is not None:
+        window = plan.window or (plan.transition.due_at, plan.transition.due_at)
+        if confirmed is None or not window[0] <= confirmed <= window[1]:
+            raise ConfirmationNeeded(plan)
+        plan = _with_transition_at(plan, confirmed, new)
+    await _insert(session, patient, plan.extra, now=now, protocol=protocol)
+    patient.planned_until = plan.resume_from
+    session.add(patient)
+    await plan_now(session, [patient], now=now, protocol=protocol)
+    await _move_questionnaires(session, patient, new, now)
+    return plan
+
+
+def _with_transition_at(plan: ChangePlan, at: datetime, setting: Setting) -> ChangePlan:
+    assert plan.transition is not None
+    moved = replace(plan.transition, due_at=at, local_time=at.astimezone(setting.zone).time())
+    extra = tuple(sorted((moved if s is plan.transition else s for s in plan.extra), key=lambda s: s.due_at))
+    return replace(plan, extra=extra, transition=moved, next_dose=extra[0].due_at)
+
+
+async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime) -> None:
+    future = (
+        await session.exec(
+            select(DoseEvent.id).where(
+                DoseEvent.patient_id == patient_id, DoseEvent.status == "planned", col(DoseEvent.due_at) > now
+            )
+        )
+    ).all()
+    if not future:
+        return
+    boxes = await session.exec(
+        select(Outbox.ref_id, Outbox.status).where(col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(future))
+    )
+    busy = {ref for ref, status in boxes.all() if status != "pending"}
+    removable = [dose_id for dose_id in future if dose_id not in busy]
+    if not removable:
+        return
+    await session.execute(
+        delete(Outbox).where(
+            col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(removable), col(Outbox.status) == "pending"
+        )
+    )
+    await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(removable)))
+
+
+async def _insert(
+    session: AsyncSession, patient: Patient, slots: tuple[DoseSlot, ...], *, now: datetime, protocol: Protocol
+) -> None:
+    """The change's own reminders (all after `now`, where every unsent dose was just removed)."""
+    zone = parse_timezone(patient.timezone)
+    for s in slots:
+        route = str(patient.regimen["phases"][s.phase_index]["route"])
+        day = s.due_at.astimezone(zone).date()  # open until the end of the local day it is sent on
+        closes = closes_at(route=route, local_date=day, due_at=s.due_at, zone=zone, protocol=protocol)
+        dose = DoseEvent(patient_id=patient.id or 0, due_at=s.due_at, local_date=s.local_date, slot=s.slot,
+                         phase_index=s.phase_index, phase_start=s.phase_start, route=route,
+                         closes_at=closes)  # fmt: skip
+        session.add(dose)
+        await session.flush()
+        session.add(Outbox(kind="dose_reminder", dedupe_key=f"dose:{dose.id}", chat_id=patient.chat_id or 0,
+                           patient_id=patient.id, ref_id=dose.id, due_at=s.due_at, created_at=now))  # fmt: skip
+
+
+async def _move_questionnaires(session: AsyncSession, patient: Patient, setting: Setting, now: datetime) -> None:
+    planned = await session.exec(
+        select(Questionnaire).where(
+            Questionnaire.patient_id == patient.id, Questionnaire.status == "planned", col(Questionnaire.due_at) > now
+        )
+    )
+    for q in planned.all():
+        due = local_to_utc(patient.therapy_start + q.week * WEEK, setting.at, setting.zone)
+        if due <= now or due == q.due_at:
+            continue
+        moved = await session.execute(
+            update(Outbox)
+            .where(col(Outbox.kind) == "questionnaire", col(Outbox.ref_id) == q.id, col(Outbox.status) == "pending")
+            .values(due_at=due)
+        )
+        if rowcount(moved):
+            q.due_at = due
+            session.add(q)
