@@ -5,7 +5,8 @@ change nothing, paused and stopped patients, and the line in the care team's nex
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import itertools
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -92,7 +93,7 @@ async def test_berlin_to_new_york_after_todays_dose_and_across_the_us_dst_change
 
 
 def gaps(messages: list[SentMessage]) -> list[float]:
-    return [(b.date - a.date).total_seconds() / 3600 for a, b in zip(messages, messages[1:], strict=False)]
+    return [(b.date - a.date).total_seconds() / 3600 for a, b in itertools.pairwise(messages)]
 
 
 async def test_tokyo_to_los_angeles_across_the_date_line_proposes_a_transition_dose(database_url: str) -> None:
