@@ -108,7 +108,8 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
     team = await session.get(Team, team_id)
     assert team is not None
     local_date = at.astimezone(parse_timezone(team.timezone)).date()
-    patients = list((await session.exec(select(Patient).where(Patient.team_id == team_id))).all())
+    erased = col(Patient.status) == "erased"  # /delete_my_data: a stub with no regimen, nothing to report
+    patients = list((await session.exec(select(Patient).where(Patient.team_id == team_id, ~erased))).all())
     by_id = {p.id: p for p in patients}
     enrolled = [p for p in patients if p.status in ENROLLED and p.consented_at is not None]
     window = now - timedelta(days=protocol.adherence.window_days)

@@ -140,6 +140,13 @@ async def test_delete_my_data_erases_and_stops_everything(database_url: str) -> 
         assert notices == ["Patient MK-17 deleted their data with /delete_my_data: their doses, answers and flags "
                            "are gone and no more messages are sent to them."]  # fmt: skip
         assert any("vitamin B12" in (m.text or "") for m in sb.api.sent_to(SAM.id)[-5:])  # Sam still reminded
+        assert await count(sb, Outbox, col(Outbox.status) == "failed") == 0  # digests render without Pat's data
+        assert await count(sb, Outbox, col(Outbox.kind) == "digest", col(Outbox.status) == "sent") >= 7
+        await sb.send(sb.users.text(CLINICIAN, "/patients"))  # the team's list shows the stub, nothing more
+        listing = sb.api.last_to(CLINICIAN.id).text or ""  # type: ignore[union-attr]
+        assert f"erased-{pid}" in listing and "erased (data deleted by the patient)" in listing and "QX-2" in listing
+        await sb.send(sb.users.text(CLINICIAN, f"/patient erased-{pid}"))
+        assert f"erased-{pid}" in (sb.api.sent_to(CLINICIAN.id)[-1].text or "")
         await sb.send(sb.users.text(PAT, "/mydata"))
         assert "To join, open the link" in (sb.api.last_to(PAT.id).text or "")  # type: ignore[union-attr]
         assert (await audit.verify(sb.services.sessions)).broken_id is None

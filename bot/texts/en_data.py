@@ -22,6 +22,7 @@ DATA: dict[str, str] = {
 
 # care-team text: English only, like bot/texts/en_team.py
 DATA_TEAM: dict[str, str] = {
+    "tv_status_erased": "erased (data deleted by the patient)",
     "team_patient_erased": (
         "Patient {alias} deleted their data with /delete_my_data: their doses, answers and flags are gone "
         "and no more messages are sent to them."
