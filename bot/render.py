@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import t
+from bot.texts import EN, t
 
 
 def amount(value: float) -> str:
@@ -17,8 +17,17 @@ def amount(value: float) -> str:
 
 def dose_label(phase: dict[str, Any], lang: str = "en") -> str:
     return t(
-        "dose_label", lang, amount=amount(phase["dose"]), unit=phase["unit"], route=t(f"route_{phase['route']}", lang)
+        "dose_label",
+        lang,
+        amount=amount(phase["dose"]),
+        unit=unit(phase["unit"], lang),
+        route=t(f"route_{phase['route']}", lang),
     )
+
+
+def unit(name: str, lang: str = "en") -> str:
+    """mcg or mg in the patient's language (Russian мкг, мг); any other unit as it is."""
+    return t(f"unit_{name}", lang) if f"unit_{name}" in EN else name
 
 
 def frequency(phase: dict[str, Any], lang: str = "en") -> str:

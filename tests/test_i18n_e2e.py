@@ -101,7 +101,8 @@ async def test_a_language_we_do_not_speak_is_asked_before_the_consent(database_u
         assert (await patient_row(sb, "HB-2")).language == "en"  # someone else's press changes nothing
         await sb.send(sb.users.press_button(HANS, ask, "Русский"))
         consent = sb.api.last_to(HANS.id)
-        assert consent is not None and "Вы согласны?" in (consent.text or "") and "таблетка B12" in (consent.text or "")
+        assert consent is not None and "Вы согласны?" in (consent.text or "")
+        assert "таблетка B12 1000 мкг, каждый день" in (consent.text or "")  # the regimen in Russian
         assert labels(consent) == ["Я даю согласие", "Нет, спасибо"]
         await sb.send(sb.users.press_button(HANS, consent, "Я даю согласие"))
         assert "Первое напоминание придёт вт, 6 окт., 09:00." in texts(sb, HANS)[-1]

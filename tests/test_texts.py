@@ -33,6 +33,8 @@ DYNAMIC_PREFIXES = {
     "b6p_": "render_questionnaire: b6p_<product>",
     "b6d_": "render_questionnaire: <prefix><choice> for the B6 dose item",
     "route_": "render.dose_label: route_<oral|im>",
+    "unit_": "render.unit: unit_<mcg|mg>",
+    "change_": "render_settings: change_<time|zone>_ask, change_<time|zone>_done",
     "status_answer_": "handlers/doses: status_answer_<answer>",
     "dose_status_": "handlers/patient: dose_status_<state>",
     "flag.": "render_flags.summary: flag.<kind>.<detail>",

@@ -52,6 +52,8 @@ EN: dict[str, str] = {
     "route_oral": "by mouth",
     "route_im": "injection",
     "dose_label": "B12 {amount} {unit} {route}",
+    "unit_mcg": "mcg",
+    "unit_mg": "mg",
     "btn_taken": "Taken",
     "btn_given": "Given",
     "btn_snooze": "Snooze {minutes} min",
