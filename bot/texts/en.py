@@ -15,7 +15,8 @@ EN: dict[str, str] = {
         "/status: your next dose and the last 7 days\n"
         "/pause: pause reminders · /resume: start them again\n"
         "/stop: stop all messages\n"
-        "/language: change the language\n\n"
+        "/language: change the language\n"
+        "/mydata: a copy of your data · /delete_my_data: delete it\n\n"
         "I am not an emergency service and no one reads this chat around the clock. "
         "If you feel very unwell, call your local emergency number."
     ),
