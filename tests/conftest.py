@@ -107,14 +107,16 @@ def log_scan(request: pytest.FixtureRequest) -> Iterator[LogScan]:
         if isinstance(value, str) and len(value) >= 8:
             helpers.forbid(value)
     scan = LogScan()
-    root = logging.getLogger()
-    level = root.level
+    root, engine = logging.getLogger(), logging.getLogger("sqlalchemy.engine")
+    levels = root.level, engine.level
     root.addHandler(scan)
     root.setLevel(logging.DEBUG)
+    engine.setLevel(logging.INFO)  # as echo=True: every statement (SQLAlchemy keeps itself at WARNING)
     try:
         yield scan
     finally:
         root.removeHandler(scan)
-        root.setLevel(level)
+        root.setLevel(levels[0])
+        engine.setLevel(levels[1])
     leaks = scan.leaks(helpers.FORBIDDEN)
     assert not leaks, f"forbidden strings in the logs (string, logger): {sorted(set(leaks))[:10]}"

@@ -145,10 +145,11 @@ async def test_links_expire_after_the_ttl(database_url: str) -> None:
         assert [p[1:3] for p in after["patients"]] == [("invited", None), ("invited", None)]
         assert len(after["members"]) == 1
         events = await audit(sb, after=mark)
-        assert len(events) == 3  # the late consent press writes no audit row
+        assert len(events) == 4
         refusal(events[0], "link.open", "expired", f"tg:{OTHER.id}")
         refusal(events[1], "link.open", "expired", "tg:1002")
-        refusal(events[2], "link.open", "expired", f"tg:{PATIENT.id}")
+        refusal(events[2], "consent", "gone", f"tg:{PATIENT.id}")  # the late consent press
+        refusal(events[3], "link.open", "expired", f"tg:{PATIENT.id}")
 
 
 # -- unknown and malformed payloads ---------------------------------------------------------------
@@ -262,11 +263,13 @@ async def test_forged_consent_callbacks_are_refused(database_url: str) -> None:
         async with sb.services.sessions() as session:
             member_invite = (await session.exec(select(Invite).where(col(Invite.kind) == "member"))).one()
 
-        # well-formed, but no patient invite behind it: "gone", and the code writes no audit row
+        # well-formed, but no patient invite behind it: "gone", refused and audited
         for data in ("c1:999:y", f"c1:{member_invite.id}:y"):
             await sb.send(sb.users.press(PATIENT, consent, data))
             assert sb.api.callback_answers[-1][1] == t("consent_gone"), data
-        assert await audit(sb, after=mark) == []
+        for event in await audit(sb, after=mark):
+            refusal(event, "consent", "gone", f"tg:{PATIENT.id}")
+        mark = await last_audit_id(sb)
 
         # malformed: refused as a stale button and audited
         for data in FORGED_MALFORMED:

@@ -51,6 +51,9 @@ async def dose_pressed(update: Update, context: Context) -> None:
         protocol=s.protocol,
     )
     lang = result.language
+    if result.outcome == "stale":  # not_yours is audited by the service
+        actor = f"tg:{user_id(update)}"
+        await auditing.refused(s.sessions, actor=actor, action="dose.press", reason="stale", now=s.now())
     if result.outcome in REFUSALS:
         await query.answer(t(REFUSALS[result.outcome], lang))
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
-from bot.handlers.common import Context, chat_id, reply, split_data, svc
+from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
 from bot.handlers.language import lang_for
 from bot.render import yes_no
-from bot.services import patients
+from bot.services import auditing, patients
 from bot.texts import patient, t
 from bot.texts.formats import regimen_text, when
 
@@ -80,9 +80,16 @@ async def stop_pressed(update: Update, context: Context) -> None:
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "p1", 2)
-    await query.answer()
-    if fields is None or fields[0] != "stop" or fields[1] not in ("y", "n"):
+    malformed = fields is None or fields[0] != "stop" or fields[1] not in ("y", "n")
+    if malformed or await patients.patient_for_chat(s.sessions, chat_id(update)) is None:
+        reason = "malformed" if malformed else "not_enrolled"
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="patient.stop", reason=reason, now=s.now()
+        )
+        await query.answer(t("press_stale", await lang_for(update, context)))
         return
+    assert fields is not None
+    await query.answer()
     await query.edit_message_reply_markup(None)
     lang = await lang_for(update, context)
     if fields[1] == "n":

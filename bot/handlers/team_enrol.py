@@ -116,9 +116,8 @@ async def pressed(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
     outcome = await _answer(update, context, fields[1], fields[2])
     if outcome.kind in ("not_yours", "stale"):
-        if outcome.kind == "not_yours":
-            actor = f"tg:{user_id(update)}"
-            await auditing.refused(s.sessions, actor=actor, action="enrol", reason="not_yours", now=s.now())
+        actor = f"tg:{user_id(update)}"
+        await auditing.refused(s.sessions, actor=actor, action="enrol", reason=outcome.kind, now=s.now())
         await query.answer(t("press_not_yours" if outcome.kind == "not_yours" else "press_stale"))
         raise ApplicationHandlerStop
     await query.answer()

@@ -18,7 +18,7 @@ from bot import charts
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
 from bot.render_team import chart_data, page_keyboard, page_text, view_text
-from bot.services import team_actions, team_views
+from bot.services import auditing, team_actions, team_views
 from bot.services.team_access import Caller
 from bot.texts import t
 
@@ -65,6 +65,9 @@ async def page_pressed(update: Update, context: Context) -> None:
     if wanted is not None:
         page = await team_views.list_patients(s.sessions, caller(update), page=wanted, now=s.now(), protocol=s.protocol)
     if page is None:
+        if wanted is None:  # malformed; the service audits a refused caller
+            actor = f"tg:{user_id(update)}"
+            await auditing.refused(s.sessions, actor=actor, action="patients.list", reason="malformed", now=s.now())
         await query.answer(t("tv_refused") if wanted is not None else t("press_stale"))
         return
     await query.answer()
@@ -135,6 +138,8 @@ async def discharge_pressed(update: Update, context: Context) -> None:
     pid = row_id(fields[1]) if fields and fields[0] == "dc" and fields[2] in ("y", "n") else None
     message = query.message if isinstance(query.message, Message) else None
     if fields is None or pid is None or message is None:
+        actor = f"tg:{user_id(update)}"
+        await auditing.refused(s.sessions, actor=actor, action="patient.discharge", reason="malformed", now=s.now())
         await query.answer(t("press_stale"))
         return
     change = await team_actions.discharge(s.sessions, caller(update), pid, now=s.now(), confirm=fields[2] == "y")
