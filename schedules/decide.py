@@ -2,7 +2,8 @@
 
 Dropped: the patient paused, stopped or blocked the bot, or the dose was answered. Expired: too late to
 be useful (the dose is recorded missed). Deferred: a dose reminder while the patient is answering a
-questionnaire. The rest is marked 'sending' and becomes a Job.
+questionnaire. The rest stays claimed and becomes a Job (the dispatcher marks it 'sending' just
+before its slice goes out).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ async def decide(
                 continue
             reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
             late = now - reference > protocol.doses.late_mark
-            boxes.append({"id": box.id, "status": "sending", "attempts": box.attempts + 1, "late": late})
+            boxes.append({"id": box.id, "status": "claimed", "attempts": box.attempts + 1, "late": late})
             jobs.append(_job(box, patient, dose, q, late=late))
         for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
             if changes:

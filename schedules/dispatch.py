@@ -4,15 +4,15 @@ A row moves pending → claimed → sending → sent (or dropped / expired / fai
 retry). 'sending' is committed before the request goes out, so after a crash a row found in
 'sending' may or may not have reached Telegram: it is sent again and recorded as uncertain.
 
-A batch is handed to the sender a slice at a time. A slow batch (429s, time-outs) renews its claim
-between slices, so another process's recovery never takes rows that are still being worked on, and
-a row that was taken anyway (this process stalled past the lease) is left to its new owner. Outcomes
-are recorded as of when they are known (a retry_after counts from the answer, not from the claim).
+A batch is handed to the sender a slice at a time, each slice recorded as soon as it is done. A slow
+batch (429s, time-outs) renews its claim between slices, so another process's recovery never takes
+rows still being worked on; a row taken anyway (this process stalled past the lease) is left to its
+new owner. Outcomes are timed when known (a retry_after counts from the answer, not from the claim).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from care.protocol import Protocol
 from schedules.decide import decide
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
-from schedules.records import record_outcomes
+from schedules.records import mark_sending, record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox
@@ -132,10 +132,11 @@ async def dispatch_once(
         return stats
     jobs, dropped, expired = await decide(sessions, list(claimed), now=now, protocol=protocol)
     stats.dropped, stats.expired = dropped, expired
-    results = await _send_in_slices(sessions, jobs, worker=worker, deliver=deliver, now=now, clock=clock)
-    if not results:
+    if not jobs:
         return stats
-    await record_outcomes(sessions, results, now=clock() if clock else now, protocol=protocol)
+    results = await _send_in_slices(
+        sessions, jobs, worker=worker, deliver=deliver, now=now, clock=clock, protocol=protocol
+    )
     for job, outcome in results:
         name = OUTCOME_FIELDS[type(outcome)]
         setattr(stats, name, getattr(stats, name) + 1)
@@ -152,18 +153,28 @@ async def _send_in_slices(
     deliver: Deliver,
     now: datetime,
     clock: Callable[[], datetime] | None,
+    protocol: Protocol,
 ) -> list[tuple[Job, Outcome]]:
+    """Each slice is marked 'sending' just before it goes out and recorded just after (one transaction
+    between slices), so a crash leaves at most one slice unknown (uncertain) and nothing sent unrecorded."""
     results: list[tuple[Job, Outcome]] = []
     renewed = now
+    async with sessions() as session:
+        await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
+        await session.commit()
     while jobs:
         if clock is not None and clock() - renewed >= RENEW_EVERY:
             renewed = clock()
-            ids = [job.outbox_id for job, _ in results] + [job.outbox_id for job in jobs]  # sent, not yet recorded too
-            held = await renew(sessions, ids, worker=worker, at=renewed)
+            held = await renew(sessions, [job.outbox_id for job in jobs], worker=worker, at=renewed)
             jobs = [job for job in jobs if job.outbox_id in held]  # the rest was taken over: not ours to send
-            if not jobs:
-                break
+            async with sessions() as session:
+                await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
+                await session.commit()
         part, jobs = jobs[:SLICE], jobs[SLICE:]
-        outcomes: Sequence[Outcome] = await deliver(part)
-        results.extend(zip(part, outcomes, strict=True))
+        if not part:
+            break
+        done = list(zip(part, await deliver(part), strict=True))
+        next_ids = [job.outbox_id for job in jobs[:SLICE]]
+        await record_outcomes(sessions, done, now=clock() if clock else now, protocol=protocol, sending_next=next_ids)
+        results.extend(done)
     return results

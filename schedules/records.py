@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +24,14 @@ def nudge_after(route: str, protocol: Protocol) -> timedelta:
 
 
 async def record_outcomes(
-    sessions: Sessions, results: list[tuple[Job, Outcome]], *, now: datetime, protocol: Protocol
+    sessions: Sessions,
+    results: list[tuple[Job, Outcome]],
+    *,
+    now: datetime,
+    protocol: Protocol,
+    sending_next: Sequence[int] = (),
 ) -> None:
+    """Record a slice's outcomes and, in the same transaction, mark the next slice's rows 'sending'."""
     box_changes: list[dict[str, Any]] = []
     dose_changes: list[dict[str, Any]] = []
     nudges: list[dict[str, Any]] = []
@@ -75,7 +82,16 @@ async def record_outcomes(
             await session.execute(insert_ignore(session, Outbox).values(nudges).on_conflict_do_nothing())
         for chat_id in blocked_chats:
             await mark_unreachable(session, chat_id=chat_id, now=now, source="send")
+        await mark_sending(session, sending_next)
         await session.commit()
+
+
+async def mark_sending(session: Any, ids: Sequence[int]) -> None:
+    """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain."""
+    if ids:
+        await session.execute(
+            update(Outbox).where(col(Outbox.id).in_(ids), col(Outbox.status) == "claimed").values(status="sending")
+        )
 
 
 def _after_dose_sent(

@@ -8,10 +8,13 @@ bench/replay.py.
 
 from __future__ import annotations
 
+import random
+import sys
 import time as clocks
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -30,6 +33,7 @@ from bot.ticks import run_tick
 from schedules.dispatch import dispatch_once, recover
 from schedules.jobs import Job, Outcome
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
+from tests import battery
 from tests.helpers import enrol, invite, team_with_member
 from tests.procs import CHAT0, seed, standin_with_chats
 
@@ -265,3 +269,34 @@ def _label(delta: timedelta | None) -> str:
         return "off"
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes}min" if minutes < 60 else f"{minutes // 60}h"
+
+
+@pytest.mark.parametrize("replays", [True, False], ids=["fault-on", "fault-off"])
+async def test_updates_replayed_one_to_three_times_in_shuffled_order_take_effect_once(
+    database_url: str, replays: bool
+) -> None:
+    patients = (100 if database_url.startswith("sqlite") else 40) // (1 if replays else 4)  # bench/replay.py: 10,000
+    got = await battery.replay(database_url, patients=patients, replays=replays, rng=random.Random(11))
+    updates = 2 * patients
+    assert got["updates"] == got["new"] == got["handled"] == updates  # each stored and handled once
+    assert got["inbox"] == [updates, updates, 0]  # all processed, none failed
+    assert got["taken"] == patients  # every Taken recorded
+    assert got["edits"] == [1] and got["callback_answers"] == [1] and got["answered_presses"] == patients
+    assert got["messages_per_chat"] == [2]  # the reminder and one answer to /help, nothing twice
+    assert (got["replays_ignored"] > 0) == replays and got["replays_ignored"] == got["deliveries"] - updates
+
+
+@pytest.mark.parametrize("kills", [2, 0], ids=["fault-on", "fault-off"])
+async def test_kill_9_during_a_fan_out_loses_nothing_and_duplicates_only_what_was_in_flight(
+    database_url: str, tmp_path: Path, kills: int
+) -> None:
+    """Real processes (python -m bot.cli run) on the stand-in over HTTP; bench/killnine.py: 20 x 10,000."""
+    n = 600 if kills else 150
+    got = await battery.killnine(database_url, n=n, kills=kills, rng=random.Random(kills), logs=tmp_path)
+    print(f"\nkill -9: {got}", file=sys.stderr)
+    assert got["kills"] == kills  # the fault counter: SIGKILLs that ended a running process
+    assert got["lost"] == 0 and got["not_recorded_sent"] == 0
+    assert got["duplicates_not_in_flight"] == 0 and got["duplicates_not_uncertain"] == 0
+    assert got["exit_code_last"] == 0
+    if not kills:
+        assert got["duplicates"] == got["uncertain"] == 0
