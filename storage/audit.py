@@ -68,23 +68,24 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
     if not new:
         return
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":  # two round trips: the lock, then (in a fresh snapshot) ids and last hash
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
-        ids = [
-            int(r[0])
-            for r in conn.execute(
-                text("SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) FROM generate_series(1, :n)"),
-                {"n": len(new)},
-            )
-        ]
+        got = conn.execute(
+            text(
+                "SELECT nextval('audit_event_id_seq'), "
+                "(SELECT row_hash FROM audit_event ORDER BY id DESC LIMIT 1) FROM generate_series(1, :n)"
+            ),
+            {"n": len(new)},
+        ).all()
+        ids, prev = [int(r[0]) for r in got], str(got[0][1] or GENESIS)
     else:  # the write lock first: from here until commit no other connection can append
         conn.execute(text("UPDATE audit_event SET id = id WHERE 1 = 0"))
-        ids = []
-    last = conn.execute(text("SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
-    prev = str(last[1]) if last is not None else GENESIS
-    next_id = (int(last[0]) if last is not None else 0) + 1
+        last = conn.execute(text("SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+        prev = str(last[1]) if last is not None else GENESIS
+        first = (int(last[0]) if last is not None else 0) + 1
+        ids = list(range(first, first + len(new)))
     for n, row in enumerate(new):
-        row.id = ids[n] if ids else next_id + n
+        row.id = ids[n]
         row.prev_hash = prev
         row.row_hash = prev = hash_of(row, prev)
 
