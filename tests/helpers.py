@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
+from sqlmodel import SQLModel, col, select
+
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment
 from care.regimens import build_regimen
+from storage.models import AuditEvent
 
 TTL = timedelta(days=14)
 CLINICIAN = VirtualUser(1001, "Dr Demo")
@@ -65,3 +69,25 @@ FORBIDDEN: set[str] = set()
 
 def forbid(*values: str) -> None:
     FORBIDDEN.update(v for v in values if v)
+
+
+async def snapshot(sb: Sandbox, *, skip: tuple[str, ...] = ("audit_event", "inbox_update")) -> dict[str, list[str]]:
+    """Every row of every table but `skip` (by default the audit trail and the inbox): what a press could change."""
+    out: dict[str, list[str]] = {}
+    async with sb.services.sessions() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in skip:
+                out[table.name] = sorted(repr(tuple(row)) for row in (await session.execute(table.select())).all())
+    return out
+
+
+async def audit_after(sb: Sandbox, mark: int) -> list[AuditEvent]:
+    """Audit rows with an id above `mark`, oldest first."""
+    async with sb.services.sessions() as session:
+        query = select(AuditEvent).where(col(AuditEvent.id) > mark).order_by(col(AuditEvent.id))
+        return list((await session.exec(query)).all())
+
+
+async def audit_mark(sb: Sandbox) -> int:
+    async with sb.services.sessions() as session:
+        return int((await session.execute(select(func.coalesce(func.max(col(AuditEvent.id)), 0)))).scalar_one())

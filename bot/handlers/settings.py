@@ -16,7 +16,7 @@ from telegram.ext import filters as f
 
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
 from bot.render_settings import render
-from bot.services import settings
+from bot.services import auditing, settings
 from bot.services.settings_change import Outcome
 from bot.texts import patient, t
 
@@ -47,6 +47,11 @@ async def zone_command(update: Update, context: Context) -> None:
     await _command(update, context, "zone")
 
 
+async def _refused(update: Update, context: Context, reason: str) -> None:
+    s = svc(context)
+    await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="settings", reason=reason, now=s.now())
+
+
 async def pressed(update: Update, context: Context) -> None:
     query, s = update.callback_query, svc(context)
     assert query is not None
@@ -55,6 +60,7 @@ async def pressed(update: Update, context: Context) -> None:
     if kind in ("ok", "no"):
         outcome = await settings.confirm(s.sessions, **ids, yes=kind == "ok", now=s.now(), protocol=s.protocol)
         if outcome.kind == "stale":
+            await _refused(update, context, "stale")
             await query.answer(t("change_stale", outcome.language))
             raise ApplicationHandlerStop
     elif kind == "z" and value == "?":
@@ -66,7 +72,12 @@ async def pressed(update: Update, context: Context) -> None:
         value = f"{value[:2]}:{value[2:]}" if kind == "t" else value
         what = "time" if kind == "t" else "zone"
         outcome = await settings.answer(s.sessions, **ids, what=what, value=value, now=s.now(), protocol=s.protocol)
+        if outcome.kind == "not_enrolled":  # a button forged by someone with no reminders to change
+            await _refused(update, context, "not_enrolled")
+            await query.answer(t("press_stale"))
+            raise ApplicationHandlerStop
     else:
+        await _refused(update, context, "malformed")
         await query.answer(t("press_stale"))
         raise ApplicationHandlerStop
     await query.answer()
