@@ -7,21 +7,29 @@ from __future__ import annotations
 import asyncio
 import random
 import subprocess
-import time
+import time as clocks
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlmodel import select
 
+from bot.app import build_application
+from bot.bootstrap import build_services
+from bot.context import Services
 from bot.inbox import drain, receive
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
+from bot.settings import Settings
+from bot.ticks import run_tick
 from storage.engine import make_engine
-from tests.procs import CHAT0, bot_env, seed, serve_standin, standin_with_chats, start_bot, terminate, until
+from storage.models import Outbox
+from tests.procs import CHAT0, bot_env, serve_standin, standin_with_chats, start_bot, terminate, until
+from tests.procs import seed as seed_reminders
 
 REMINDERS = "FROM outbox WHERE kind = 'dose_reminder'"
 AGE_CLAIMS = "UPDATE outbox SET claimed_at = claimed_at - interval '1 hour' WHERE status IN ('claimed', 'sending')"
@@ -51,14 +59,14 @@ async def killnine(url: str, *, n: int, kills: int, rng: random.Random, logs: Pa
     process takes the dead one's claims back once their lease expired: the test ages them by an hour
     instead of waiting the 2 minutes. Returns counts; `unexplained` duplicates must be 0."""
     postgres = url.startswith("postgresql")
-    await seed(url, n, datetime.now(UTC))
+    await seed_reminders(url, n, datetime.now(UTC))
     api = standin_with_chats(n)
     server = await serve_standin(api)
     env = bot_env(url, server.port)
     targets = sorted(rng.sample(range(1, n), kills))
     in_flight: set[int] = set()  # chats whose send may have landed while its row was 'sending' at a kill
     uncertain_at_kill = killed = 0
-    started = time.monotonic()
+    started = clocks.monotonic()
     proc = None
     try:
         for k, target in enumerate([*targets, None]):
@@ -82,7 +90,7 @@ async def killnine(url: str, *, n: int, kills: int, rng: random.Random, logs: Pa
             return int(rows[0][0]) == n
 
         await until(all_sent, within=60 + n * 0.05, every=0.25, what=f"all {n} reminders sent")
-        seconds = time.monotonic() - started
+        seconds = clocks.monotonic() - started
         assert proc is not None
         exit_code, _ = await terminate(proc)
     finally:
@@ -112,7 +120,7 @@ async def replay(url: str, *, patients: int, replays: bool, rng: random.Random) 
     """Two updates per patient (Taken on its reminder, /help), each delivered 1-3 times (once when
     `replays` is off), shuffled, in batches of 1-50, through the durable inbox. Returns the effects."""
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    await seed(url, patients, start)
+    await seed_reminders(url, patients, start)
     async with Sandbox(database_url=url, start=start + timedelta(seconds=1)) as sb:
         users = [VirtualUser(CHAT0 + i, f"P{i}") for i in range(patients)]
         for user in users:
@@ -127,14 +135,14 @@ async def replay(url: str, *, patients: int, replays: bool, rng: random.Random) 
         deliveries = [u for u in unique for _ in range(rng.randint(1, 3) if replays else 1)]
         rng.shuffle(deliveries)
         total = len(deliveries)
-        began = time.monotonic()
+        began = clocks.monotonic()
         new = handled = 0
         while deliveries:
             cut = rng.randint(1, 50)
             part, deliveries = deliveries[:cut], deliveries[cut:]
             new += len(await receive(sb.app, part))  # stored before it would be confirmed to Telegram
             handled += await drain(sb.app)
-        seconds = time.monotonic() - began
+        seconds = clocks.monotonic() - began
         taken = await query(url, "SELECT count(*) FROM dose_event WHERE status = 'taken'")
         inbox = await query(url, "SELECT count(*), count(processed_at), count(error) FROM inbox_update")
         answers = Counter(query_id for query_id, _, _ in sb.api.callback_answers)
@@ -152,4 +160,65 @@ async def replay(url: str, *, patients: int, replays: bool, rng: random.Random) 
         "messages_per_chat": sorted({len(sent) for sent in per_chat.values()}),
         "inbox": list(inbox[0]),
         "seconds": round(seconds, 1),
+    }
+
+
+class RunningClock:
+    """Real time, plus jumps: the rate limiter's sleeps pass as in production; idle waits are skipped."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.began, self.skipped = start, clocks.monotonic(), timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=clocks.monotonic() - self.began) + self.skipped
+
+    def jump_to(self, when: datetime) -> None:
+        self.skipped += max(when - self(), timedelta(0))
+
+
+async def pending_due(services: Services) -> datetime | None:
+    async with services.sessions() as session:
+        query = select(func.min(Outbox.due_at)).where(Outbox.status == "pending", Outbox.kind == "dose_reminder")
+        due = (await session.exec(query)).one()
+    return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
+
+
+async def faults(url: str, *, n: int, rate: float, seed: int = 7) -> dict[str, Any]:
+    """`n` reminders due now; a share `rate` of sendMessage calls fail (every kind in FAULT_KINDS in turn);
+    AIORateLimiter on; ticks until every reminder is recorded sent, skipping idle waits. Returns counts."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await seed_reminders(url, n, start)
+    clock = RunningClock(start + timedelta(seconds=1))
+    services = build_services(Settings(database_url=url, b12bot_rate_limiter=True), clock=clock, worker="w")
+    api = standin_with_chats(n, clock=clock)
+    api.random_faults(rate, seed=seed)
+    app = build_application(services, request=api)
+    await app.initialize()
+    began = clocks.monotonic()
+    try:
+        for _ in range(10_000):
+            await run_tick(app, dispatch_limit=100)
+            due = await pending_due(services)
+            if due is None:
+                break
+            clock.jump_to(due)  # nothing to do until the earliest retry: skip the wait
+        rows = await query(url, f"SELECT chat_id, status, uncertain {REMINDERS}")
+    finally:
+        await app.shutdown()
+        await services.engine.dispose()
+    per_chat = Counter(chat for chat, _ in api.messages)
+    twice = {chat for chat, k in per_chat.items() if k > 1}
+    uncertain = {row[0] for row in rows if row[2]}
+    return {
+        "reminders": n,
+        "delivered": len(per_chat),
+        "recorded_sent": sum(1 for row in rows if row[1] == "sent"),
+        "duplicates": sum(per_chat[c] - 1 for c in twice),
+        "duplicates_not_uncertain": len(twice - uncertain),
+        "uncertain": len(uncertain),
+        "window_violations": len(api.window_violations),
+        "requests": api.count("sendMessage"),
+        "fired": dict(api.fired),
+        "seconds": round(clocks.monotonic() - began, 1),
+        "skipped_seconds": round(clock.skipped.total_seconds()),
     }

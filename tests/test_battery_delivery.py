@@ -10,32 +10,25 @@ from __future__ import annotations
 
 import random
 import sys
-import time as clocks
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.app import build_application
-from bot.bootstrap import build_services
-from bot.context import Services
 from bot.delivery import make_deliver
 from bot.sandbox import SentMessage
 from bot.sandbox.faults import FAULT_KINDS
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.settings import Settings
-from bot.ticks import run_tick
 from schedules.dispatch import dispatch_once, recover
 from schedules.jobs import Job, Outcome
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
 from tests import battery
 from tests.helpers import enrol, invite, team_with_member
-from tests.procs import CHAT0, seed, standin_with_chats
+from tests.procs import CHAT0, seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)  # bot/ticks.py CLAIM_LEASE
@@ -101,62 +94,20 @@ async def test_a_batch_held_up_past_its_lease_keeps_its_claim_and_honours_retry_
         assert (held["seconds"] > 0) == held_up  # the fault (the hold-up) fired only when on
 
 
-class RunningClock:
-    """Real time, plus jumps: the rate limiter's sleeps pass as in production; idle waits are skipped."""
-
-    def __init__(self, start: datetime) -> None:
-        self.start, self.began, self.skipped = start, clocks.monotonic(), timedelta(0)
-
-    def __call__(self) -> datetime:
-        return self.start + timedelta(seconds=clocks.monotonic() - self.began) + self.skipped
-
-    def jump_to(self, when: datetime) -> None:
-        self.skipped += max(when - self(), timedelta(0))
-
-
-async def pending_due(services: Services) -> datetime | None:
-    async with services.sessions() as session:
-        query = select(func.min(Outbox.due_at)).where(Outbox.status == "pending", Outbox.kind == "dose_reminder")
-        due = (await session.exec(query)).one()
-    return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
-
-
 @pytest.mark.parametrize("faults", [True, False], ids=["fault-on", "fault-off"])
 async def test_a_fifth_of_sends_failing_loses_nothing_and_respects_retry_after(database_url: str, faults: bool) -> None:
     """20% of sendMessage calls answered with 429 (retry_after 1-5 s), 500, 502, a refused connection, a read
     time-out before or after delivery; AIORateLimiter on, time real (its sleeps are real) except idle waits."""
-    n = 60
-    await seed(database_url, n, NOW)
-    clock = RunningClock(NOW + timedelta(seconds=1))
-    services = build_services(Settings(database_url=database_url, b12bot_rate_limiter=True), clock=clock, worker="w")
-    api = standin_with_chats(n, clock=clock)
-    api.random_faults(0.2 if faults else 0.0, seed=7)
-    app = build_application(services, request=api)
-    await app.initialize()
-    try:
-        for _ in range(100):
-            await run_tick(app, dispatch_limit=100)
-            due = await pending_due(services)
-            if due is None:
-                break
-            clock.jump_to(due)  # nothing to do until the earliest retry: skip the wait
-        async with services.sessions() as session:
-            query = select(Outbox).where(Outbox.kind == "dose_reminder")
-            rows = {r.chat_id: r for r in (await session.exec(query)).all()}
-    finally:
-        await app.shutdown()
-        await services.engine.dispose()
-    sent = Counter(chat for chat, _ in api.messages)
-    duplicates = {chat for chat, k in sent.items() if k > 1}
-    assert len(sent) == n and {r.status for r in rows.values()} == {"sent"}  # all delivered, all recorded
-    assert all(rows[chat].uncertain for chat in duplicates)  # a duplicate only where the outcome was unknown
-    assert sum(sent[c] - 1 for c in duplicates) <= api.fired["delivered_timeout"]
-    assert api.window_violations == []  # no request to a chat inside a retry_after window it was given
+    n = 40
+    got = await battery.faults(database_url, n=n, rate=0.2 if faults else 0.0, seed=7)
+    assert got["delivered"] == n and got["recorded_sent"] == n  # all delivered, all recorded
+    assert got["duplicates_not_uncertain"] == 0  # a duplicate only where the outcome was unknown
+    assert got["duplicates"] <= got["fired"].get("delivered_timeout", 0)
+    assert got["window_violations"] == 0  # no request to a chat inside a retry_after window it was given
     if faults:
-        assert set(api.fired) >= set(FAULT_KINDS), api.fired  # each kind fired
-        assert sum(api.fired.values()) >= 0.1 * n
+        assert set(got["fired"]) >= set(FAULT_KINDS), got["fired"]  # each kind fired
     else:
-        assert sum(api.fired.values()) == 0 and not duplicates and not any(r.uncertain for r in rows.values())
+        assert got["fired"] == {} and got["duplicates"] == got["uncertain"] == 0
 
 
 PAT = VirtualUser(2001, "Pat")

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram.request import RequestData
@@ -48,7 +48,10 @@ async def parameters(request: Request) -> dict[str, Any]:
 def standin_app(standin: BotApiStandIn) -> Starlette:
     async def call(request: Request) -> Response:
         method = request.path_params["method"]
-        params = await parameters(request)
+        try:
+            params = await parameters(request)
+        except ClientDisconnect:  # the caller died mid-request (a kill -9): nothing arrived, nothing is done
+            return Response(status_code=499)
         data = RequestData([RequestParameter(name, value, None) for name, value in params.items()])
         status, body = await standin.do_request(f"{request.url.path.rsplit('/', 1)[0]}/{method}", "POST", data)
         return Response(body, status_code=status, media_type="application/json")
