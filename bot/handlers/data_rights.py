@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
 from bot.services import data_rights, erasure
+from bot.services import my_data as mydata
 from bot.texts import patient, t
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
 async def my_data(update: Update, context: Context) -> None:
     s = svc(context)
-    found = await data_rights.my_data(s.sessions, chat_id=chat_id(update), now=s.now())
+    found = await mydata.my_data(s.sessions, chat_id=chat_id(update), now=s.now())
     message = update.effective_message
     if found is None or message is None:
         await reply(update, t("not_enrolled"))

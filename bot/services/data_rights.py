@@ -1,4 +1,4 @@
-"""A patient's data rights: /mydata (their own data as JSON) and /delete_my_data (asked, then confirmed).
+"""/delete_my_data: asked, then confirmed (the erasure itself: bot.services.erasure; /mydata: my_data).
 
 The confirmation is a `dialogue` row (kind "erase") holding a random nonce; its buttons name that row
 and nonce (`x1:<dialogue id>:<nonce>:y|n`), so a press counts only from the chat and user that asked,
@@ -7,113 +7,19 @@ and only once (the row is gone after). Everything is audited with ids and counts
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import col, delete, select
 
 from bot.services.erasure import erase
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, DoseEvent, Flag, Patient, Questionnaire, Team
+from storage.models import Dialogue, Patient
 
 KIND = "erase"
 CONFIRM_WITHIN = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class MyData:
-    filename: str
-    content: bytes
-    language: str
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
-
-
-async def my_data(sessions: Sessions, *, chat_id: int, now: datetime) -> MyData | None:
-    """The patient's own record as a JSON file, or None when this chat has none. Audited."""
-    async with sessions() as session:
-        p = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
-        if p is None:
-            return None
-        team = await session.get(Team, p.team_id)
-        doses = (
-            await session.exec(select(DoseEvent).where(DoseEvent.patient_id == p.id).order_by(col(DoseEvent.due_at)))
-        ).all()
-        qs = (
-            await session.exec(
-                select(Questionnaire).where(Questionnaire.patient_id == p.id).order_by(col(Questionnaire.week))
-            )
-        ).all()
-        flags = (await session.exec(select(Flag).where(Flag.patient_id == p.id).order_by(col(Flag.id)))).all()
-        data = {
-            "exported_at": _iso(now),
-            "enrolment": {
-                "alias": p.alias,
-                "team": team.name if team else None,
-                "status": p.status,
-                "language": p.language,
-                "timezone": p.timezone,
-                "reminder_time": p.reminder_time,
-                "regimen": {"code": p.regimen_code, **p.regimen},
-                "therapy_start": _iso(p.therapy_start),
-                "consented_at": _iso(p.consented_at),
-                "stopped_at": _iso(p.stopped_at),
-                "baseline_b12": {
-                    "value": p.baseline_b12_value,
-                    "unit": p.baseline_b12_unit,
-                    "date": _iso(p.baseline_b12_date),
-                }
-                if p.baseline_b12_value is not None
-                else None,
-            },
-            "doses": [
-                {
-                    "due_at": _iso(d.due_at),
-                    "local_date": _iso(d.local_date),
-                    "route": d.route,
-                    "status": d.status,
-                    "late": d.late,
-                    "snoozes": d.snoozes,
-                    "answered_at": _iso(d.answered_at),
-                }
-                for d in doses
-            ],
-            "questionnaires": [
-                {
-                    "kind": q.kind,
-                    "week": q.week,
-                    "status": q.status,
-                    "due_at": _iso(q.due_at),
-                    "completed_at": _iso(q.completed_at),
-                    "answers": q.answers,
-                    "score": q.score,
-                }
-                for q in qs
-            ],
-            "flags": [
-                {
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "summary": f.summary_key,
-                    "facts": f.facts,
-                    "raised_at": _iso(f.raised_at),
-                    "acknowledged": f.acknowledged_at is not None,
-                }
-                for f in flags
-            ],
-        }
-        counts = {"doses": len(doses), "questionnaires": len(qs), "flags": len(flags)}
-        audit.record(session, at=now, actor="patient", action="data.export", subject=f"patient:{p.id}", detail=counts)
-        await session.commit()
-    content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).encode()
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in p.alias)
-    return MyData(f"b12bot-{name}-{now.date().isoformat()}.json", content, p.language)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from fhir.resources.R4B.resource import Resource
 from sqlmodel import col, select
 
 from bot.services.errors import UserError
-from bot.services.fhir_resources import administration, observations, patient_resource, response, statement
+from bot.services.fhir_questionnaires import observations, response
+from bot.services.fhir_resources import administration, patient_resource, statement
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Patient, Questionnaire, Team
