@@ -74,7 +74,7 @@ async def killnine(url: str, *, n: int, kills: int, rng: random.Random, logs: Pa
             if target is None:
                 break
             goal = max(target, api.count("sendMessage") + 1)
-            await until(_sends_reach(api, proc, goal), within=120, every=0.005, what=f"{goal} sends")
+            await until(_sends_reach(api, proc, goal), within=60 + n * 0.05, every=0.005, what=f"{goal} sends")
             await asyncio.sleep(rng.uniform(0, 0.02))
             proc.kill()
             killed += proc.wait() == -9

@@ -242,7 +242,7 @@ async def test_kill_9_during_a_fan_out_loses_nothing_and_duplicates_only_what_wa
     database_url: str, tmp_path: Path, kills: int
 ) -> None:
     """Real processes (python -m bot.cli run) on the stand-in over HTTP; bench/killnine.py: 20 x 10,000."""
-    n = 600 if kills else 150
+    n = 400 if kills else 100
     got = await battery.killnine(database_url, n=n, kills=kills, rng=random.Random(kills), logs=tmp_path)
     print(f"\nkill -9: {got}", file=sys.stderr)
     assert got["kills"] == kills  # the fault counter: SIGKILLs that ended a running process
