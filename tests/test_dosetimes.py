@@ -8,6 +8,7 @@ documented policy to those transitions by hand.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import time as stopwatch
 from collections.abc import Callable
@@ -608,3 +609,136 @@ def test_schedules_never_reads_the_clock() -> None:
     )
     for path in (Path(__file__).parents[1] / "schedules").glob("*.py"):
         assert not pattern.findall(path.read_text(encoding="utf-8")), path
+
+
+# --------------------------------------------------------------------------------------------
+# The same grid on the planner's output: the dose rows and reminder rows it stores
+
+
+PLANNER_ZONES_PG = ["Australia/Lord_Howe", "Africa/Casablanca"]
+# The suite plans the four unusual zones and Berlin (every kind of gap and repeat the grid meets: forward by
+# an hour and by 30 minutes, first of a repeated hour, a day starting at 01:00); B12BOT_DST_FULL=1 plans all
+# 20 (about 45,000 dose rows: a minute or more).
+PLANNER_ZONES = (
+    ZONES
+    if os.environ.get("B12BOT_DST_FULL")
+    else ["Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago", "Africa/Casablanca", "Europe/Berlin"]
+)
+KNOWN_CASES = {  # (zone, local date, wall time) -> (kind, due instant in UTC), read off the tz database
+    ("Europe/Berlin", date(2026, 3, 29), time(2, 30)): ("gap", _utc(2026, 3, 29, 1, 30)),  # 03:30 CEST
+    ("Europe/Berlin", date(2026, 10, 25), time(2, 30)): ("fold", _utc(2026, 10, 25, 0, 30)),  # first 02:30
+    ("Australia/Lord_Howe", date(2026, 4, 5), time(1, 30)): ("fold", _utc(2026, 4, 4, 14, 30)),  # +11 first
+    ("Pacific/Chatham", date(2026, 9, 27), time(2, 30)): ("plain", _utc(2026, 9, 26, 13, 45)),  # gap 02:45-03:45
+    ("Pacific/Chatham", date(2026, 4, 5), time(2, 30)): ("plain", _utc(2026, 4, 4, 12, 45)),  # repeats 02:45-03:45
+    ("America/Santiago", date(2026, 9, 6), time(0, 0)): ("gap", _utc(2026, 9, 6, 4, 0)),  # day starts 01:00
+    ("Africa/Casablanca", date(2026, 3, 22), time(2, 30)): ("gap", _utc(2026, 3, 22, 2, 30)),  # 03:30 +01
+    ("Africa/Casablanca", date(2026, 2, 15), time(2, 30)): ("fold", _utc(2026, 2, 15, 1, 30)),  # +01 first
+}
+
+
+# Two-week planning windows, the planner run every 7 days 5 h 15 min: window edges fall at every hour of
+# the week over two years (production plans 48 h ahead; the window arithmetic is the same code).
+PLANNER_STEP = timedelta(days=7, hours=5, minutes=15)
+
+
+async def _planned_rows(database_url: str, pairs: list[tuple[str, time]]) -> dict[tuple[str, time], list[Any]]:
+    """One patient per (zone, time), therapy from FIRST_DAY; the planner run for two years."""
+    from sqlmodel import col, select
+
+    from care.protocol import default_protocol
+    from schedules.planner import plan
+    from storage import migrate
+    from storage.engine import make_engine, make_sessions
+    from storage.models import DoseEvent, Outbox, Patient, Team
+
+    engine = make_engine(database_url)
+    await migrate.upgrade(engine)
+    default = default_protocol()
+    protocol = default.model_copy(update={"doses": default.doses.model_copy(update={"plan_ahead_hours": 24 * 14})})
+    sessions = make_sessions(engine)
+    begin = _utc(2025, 12, 29)
+    try:
+        async with sessions() as session:
+            team = Team(name="DST", timezone="UTC", created_at=begin)
+            session.add(team)
+            await session.flush()
+            assert team.id is not None
+            for n, (name, at) in enumerate(pairs):
+                session.add(
+                    Patient(
+                        team_id=team.id,
+                        alias=f"DST-{n}",
+                        status="active",
+                        chat_id=9_000_000 + n,
+                        timezone=name,
+                        reminder_time=at.strftime("%H:%M"),
+                        regimen_code="oral-high",
+                        regimen=_daily().to_dict(),
+                        therapy_start=FIRST_DAY,
+                        created_at=begin,
+                        consented_at=begin,
+                        planned_until=begin,
+                    )
+                )
+            await session.commit()
+        now = begin
+        while now < _utc(2028, 1, 2):
+            await plan(sessions, now=now, protocol=protocol)
+            now += PLANNER_STEP
+        async with sessions() as session:
+            patients = {
+                p.id: (p.timezone, parse_reminder_time(p.reminder_time))
+                for p in (await session.exec(select(Patient))).all()
+            }
+            doses = (await session.exec(select(DoseEvent).order_by(col(DoseEvent.due_at)))).all()
+            reminders = (await session.exec(select(Outbox).where(col(Outbox.kind) == "dose_reminder"))).all()
+    finally:
+        await engine.dispose()
+    assert sorted(r.ref_id for r in reminders) == sorted(d.id for d in doses)  # one reminder row per dose row
+    assert {r.due_at for r in reminders} <= {d.due_at for d in doses}
+    by_patient: dict[tuple[str, time], list[Any]] = {key: [] for key in patients.values()}
+    for dose in doses:
+        by_patient[patients[dose.patient_id]].append(dose)
+    return by_patient
+
+
+def _check_planner_rows(rows: dict[tuple[str, time], list[Any]]) -> dict[str, set[tuple[str, date, time]]]:
+    all_days = [FIRST_DAY + timedelta(days=n) for n in range((LAST_DAY - FIRST_DAY).days + 1)]
+    kinds: dict[str, set[tuple[str, date, time]]] = {"gap": set(), "gap-back": set(), "fold": set(), "plain": set()}
+    for (name, at), doses in rows.items():
+        doses = [d for d in doses if d.local_date <= LAST_DAY]
+        assert [d.local_date for d in doses] == all_days, (name, at)  # exactly one row per local day, in order
+        for dose in doses:
+            expected, kind = _expected_due(name, dose.local_date, at)
+            due = dose.due_at if dose.due_at.tzinfo else dose.due_at.replace(tzinfo=UTC)
+            assert due == expected, (name, dose.local_date, at, kind, due)
+            assert _wall(due, ZoneInfo(name)).date() == dose.local_date
+            kinds[kind].add((name, dose.local_date, at))
+            case = KNOWN_CASES.get((name, dose.local_date, at))
+            assert case is None or case == (kind, due), (name, dose.local_date, at, kind, due)
+    return kinds
+
+
+async def test_planner_rows_one_per_local_day_at_the_documented_time(sqlite_url: str) -> None:
+    """The zones x 08:00, 02:30, 01:30 (and midnight in Santiago) x 2 years, as the planner stores them."""
+    pairs = [*itertools.product(PLANNER_ZONES, PROPERTY_TIMES), ("America/Santiago", time(0))]
+    kinds = _check_planner_rows(await _planned_rows(sqlite_url, pairs))
+    seen = {key for key in KNOWN_CASES if key[0] in PLANNER_ZONES}
+    assert seen <= {(n, d, t) for found in kinds.values() for n, d, t in found}
+    # the zones whose non-existent or repeated hour holds 02:30 or 01:30 (or Santiago's midnight) met it,
+    # and each such row is at the documented instant (checked above); Chatham's hour is 02:45-03:45
+    assert {n for n, _, _ in kinds["gap"] | kinds["fold"]} >= {
+        "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Africa/Casablanca",
+        "Europe/London", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland", "America/St_Johns",
+    } & set(PLANNER_ZONES)  # fmt: skip
+    assert not kinds["gap-back"]
+
+
+async def test_planner_rows_on_postgresql_for_the_unusual_zones(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("the full grid runs on SQLite above")
+    kinds = _check_planner_rows(
+        await _planned_rows(database_url, [*itertools.product(PLANNER_ZONES_PG, PROPERTY_TIMES)])
+    )
+    assert {n for n, _, _ in kinds["fold"]} == {"Australia/Lord_Howe", "Africa/Casablanca"}
+    assert {n for n, _, _ in kinds["gap"]} == {"Africa/Casablanca"}

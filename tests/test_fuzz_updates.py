@@ -12,7 +12,7 @@ Invalid input, and what it may do:
 - no write: every table but `inbox_update` and `audit_event` is the same row for row before and after, and
   every audit row added has the outcome "refused" (or "ignored").
 
-The suite draws 1,500 updates on SQLite and 200 on PostgreSQL (B12BOT_FUZZ_UPDATES sets the SQLite count);
+The suite draws 1,000 updates on SQLite and 150 on PostgreSQL (B12BOT_FUZZ_UPDATES sets the SQLite count);
 bench/fuzz.py draws 100,000 and prints the figures.
 """
 
@@ -252,7 +252,7 @@ async def run_fuzz(database_url: str, n: int, seed: int) -> Fuzz:
 
 async def test_fuzzed_updates_crash_nothing_raise_nothing_and_write_nothing(database_url: str) -> None:
     sqlite = database_url.startswith("sqlite")
-    n = int(os.environ.get("B12BOT_FUZZ_UPDATES", "1500")) if sqlite else 200
+    n = int(os.environ.get("B12BOT_FUZZ_UPDATES", "1000")) if sqlite else 150
     started = datetime.now(UTC)
     fuzz = await run_fuzz(database_url, n, seed=7 if sqlite else 11)
     assert not fuzz.problems, "\n".join(fuzz.problems)
