@@ -12,13 +12,14 @@ dose 8-36 hours; doses of one day keep their own spacing; a weekly dose may come
 When a gap is not acceptable, one upcoming dose moves to a transition time: the first dose whose move
 makes every gap acceptable, at the middle of its allowed window (moved into waking hours, 07:00-22:00
 local, when the window allows and the patient's own reminder time is in waking hours), on a quarter
-hour. When no single move is enough (a change of more than about two days), the first bad gap's dose
-moves to the middle between its neighbours (`feasible` False): the gaps are then as even as one dose
-can make them.
+hour. When no single move is enough (a change of more than about two days, or of several doses of one
+day), the first doses are spread evenly up to the first one with room after it (`feasible` False): in
+therapy-day order, never two at one time, but gaps may then be shorter than 8 or longer than 36 hours.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -30,6 +31,7 @@ from care.protocol import DoseTiming
 DAY = timedelta(days=1)
 WAKING = (time(7), time(22))  # a transition dose is proposed inside these local hours when possible
 QUARTER = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,13 @@ class Due:
 
 @dataclass(frozen=True)
 class Proposal:
-    index: int  # which upcoming dose moves
-    at: datetime  # its transition time
-    window: tuple[datetime, datetime]  # every time in here would do (the first and last allowed)
+    moves: tuple[tuple[int, datetime], ...]  # (index of an upcoming dose, its transition time); one when feasible
+    window: tuple[datetime, datetime]  # every time in here would do for the first move
     feasible: bool  # every gap is acceptable with the move
+
+    @property
+    def at(self) -> datetime:
+        return self.moves[0][1]
 
 
 def bounds(nominal: timedelta, rules: DoseTiming) -> tuple[timedelta, timedelta]:
@@ -83,11 +88,21 @@ def propose(
         at = _choose(*window, zone=zone, waking=waking)
         moved = [*upcoming[:i], Due(at, upcoming[i].nominal), *upcoming[i + 1 :]]
         if first_bad(previous, moved, rules) is None:
-            return Proposal(i, at, window, True)
-    before = previous if bad == 0 else upcoming[bad - 1].at
-    after = upcoming[bad + 1].at if bad + 1 < len(upcoming) else upcoming[bad].at + upcoming[bad].nominal
-    middle = max(now, before + (after - before) / 2 if before is not None else upcoming[bad].at)
-    return Proposal(bad, middle, (middle, middle), False)
+            return Proposal(((i, at),), window, True)
+    return _spread(previous, upcoming, now)
+
+
+def _spread(previous: datetime | None, upcoming: Sequence[Due], now: datetime) -> Proposal:
+    """No single move is enough: the first doses, up to one with room after it, go evenly between now
+    (at least an hour after the previous dose) and an hour before the next one; in order, none twice."""
+    lo = max(now, previous + HOUR) if previous is not None else now
+    for m in range(len(upcoming) - 1):
+        hi, rest = upcoming[m + 1].at - HOUR, [due.at for due in upcoming[m + 1 :]]
+        if hi > lo and all(a < b for a, b in itertools.pairwise(rest)):
+            step = (hi - lo) / (m + 2)
+            moves = tuple((k, lo + step * (k + 1)) for k in range(m + 1))
+            return Proposal(moves, (lo, moves[1][1] if m else hi), False)
+    return Proposal(((0, max(lo, upcoming[0].at)),), (lo, lo), False)
 
 
 def _window(

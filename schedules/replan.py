@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,7 +63,8 @@ async def replan(
     change (default: the same). `transition` False never proposes a transition dose. `confirmed`: the
     transition time the patient accepted, used when it still lies in the rule's window."""
     assert patient.id is not None
-    await _remove_unsent(session, patient.id, now)
+    new = setting_of(patient)
+    planned = await _remove_unsent(session, patient.id, now, (old or new).zone)
     rows = await session.exec(
         select(DoseEvent)
         .where(DoseEvent.patient_id == patient.id)
@@ -69,7 +72,6 @@ async def replan(
         .limit(KEPT_ROWS)
     )
     kept = [Kept(d.due_at, d.local_date, d.slot, d.phase_index) for d in rows.all()]
-    new = setting_of(patient)
     plan = plan_change(
         Regimen.from_dict(patient.regimen),
         start=patient.therapy_start,
@@ -77,6 +79,7 @@ async def replan(
         new=new,
         now=now,
         kept=kept,
+        planned=planned,
         rules=protocol.doses,
         transition=transition,
     )
@@ -100,29 +103,27 @@ def _with_transition_at(plan: ChangePlan, at: datetime, setting: Setting) -> Cha
     return replace(plan, extra=extra, transition=moved, next_dose=extra[0].due_at)
 
 
-async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime) -> None:
-    future = (
-        await session.exec(
-            select(DoseEvent.id).where(
-                DoseEvent.patient_id == patient_id, DoseEvent.status == "planned", col(DoseEvent.due_at) > now
-            )
-        )
-    ).all()
-    if not future:
-        return
+async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime, zone: ZoneInfo) -> list[DoseSlot]:
+    """Delete the future doses not yet sent (and their pending reminders); returns them as they were."""
+    d = DoseEvent
+    fields = (col(d.id), col(d.due_at), col(d.local_date), col(d.phase_index), col(d.phase_start), col(d.slot))
+    query = sa.select(*fields).where(col(d.patient_id) == patient_id, col(d.status) == "planned", col(d.due_at) > now)
+    future = (await session.execute(query)).all()
     boxes = await session.exec(
-        select(Outbox.ref_id, Outbox.status).where(col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(future))
-    )
-    busy = {ref for ref, status in boxes.all() if status != "pending"}
-    removable = [dose_id for dose_id in future if dose_id not in busy]
-    if not removable:
-        return
-    await session.execute(
-        delete(Outbox).where(
-            col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(removable), col(Outbox.status) == "pending"
+        select(Outbox.ref_id, Outbox.status).where(
+            col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_([row[0] for row in future])
         )
     )
-    await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(removable)))
+    busy = {ref for ref, status in boxes.all() if status != "pending"}  # claimed or sending: never touched
+    removed = [row for row in future if row[0] not in busy]
+    gone = [row[0] for row in removed]
+    if gone:
+        mine = col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(gone), col(Outbox.status) == "pending"
+        await session.execute(delete(Outbox).where(*mine))
+        await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(gone)))
+    return [
+        DoseSlot(due, day, due.astimezone(zone).time(), index, start, n) for _, due, day, index, start, n in removed
+    ]
 
 
 async def _insert(

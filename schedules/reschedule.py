@@ -13,7 +13,8 @@ calendar day it was planned for. A change never gives an identity a second dose 
   (for a daily dose) need a transition dose, which the patient confirms.
 
 `resume_from` is where the planner takes over: it plans the new schedule's reminders due from then on.
-Every reminder before it that the change itself places is in `extra`.
+The reminders the change places itself (a dose kept at its old time, the transition dose, a new one
+due before `resume_from`) are in `extra`; none of them shares an identity with a planned one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from zoneinfo import ZoneInfo
 from care.protocol import DoseTiming
 from care.regimens import Regimen
 from care.transition import WAKING, Due, propose
-from schedules.dosetimes import DoseSlot, dose_slots
+from schedules.dosetimes import DoseSlot, dose_slots, local_to_utc
 
 TICK = timedelta(microseconds=1)
 LOOKAHEAD = (timedelta(days=4), timedelta(days=40), timedelta(days=400))
@@ -50,7 +51,7 @@ class Kept:
 @dataclass(frozen=True)
 class ChangePlan:
     resume_from: datetime
-    extra: tuple[DoseSlot, ...]  # reminders the change places itself, all before resume_from
+    extra: tuple[DoseSlot, ...]  # reminders the change places itself (none is a regular one from resume_from)
     previous: datetime | None  # the last kept dose
     next_dose: datetime | None  # the first reminder after the change
     transition: DoseSlot | None = None  # the moved dose (also in extra), for the patient to confirm
@@ -66,10 +67,11 @@ def identity(slot: DoseSlot | Kept) -> tuple[date, int]:
     return slot.local_date, slot.slot
 
 
-def _offset(regimen: Regimen, day: date, slot: int, phase_index: int) -> datetime:
-    """An identity's place on a zone-free wall clock, for nominal gaps (the slot's hours into its day)."""
-    hours = slot * regimen.phases[phase_index].spacing_hours
-    return datetime.combine(day, time(0)) + timedelta(hours=hours)
+def nominal_at(regimen: Regimen, setting: Setting, day: date, slot: int, phase_index: int) -> datetime:
+    """Where an identity falls in `setting` (as if it had always been in force): nominal gaps come from
+    these, so a daily gap is 24 hours, or 23 or 25 across a DST change, and a regimen's own spacing holds."""
+    wall = datetime.combine(day, setting.at) + timedelta(hours=slot * regimen.phases[phase_index].spacing_hours)
+    return local_to_utc(day, wall.time(), setting.zone)
 
 
 def _slots(regimen: Regimen, start: date, setting: Setting, after: datetime, until: datetime) -> list[DoseSlot]:
@@ -91,11 +93,14 @@ def plan_change(
     new: Setting,
     now: datetime,
     kept: Sequence[Kept],
+    planned: Sequence[DoseSlot] = (),
     rules: DoseTiming,
     transition: bool = True,
 ) -> ChangePlan:
-    """The doses after changing from `old` to `new` at `now` (see the module). `transition` False: no
-    transition dose is proposed (a paused patient, a regimen change); the gaps are what they are."""
+    """The doses after changing from `old` to `new` at `now` (see the module). `kept`: the doses that
+    stay; `planned`: the future doses planned before the change (replaced by it), whose times win over
+    `old`'s for an identity that keeps its time. `transition` False: no transition dose is proposed (a
+    paused patient, a regimen change); the gaps are what they are."""
     covered = {identity(k) for k in kept}
     last = max(kept, key=lambda k: k.due_at, default=None)
     latest_day = max((k.local_date for k in kept), default=now.date())
@@ -109,15 +114,15 @@ def plan_change(
     regular = [s for s in fresh if s.due_at >= resume_from]
     first_new = identity(regular[0]) if regular else None
     placed = {identity(s) for s in early}
+    ahead = {identity(s): s for s in _slots(regimen, start, old, now, until)}
+    ahead |= {identity(s): s for s in planned if s.due_at >= now}  # as planned (an earlier change's extra)
     lost = [
-        s
-        for s in _slots(regimen, start, old, now, until)
-        if identity(s) not in covered | placed and (first_new is None or identity(s) < first_new)
+        s for key, s in sorted(ahead.items()) if key not in covered | placed and (first_new is None or key < first_new)
     ]
-    upcoming = sorted([*lost, *early], key=lambda s: s.due_at) + regular[:ENOUGH]
-    dues, before = [], (_offset(regimen, last.local_date, last.slot, last.phase_index) if last else None)
+    upcoming = sorted([*lost, *early], key=identity) + regular[:ENOUGH]  # in therapy-day order
+    dues, before = [], (nominal_at(regimen, new, last.local_date, last.slot, last.phase_index) if last else None)
     for s in upcoming:
-        here = _offset(regimen, s.local_date, s.slot, s.phase_index)
+        here = nominal_at(regimen, new, s.local_date, s.slot, s.phase_index)
         dues.append(Due(s.due_at, here - before if before is not None else timedelta(0)))
         before = here
     previous = last.due_at if last else None
@@ -125,9 +130,11 @@ def plan_change(
     extra = upcoming[: len(lost) + len(early)]
     if proposal is None or not transition:
         return ChangePlan(resume_from, tuple(extra), previous, upcoming[0].due_at if upcoming else None)
-    moved = replace(upcoming[proposal.index], due_at=proposal.at, local_time=proposal.at.astimezone(new.zone).time())
-    extra = [*upcoming[: proposal.index], moved, *upcoming[proposal.index + 1 : len(extra)]]
-    if proposal.index >= len(lost) + len(early):  # a regular reminder moved: the planner starts after it
-        resume_from = upcoming[proposal.index].due_at + TICK
+    moved = {i: replace(upcoming[i], due_at=at, local_time=at.astimezone(new.zone).time()) for i, at in proposal.moves}
+    last_moved = max(moved)
+    extra = [moved.get(i, s) for i, s in enumerate(upcoming[: max(len(extra), last_moved + 1)])]
+    if last_moved >= len(lost) + len(early):  # regular reminders moved: the planner starts after them
+        resume_from = upcoming[last_moved].due_at + TICK
     extra.sort(key=lambda s: s.due_at)
-    return ChangePlan(resume_from, tuple(extra), previous, extra[0].due_at, moved, proposal.window, proposal.feasible)
+    first = moved[min(moved)]
+    return ChangePlan(resume_from, tuple(extra), previous, extra[0].due_at, first, proposal.window, proposal.feasible)

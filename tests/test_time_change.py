@@ -30,10 +30,14 @@ def reminders(sb: Sandbox, after: datetime | None = None) -> list[SentMessage]:
     ]
 
 
-def last_text(sb: Sandbox) -> str:
+def last(sb: Sandbox) -> SentMessage:
     message = sb.api.last_to(PAT.id)
     assert message is not None
-    return message.text or ""
+    return message
+
+
+def last_text(sb: Sandbox) -> str:
+    return last(sb).text or ""
 
 
 async def doses(sb: Sandbox) -> list[DoseEvent]:
@@ -66,7 +70,7 @@ async def test_berlin_to_new_york_after_todays_dose_and_across_the_us_dst_change
         await sb.run_until(datetime(2026, 10, 30, 9, tzinfo=UTC))  # 10:00 in Berlin, 05:00 in New York
         await sb.send(sb.users.text(PAT, "/timezone"))
         assert "Your time zone is Europe/Berlin" in last_text(sb)
-        await sb.send(sb.users.press_button(PAT, sb.api.last_to(PAT.id), "New York"))
+        await sb.send(sb.users.press_button(PAT, last(sb), "New York"))
         assert "your time zone is now America/New_York" in last_text(sb)
         assert "Next dose: Sat 31 Oct, 08:00" in last_text(sb)  # not a second dose on the 30th
         assert (await patient_row(sb)).timezone == "America/New_York"
@@ -105,7 +109,7 @@ async def test_tokyo_to_los_angeles_across_the_date_line_proposes_a_transition_d
         await sb.run_until(datetime(2026, 10, 27, 3, tzinfo=UTC))  # 12:00 in Tokyo, 20:00 on the 26th in LA
         before = [(d.due_at, d.status) for d in await doses(sb)]
         await sb.send(sb.users.text(PAT, "/timezone"))
-        await sb.send(sb.users.press_button(PAT, sb.api.last_to(PAT.id), "Another"))
+        await sb.send(sb.users.press_button(PAT, last(sb), "Another"))
         assert "Type the name of your time zone" in last_text(sb)
         await sb.send(sb.users.text(PAT, "america/los_angeles"))  # any case
         # 09:00 in LA on the 28th would come 40 hours after the last dose (the 27th's, taken in Tokyo)
@@ -114,7 +118,7 @@ async def test_tokyo_to_los_angeles_across_the_date_line_proposes_a_transition_d
         assert "then at 09:00 (America/Los_Angeles time)" in ask and "/stop" in ask
         assert (await patient_row(sb)).timezone == "Asia/Tokyo"  # nothing changes before the answer
         assert [(d.due_at, d.status) for d in await doses(sb)] == before
-        await sb.send(sb.users.press_button(PAT, sb.api.last_to(PAT.id), "Yes, at 22:00"))
+        await sb.send(sb.users.press_button(PAT, last(sb), "Yes, at 22:00"))
         assert "your next dose is on Tue 27 Oct, 22:00" in last_text(sb)
         assert (await patient_row(sb)).timezone == "America/Los_Angeles"
 
@@ -146,12 +150,11 @@ async def test_time_bad_values_change_nothing_and_a_too_close_dose_is_confirmed_
 
         await sb.send(sb.users.text(PAT, "2"))  # 02:00 tonight would be 6 hours after the 20:00 dose
         assert "next dose on Wed 28 Oct, 11:00, then at 02:00 (Europe/Berlin time)" in last_text(sb)
-        await sb.send(sb.users.press_button(PAT, sb.api.last_to(PAT.id), "Cancel the change"))
+        await sb.send(sb.users.press_button(PAT, last(sb), "Cancel the change"))
         assert "Nothing was changed: your reminders stay at 20:00" in last_text(sb)
         assert [(d.due_at, d.status) for d in await doses(sb)] == before
         await sb.send(sb.users.text(PAT, "/time 2.00"))
-        proposal = sb.api.last_to(PAT.id)
-        assert proposal is not None
+        proposal = last(sb)
         yes = sb.users.press_button(PAT, proposal, "Yes, at 11:00")
         await sb.send(yes)
         assert "your next dose is on Wed 28 Oct, 11:00; after that, reminders come at 02:00" in last_text(sb)
@@ -198,7 +201,7 @@ async def test_bad_zone_paused_stopped_and_cancel(database_url: str) -> None:
         assert [m.date.astimezone(NEW_YORK).strftime("%d %H:%M") for m in reminders(sb)] == ["28 07:30"]
 
         await sb.send(sb.users.text(PAT, "/stop"))
-        await sb.send(sb.users.press_button(PAT, sb.api.last_to(PAT.id), "Yes, stop"))
+        await sb.send(sb.users.press_button(PAT, last(sb), "Yes, stop"))
         await sb.send(sb.users.text(PAT, "/time 9:00"))
         assert "You have stopped messages from me" in last_text(sb)
         assert (await patient_row(sb)).reminder_time == "07:30"
