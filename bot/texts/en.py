@@ -14,6 +14,7 @@ EN: dict[str, str] = {
         "I remind you of your vitamin B12 doses and pass your answers to your care team.\n\n"
         "/status: your next dose and the last 7 days\n"
         "/pause: pause reminders · /resume: start them again\n"
+        "/time: change the reminder time · /timezone: change the time zone\n"
         "/stop: stop all messages\n"
         "/language: change the language\n"
         "/mydata: a copy of your data · /delete_my_data: delete it\n\n"
