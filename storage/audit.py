@@ -78,9 +78,10 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
             {"n": len(new)},
         ).all()
         ids, prev = [int(r[0]) for r in got], str(got[0][1] or GENESIS)
-    else:  # the write lock first: from here until commit no other connection can append
-        conn.execute(text("UPDATE audit_event SET id = id WHERE 1 = 0"))
-        last = conn.execute(text("SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1")).first()
+    else:  # one statement: a no-op write takes the write lock (held until commit), then reads the last row
+        last = conn.execute(
+            text("UPDATE audit_event SET id = id WHERE id = (SELECT max(id) FROM audit_event) RETURNING id, row_hash")
+        ).first()
         prev = str(last[1]) if last is not None else GENESIS
         first = (int(last[0]) if last is not None else 0) + 1
         ids = list(range(first, first + len(new)))
