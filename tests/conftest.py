@@ -108,14 +108,16 @@ def log_scan(request: pytest.FixtureRequest) -> Iterator[LogScan]:
             helpers.forbid(value)
     scan = LogScan()
     root, engine = logging.getLogger(), logging.getLogger("sqlalchemy.engine")
-    levels = root.level, engine.level
+    levels, handlers = (root.level, engine.level), list(root.handlers)
     root.addHandler(scan)
     root.setLevel(logging.DEBUG)
     engine.setLevel(logging.INFO)  # as echo=True: every statement (SQLAlchemy keeps itself at WARNING)
     try:
         yield scan
     finally:
-        root.removeHandler(scan)
+        # also drop handlers the test added (the CLI's stderr handler writes to a capture closed after it)
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
         root.setLevel(levels[0])
         engine.setLevel(levels[1])
     leaks = scan.leaks(helpers.FORBIDDEN)
