@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
@@ -106,9 +106,10 @@ def structured_missing() -> st.SearchStrategy[str]:
 
 
 def draw_updates(n: int, seed: int) -> list[dict[str, Any]]:
-    """n updates drawn by hypothesis (generation only: no shrinking, no example database)."""
+    """n updates drawn by hypothesis from `seed` (generation only: no shrinking, no example database)."""
     drawn: list[dict[str, Any]] = []
 
+    @hypothesis.seed(seed)
     @settings(
         max_examples=n,
         database=None,
@@ -120,12 +121,7 @@ def draw_updates(n: int, seed: int) -> list[dict[str, Any]]:
     def collect(update: dict[str, Any]) -> None:
         drawn.append(update)
 
-    state = random.getstate()
-    random.seed(seed)
-    try:
-        collect()
-    finally:
-        random.setstate(state)
+    collect()
     return drawn
 
 
