@@ -102,6 +102,7 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("p1", "a stranger confirms /stop", STRANGER, "3001", "p1:stop:y"),
     ("p1", "random", A, "2001", "p1:go:y"),
     ("q1", "another patient's questionnaire", B, "2002", "q1:{q_a}:0:5"),
+    ("q1", "stale: a question not reached yet", A, "2001", "q1:{q_a}:7:5"),
     ("q1", "random", A, "2001", "q1:{q_a}:x:5"),
     ("v1:p", "a stranger pages the patient list", STRANGER, "3001", "v1:p:1"),
     ("v1:p", "a stranger in the team group", GROUP_STRANGER, "group", "v1:p:2"),

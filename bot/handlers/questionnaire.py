@@ -38,6 +38,9 @@ async def pressed(update: Update, context: Context) -> None:
         now=s.now(),
         protocol=s.protocol,
     )
+    if step.outcome in ("old", "closed", "invalid"):  # a stale or forged press (not_yours: the service audits)
+        actor = f"tg:{user_id(update)}"
+        await auditing.refused(s.sessions, actor=actor, action="questionnaire.press", reason=step.outcome, now=s.now())
     await show(update, context, step, message)
 
 
