@@ -89,17 +89,18 @@ async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: 
             patient = await session.get(Patient, patient_id)
             if patient is None or patient.chat_id is None:
                 continue
-            session.add(
-                Outbox(
-                    kind="notice",
-                    dedupe_key=f"questionnaire:{qid}:expired",
-                    chat_id=patient.chat_id,
-                    patient_id=patient_id,
-                    due_at=now,
-                    created_at=now,
-                    payload={"key": "q_expired"},
+            if patient.status == "active":  # a paused patient hears nothing until /resume
+                session.add(
+                    Outbox(
+                        kind="notice",
+                        dedupe_key=f"questionnaire:{qid}:expired",
+                        chat_id=patient.chat_id,
+                        patient_id=patient_id,
+                        due_at=now,
+                        created_at=now,
+                        payload={"key": "q_expired"},
+                    )
                 )
-            )
             history = (
                 await session.exec(
                     select(Questionnaire.week, Questionnaire.status).where(

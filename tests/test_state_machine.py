@@ -163,6 +163,7 @@ class Clinic(RuleBasedStateMachine):
         first, fired = len(self.sb.api.calls), self.sb.api.faults_fired
         self._inject()
         self.run(self.sb.run_for(timedelta(hours=hours)))
+        self.sb.api._faults.clear()  # a fault the ticks did not meet must not hit the next reply to a command
         self.fired += self.sb.api.faults_fired - fired
         sent_to = [
             int(c.params["chat_id"])
@@ -301,6 +302,20 @@ def test_a_new_patient_after_an_erasure_is_not_mistaken_for_a_duplicate() -> Non
         machine.enrol(2)
         machine.advance(1)
         machine.at_most_one_delivery_per_dose_row()
+        machine.every_dose_due_is_sent_or_recorded()
+    finally:
+        machine.teardown()
+
+
+def test_a_paused_patient_is_not_told_that_the_questions_closed() -> None:
+    """Found by the machine: the baseline questions expired while the patient was paused, and the
+    "questions have closed" notice went out (schedules/questionnaires.py now sends it to active patients only)."""
+    machine = Clinic()
+    try:
+        machine.open_clinic()  # consent opened the baseline questions, which stay open 3 days
+        machine.pause(0)
+        for _ in range(3):
+            machine.advance(30)
         machine.every_dose_due_is_sent_or_recorded()
     finally:
         machine.teardown()
