@@ -58,6 +58,18 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database only, for behaviour that exists on PostgreSQL alone (several processes)."""
+    created = await _postgres_database()
+    assert created is not None
+    name, url = created
+    try:
+        yield url
+    finally:
+        await _drop(name)
+
+
+@pytest.fixture
 async def sqlite_url(tmp_path: object) -> AsyncIterator[str]:
     yield f"sqlite:///{tmp_path}/b12bot.db"
 

@@ -7,7 +7,6 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -110,12 +109,10 @@ async def test_acknowledge_and_assign_record_the_member_and_refuse_outsiders(dat
         assert [r.action for r in refusals] == ["flag.ack", "flag.ack"]
 
 
-async def test_two_processes_on_one_database_send_one_digest(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("several processes share a database on PostgreSQL only")
-    async with Sandbox(database_url=database_url, start=START) as one:
+async def test_two_processes_on_one_database_send_one_digest(postgres_url: str) -> None:
+    async with Sandbox(database_url=postgres_url, start=START) as one:
         await setup(one, start=START.date())
-        async with Sandbox(database_url=database_url, start=START) as two:
+        async with Sandbox(database_url=postgres_url, start=START) as two:
             two.api.add_private_chat(CLINICIAN.as_json())
             for sb, added in ((one, 1), (two, 0)):  # the second plan of the same day is a no-op
                 assert await plan_team_messages(sb.services.sessions, now=START, protocol=sb.services.protocol) == added

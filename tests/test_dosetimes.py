@@ -734,11 +734,9 @@ async def test_planner_rows_one_per_local_day_at_the_documented_time(sqlite_url:
     assert not kinds["gap-back"]
 
 
-async def test_planner_rows_on_postgresql_for_the_unusual_zones(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("the full grid runs on SQLite above")
+async def test_planner_rows_on_postgresql_for_the_unusual_zones(postgres_url: str) -> None:
     kinds = _check_planner_rows(
-        await _planned_rows(database_url, [*itertools.product(PLANNER_ZONES_PG, PROPERTY_TIMES)])
+        await _planned_rows(postgres_url, [*itertools.product(PLANNER_ZONES_PG, PROPERTY_TIMES)])
     )
     assert {n for n, _, _ in kinds["fold"]} == {"Australia/Lord_Howe", "Africa/Casablanca"}
     assert {n for n, _, _ in kinds["gap"]} == {"Africa/Casablanca"}
