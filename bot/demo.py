@@ -83,6 +83,10 @@ async def _script(sb: Sandbox) -> None:
     print("   (29 Mar was the first day of summer time: still 09:00 local.)")
     print("   (30 Mar went unanswered: one nudge after 2 hours, then 'not confirmed' at midnight.)")
     await _say(sb, PATIENT, "/status")
+    print("   (The patient moves the reminders half an hour earlier, then switches to Spanish.)")
+    await _say(sb, PATIENT, "/time 08:30")
+    await _say(sb, PATIENT, "/language es")
+    await _say(sb, PATIENT, "/status")
 
 
 BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 8
