@@ -6,6 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -42,31 +43,34 @@ async def _drop(name: str) -> None:
         await conn.close()
 
 
+@asynccontextmanager
+async def fresh_postgres() -> AsyncIterator[str]:
+    """A PostgreSQL database created for one test and dropped after it."""
+    created = await _postgres_database()
+    assert created is not None
+    name, url = created
+    try:
+        yield url
+    finally:
+        await _drop(name)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[str]:
     """A new, empty database: a SQLite file, or a PostgreSQL database created for this test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/b12bot.db"
         return
-    created = await _postgres_database()
-    assert created is not None
-    name, url = created
-    try:
+    async with fresh_postgres() as url:
         yield url
-    finally:
-        await _drop(name)
 
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database only, for behaviour that exists on PostgreSQL alone (several processes)."""
-    created = await _postgres_database()
-    assert created is not None
-    name, url = created
-    try:
+    """A fresh PostgreSQL database only, for behaviour that exists on PostgreSQL alone (several processes).
+    Fails under CI=true when PostgreSQL is not reachable."""
+    async with fresh_postgres() as url:
         yield url
-    finally:
-        await _drop(name)
 
 
 @pytest.fixture

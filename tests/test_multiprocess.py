@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from storage import migrate
 from storage.engine import make_engine
-from tests.conftest import _drop, _postgres_database
 from tests.procs import (
     ROOT,
     SECRET,
@@ -41,18 +39,6 @@ from tests.procs import (
 # the suite on a 2-core machine; the figure in deploy/README.md was taken with B12BOT_TEST_LOAD_ROWS=10000
 LOAD_ROWS = int(os.environ.get("B12BOT_TEST_LOAD_ROWS", "3000"))
 LOAD_DEADLINE = 60 + LOAD_ROWS * 0.03  # a deadline, not a benchmark: the machine may be busy with other work
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database (fails under CI=true when PostgreSQL is not reachable)."""
-    created = await _postgres_database()
-    assert created is not None
-    name, url = created
-    try:
-        yield url
-    finally:
-        await _drop(name)
 
 
 async def statuses(url: str) -> Counter[str]:
@@ -86,20 +72,20 @@ def tail(log: Path) -> str:
 
 @pytest.mark.parametrize("processes", [2, 3])
 async def test_processes_share_one_postgres_without_duplicates_or_losses(
-    pg_url: str, tmp_path: Path, processes: int
+    postgres_url: str, tmp_path: Path, processes: int
 ) -> None:
     n = LOAD_ROWS
-    await seed(pg_url, n, datetime.now(UTC))
+    await seed(postgres_url, n, datetime.now(UTC))
     api = standin_with_chats(n)
     standin = await serve_standin(api)
     logs = [tmp_path / f"bot{k}.log" for k in range(processes)]
-    procs = [start_bot(webhook_env(pg_url, standin.port), log, "--webhook") for log in logs]
+    procs = [start_bot(webhook_env(postgres_url, standin.port), log, "--webhook") for log in logs]
     started = time.monotonic()
     try:
 
         async def all_sent() -> bool:
             assert all(p.poll() is None for p in procs), "\n".join(tail(log) for log in logs)
-            return (await statuses(pg_url))["sent"] == n
+            return (await statuses(postgres_url))["sent"] == n
 
         await until(all_sent, within=LOAD_DEADLINE, every=0.25, what=f"{n} reminders sent")
         seconds = time.monotonic() - started
@@ -109,7 +95,7 @@ async def test_processes_share_one_postgres_without_duplicates_or_losses(
     per_chat = messages_per_chat(api)
     duplicates = sum(c - 1 for c in per_chat.values())
     lost = n - len(per_chat)
-    conn = await asyncpg.connect(pg_url)
+    conn = await asyncpg.connect(postgres_url)
     try:
         reminders = "FROM outbox WHERE kind = 'dose_reminder'"  # the seeded rows (sending each adds a nudge row)
         workers = await conn.fetch(f"SELECT claimed_by, count(*) n {reminders} GROUP BY 1")
@@ -129,14 +115,16 @@ async def test_processes_share_one_postgres_without_duplicates_or_losses(
     assert [code for code, _ in exits] == [0] * processes
 
 
-async def test_sigterm_during_a_fan_out_exits_0_within_10s_and_loses_nothing(pg_url: str, tmp_path: Path) -> None:
+async def test_sigterm_during_a_fan_out_exits_0_within_10s_and_loses_nothing(postgres_url: str, tmp_path: Path) -> None:
     n = 1500
-    await seed(pg_url, n, datetime.now(UTC))
+    await seed(postgres_url, n, datetime.now(UTC))
     api = standin_with_chats(n)
     standin = await serve_standin(api)
     try:
         # the rate limiter on (30 messages/s): SIGTERM arrives with a slice of sends in flight
-        proc = start_bot(webhook_env(pg_url, standin.port, B12BOT_RATE_LIMITER="true"), tmp_path / "a.log", "--webhook")
+        proc = start_bot(
+            webhook_env(postgres_url, standin.port, B12BOT_RATE_LIMITER="true"), tmp_path / "a.log", "--webhook"
+        )
 
         async def sending() -> bool:
             assert proc.poll() is None, tail(tmp_path / "a.log")
@@ -145,17 +133,17 @@ async def test_sigterm_during_a_fan_out_exits_0_within_10s_and_loses_nothing(pg_
         await until(sending, within=30, what="the fan-out to start")
         code, seconds = await terminate(proc, within=10)
         assert code == 0, tail(tmp_path / "a.log")
-        after_stop = await statuses(pg_url)
+        after_stop = await statuses(postgres_url)
         sent_before = messages_per_chat(api)
         assert set(after_stop) <= {"sent", "pending"}, after_stop  # nothing left claimed or in 'sending'
         assert after_stop["sent"] == len(sent_before) < n  # each recorded send reached Telegram once
         assert max(sent_before.values()) == 1
 
-        proc = start_bot(webhook_env(pg_url, standin.port), tmp_path / "b.log", "--webhook")  # the restart
+        proc = start_bot(webhook_env(postgres_url, standin.port), tmp_path / "b.log", "--webhook")  # the restart
 
         async def all_sent() -> bool:
             assert proc.poll() is None, tail(tmp_path / "b.log")
-            return (await statuses(pg_url))["sent"] == n
+            return (await statuses(postgres_url))["sent"] == n
 
         await until(all_sent, within=120, what="the rest sent after the restart")
         assert (await terminate(proc))[0] == 0
@@ -210,9 +198,9 @@ async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_pat
         await standin.stop()
 
 
-async def test_replicas_upgrading_the_schema_at_once_take_turns(pg_url: str) -> None:
+async def test_replicas_upgrading_the_schema_at_once_take_turns(postgres_url: str) -> None:
     """Every container runs `b12bot db upgrade` on start; on PostgreSQL they must not trip over each other."""
-    engines = [make_engine(pg_url) for _ in range(3)]
+    engines = [make_engine(postgres_url) for _ in range(3)]
     try:
         await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
         assert await migrate.current_revision(engines[0]) == migrate.head_revision()
@@ -221,7 +209,7 @@ async def test_replicas_upgrading_the_schema_at_once_take_turns(pg_url: str) -> 
             await engine.dispose()
 
 
-async def test_two_processes_draining_one_inbox_handle_each_update_once(pg_url: str) -> None:
+async def test_two_processes_draining_one_inbox_handle_each_update_once(postgres_url: str) -> None:
     """Webhook replicas each drain the shared inbox: on PostgreSQL an update being handled is locked."""
     from bot.app import build_application
     from bot.bootstrap import build_services
@@ -229,7 +217,7 @@ async def test_two_processes_draining_one_inbox_handle_each_update_once(pg_url: 
     from bot.sandbox.updates import UpdateFactory, VirtualUser
     from bot.settings import Settings
 
-    engine = make_engine(pg_url)
+    engine = make_engine(postgres_url)
     await migrate.upgrade(engine)
     await engine.dispose()
     api = BotApiStandIn()
@@ -237,7 +225,7 @@ async def test_two_processes_draining_one_inbox_handle_each_update_once(pg_url: 
     factory = UpdateFactory(api)
     for user in users:
         api.add_private_chat(user.as_json())
-    replicas = [build_services(Settings(database_url=pg_url, b12bot_rate_limiter=False)) for _ in range(2)]
+    replicas = [build_services(Settings(database_url=postgres_url, b12bot_rate_limiter=False)) for _ in range(2)]
     apps = [build_application(services, request=api) for services in replicas]
     for app in apps:
         await app.initialize()
