@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.services.errors import UserError
+from bot.services.team_records import team_records
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
+from storage.models import Flag, Patient
 
 PATIENTS = (
     "alias", "status", "reachable", "timezone", "reminder_time", "regimen_code", "regimen_title", "therapy_start",
@@ -71,26 +71,10 @@ def _patient(p: Patient) -> dict[str, Any]:
 async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) -> dict[str, Table]:
     """Every table of the team, as rows of plain values; audited as one export."""
     async with sessions() as session:
-        found = (await session.exec(select(Team).where(Team.name == team))).first()
-        if found is None:
-            raise UserError("err_team_unknown", name=team)
-        patients = (
-            await session.exec(select(Patient).where(Patient.team_id == found.id).order_by(col(Patient.alias)))
-        ).all()
+        records = await team_records(session, team=team, erased=True)
+        found, patients, doses, questionnaires = records.team, records.patients, records.doses, records.questionnaires
         alias = {p.id: p.alias for p in patients}
         ids = list(alias)
-        doses = (
-            await session.exec(
-                select(DoseEvent).where(col(DoseEvent.patient_id).in_(ids)).order_by(col(DoseEvent.due_at))
-            )
-        ).all()
-        questionnaires = (
-            await session.exec(
-                select(Questionnaire)
-                .where(col(Questionnaire.patient_id).in_(ids))
-                .order_by(col(Questionnaire.patient_id), col(Questionnaire.week))
-            )
-        ).all()
         flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
         tables: dict[str, Table] = {
             "patients": [_patient(p) for p in patients],

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.resource import Resource
-from sqlmodel import col, select
 
 from bot.services.errors import UserError
 from bot.services.fhir_questionnaires import observations, response
 from bot.services.fhir_resources import administration, patient_resource, statement
+from bot.services.team_records import team_records
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Patient, Questionnaire, Team
+from storage.models import DoseEvent, Patient, Questionnaire
 
 NAMESPACE = uuid.UUID("8f4b7a3e-1d2c-4e5f-9a6b-b12b0712b12b")
 
@@ -68,27 +68,8 @@ def bundle_for(patient: Patient, doses: list[DoseEvent], questionnaires: list[Qu
 async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) -> dict[str, Bundle]:
     """A Bundle per patient of the team (erased patients left out), keyed by alias; audited."""
     async with sessions() as session:
-        found = (await session.exec(select(Team).where(Team.name == team))).first()
-        if found is None:
-            raise UserError("err_team_unknown", name=team)
-        patients = (
-            await session.exec(
-                select(Patient)
-                .where(Patient.team_id == found.id, col(Patient.erased_at).is_(None))
-                .order_by(col(Patient.alias))
-            )
-        ).all()
-        ids = [p.id for p in patients]
-        doses = (
-            await session.exec(
-                select(DoseEvent).where(col(DoseEvent.patient_id).in_(ids)).order_by(col(DoseEvent.due_at))
-            )
-        ).all()
-        questionnaires = (
-            await session.exec(
-                select(Questionnaire).where(col(Questionnaire.patient_id).in_(ids)).order_by(col(Questionnaire.week))
-            )
-        ).all()
+        records = await team_records(session, team=team, erased=False)
+        found, patients, doses, questionnaires = records.team, records.patients, records.doses, records.questionnaires
         bundles = {
             p.alias: bundle_for(
                 p,
