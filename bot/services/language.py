@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.consent import LinkResult, consent_details
 from bot.texts import languages, supported
@@ -45,17 +46,17 @@ async def set_language(
             return LanguageResult("not_enrolled", wanted)
         if patient.language == wanted:
             return LanguageResult("unchanged", wanted)
-        before, patient.language = patient.language, wanted
-        audit.record(
-            session,
-            at=now,
-            actor="patient",
-            action="patient.language",
-            subject=f"patient:{patient.id}",
-            detail={"from": before, "to": wanted},
-        )
+        _switch(session, patient, wanted, now, {"from": patient.language, "to": wanted})
         await session.commit()
         return LanguageResult("changed", wanted)
+
+
+def _switch(session: AsyncSession, patient: Patient, lang: str, now: datetime, detail: dict[str, str]) -> None:
+    """Set the patient's language and audit the change (ids and language codes only)."""
+    patient.language = lang
+    audit.record(
+        session, at=now, actor="patient", action="patient.language", subject=f"patient:{patient.id}", detail=detail
+    )
 
 
 async def choose_at_consent(
@@ -86,15 +87,7 @@ async def choose_at_consent(
             return None
         patient = await session.get(Patient, invite.patient_id)
         assert patient is not None
-        patient.language = lang
-        audit.record(
-            session,
-            at=now,
-            actor="patient",
-            action="patient.language",
-            subject=f"patient:{patient.id}",
-            detail={"to": lang, "at": "consent"},
-        )
+        _switch(session, patient, lang, now, {"to": lang, "at": "consent"})
         result = await consent_details(session, invite, patient)
         await session.commit()
         return result
