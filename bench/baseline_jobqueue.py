@@ -69,7 +69,7 @@ async def child(url: str) -> dict[str, Any]:
 
 async def jobqueue(kind: str, n: int) -> dict[str, Any]:
     async with fresh_database(kind) as url:
-        await seed(url, patients=n, due=0, now=datetime.now(UTC).replace(microsecond=0))
+        await seed(url, n, datetime.now(UTC).replace(microsecond=0), due=0)
         cmd = [sys.executable, __file__, "--child", url]
         proc = await asyncio.create_subprocess_exec(*cmd, stdout=PIPE, stderr=PIPE, cwd=Path(__file__).parent)
         out, err = await proc.communicate()

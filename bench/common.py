@@ -11,24 +11,19 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from care.regimens import build_regimen  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.engine import make_engine, make_sessions  # noqa: E402
-from storage.models import DoseEvent, Outbox, Patient, Team  # noqa: E402
+from tests.procs import CHAT0  # noqa: E402
+from tests.procs import seed as seed  # noqa: E402  (re-exported: one seeding helper for the tests and bench/)
 
 PG_ADMIN_DSN = os.environ.get("B12BOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-CHAT0 = 5_000_000
 
 
 def load() -> float:
@@ -94,63 +89,6 @@ async def fresh_database(kind: str) -> AsyncIterator[str]:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
-
-
-async def _insert(session: Any, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list((await session.execute(stmt, rows)).scalars().all())
-
-
-async def seed(url: str, *, patients: int, due: int, now: datetime, unplanned: int = 0) -> None:
-    """`patients` active patients (planned 30 days ahead); the first `due` have one dose reminder due now.
-
-    The last `unplanned` patients have no plan yet (planned_until NULL), for the planner to work on.
-    """
-    engine = make_engine(url)
-    await migrate.upgrade(engine)
-    regimen = build_regimen("oral-high")
-    try:
-        async with make_sessions(engine)() as session:
-            team = Team(name="Bench clinic", timezone="UTC", created_at=now)
-            session.add(team)
-            await session.flush()
-            ids: list[int] = []
-            for start in range(0, patients, 20_000):
-                rows = [
-                    {
-                        "team_id": team.id,
-                        "alias": f"BN-{i}",
-                        "status": "active",
-                        "chat_id": CHAT0 + i,
-                        "timezone": "UTC",
-                        "reminder_time": "09:00",
-                        "regimen_code": regimen.code,
-                        "regimen": regimen.to_dict(),
-                        "therapy_start": now.date(),
-                        "created_at": now,
-                        "consented_at": now,
-                        "planned_until": None if i >= patients - unplanned else now + timedelta(days=30),
-                        "reviewed_at": now,
-                    }
-                    for i in range(start, min(patients, start + 20_000))
-                ]
-                ids += await _insert(session, Patient, rows)
-            doses = [
-                {"patient_id": pid, "due_at": now, "local_date": now.date(), "route": "oral",
-                 "closes_at": now + timedelta(days=1)}
-                for pid in ids[:due]
-            ]  # fmt: skip
-            dose_ids = await _insert(session, DoseEvent, doses) if doses else []
-            rows = [
-                {"kind": "dose_reminder", "dedupe_key": f"dose:{did}", "chat_id": CHAT0 + i, "patient_id": pid,
-                 "ref_id": did, "due_at": now, "created_at": now}
-                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=False))
-            ]  # fmt: skip
-            if rows:
-                await session.execute(insert(Outbox), rows)
-            await session.commit()
-    finally:
-        await engine.dispose()
 
 
 def add_chats(api: Any, n: int) -> None:

@@ -59,7 +59,7 @@ async def dispatch(kind: str, n: int, profile: bool) -> dict[str, object]:
     now = datetime.now(UTC).replace(microsecond=0)
     async with fresh_database(kind) as url:
         t0 = time.perf_counter()
-        await seed(url, patients=n, due=n, now=now)
+        await seed(url, n, now, due=n)
         seeded = time.perf_counter() - t0
         async with Sandbox(database_url=url, start=now + timedelta(seconds=1)) as sb:
             add_chats(sb.api, n)

@@ -31,7 +31,7 @@ async def run(kind: str, presses: int, rate: float, in_flight: int, profile: boo
     n = 2 * presses
     now = datetime.now(UTC).replace(microsecond=0)
     async with fresh_database(kind) as url:
-        await seed(url, patients=n, due=n, now=now)
+        await seed(url, n, now, due=n)
         async with Sandbox(database_url=url, start=now + timedelta(seconds=1)) as sb:
             add_chats(sb.api, n)
             while (await sb.tick()).dispatch.sent:

@@ -41,7 +41,7 @@ async def baseline(n: int) -> float:
 async def dispatch(kind: str, n: int) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     async with fresh_database(kind) as url:
-        await seed(url, patients=n, due=n, now=now)
+        await seed(url, n, now, due=n)
         async with Sandbox(database_url=url, start=now + timedelta(seconds=1), rate_limiter=True) as sb:
             add_chats(sb.api, n)
             began = time.perf_counter()

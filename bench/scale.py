@@ -77,7 +77,7 @@ async def measure(kind: str, patients: int, due: int) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     async with fresh_database(kind) as url:
         t0 = time.perf_counter()
-        await seed(url, patients=patients, due=due, now=now, unplanned=due)
+        await seed(url, patients, now, due=due, unplanned=due)
         seeded = time.perf_counter() - t0
         cmd = [sys.executable, __file__, "--child", url, "--now", now.isoformat(), "--due", str(due)]
         proc = await asyncio.create_subprocess_exec(*cmd, stdout=PIPE, stderr=PIPE, cwd=Path(__file__).parent)

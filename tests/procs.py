@@ -86,8 +86,11 @@ async def terminate(proc: subprocess.Popen[bytes], *, within: float = 10.0) -> t
     return proc.returncode, time.monotonic() - started
 
 
-async def seed(url: str, n: int, now: datetime, *, chat0: int = CHAT0) -> None:
-    """`n` active patients, each with one dose reminder due now (planned far ahead, so the planner adds nothing)."""
+async def seed(url: str, n: int, now: datetime, *, due: int | None = None, unplanned: int = 0) -> None:
+    """`n` active patients (planned 30 days ahead, so the planner adds nothing); the first `due` (all by
+    default) have one dose reminder due now. The last `unplanned` have no plan yet, for the planner to work on.
+    Used by the tests and by bench/."""
+    due = n if due is None else due
     engine = make_engine(url)
     await migrate.upgrade(engine)
     regimen = build_regimen("oral-high")
@@ -96,35 +99,37 @@ async def seed(url: str, n: int, now: datetime, *, chat0: int = CHAT0) -> None:
             team = Team(name="Load clinic", timezone="UTC", created_at=now)
             session.add(team)
             await session.flush()
-            patients = [
-                {
-                    "team_id": team.id,
-                    "alias": f"LD-{i}",
-                    "status": "active",
-                    "chat_id": chat0 + i,
-                    "timezone": "UTC",
-                    "reminder_time": "09:00",
-                    "regimen_code": regimen.code,
-                    "regimen": regimen.to_dict(),
-                    "therapy_start": now.date(),
-                    "created_at": now,
-                    "consented_at": now,
-                    "planned_until": now + timedelta(days=30),
-                    "reviewed_at": now,
-                }
-                for i in range(n)
-            ]
-            ids = await _insert(session, Patient, patients)
+            ids: list[int] = []
+            for chunk in range(0, n, 20_000):  # rows built a slice at a time: 100,000 patients in bench/scale.py
+                rows = [
+                    {
+                        "team_id": team.id,
+                        "alias": f"LD-{i}",
+                        "status": "active",
+                        "chat_id": CHAT0 + i,
+                        "timezone": "UTC",
+                        "reminder_time": "09:00",
+                        "regimen_code": regimen.code,
+                        "regimen": regimen.to_dict(),
+                        "therapy_start": now.date(),
+                        "created_at": now,
+                        "consented_at": now,
+                        "planned_until": None if i >= n - unplanned else now + timedelta(days=30),
+                        "reviewed_at": now,
+                    }
+                    for i in range(chunk, min(n, chunk + 20_000))
+                ]
+                ids += await _insert(session, Patient, rows)
             doses = [
                 {"patient_id": pid, "due_at": now, "local_date": now.date(), "route": "oral",
                  "closes_at": now + timedelta(days=1)}
-                for pid in ids
+                for pid in ids[:due]
             ]  # fmt: skip
             dose_ids = await _insert(session, DoseEvent, doses)
             rows = [
-                {"kind": "dose_reminder", "dedupe_key": f"dose:{did}", "chat_id": chat0 + i, "patient_id": pid,
+                {"kind": "dose_reminder", "dedupe_key": f"dose:{did}", "chat_id": CHAT0 + i, "patient_id": pid,
                  "ref_id": did, "due_at": now, "created_at": now}
-                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=True))
+                for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=False))
             ]  # fmt: skip
             for start in range(0, len(rows), 5000):
                 await session.execute(insert(Outbox), rows[start : start + 5000])
