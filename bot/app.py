@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.context import KEY, Services
 from bot.handlers import register
+from bot.logs import quiet_secret_loggers
 
 RATE_LIMIT_RETRIES = 3
 CONNECTION_POOL = 32
@@ -17,7 +16,7 @@ SANDBOX_TOKEN = "123456789:sandbox-token-for-the-local-stand-in-only"  # noqa: S
 
 
 def build_application(services: Services, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
-    quiet_payload_logs()
+    quiet_secret_loggers()  # the app is safe to run under any logging configuration (tests, embedding)
     settings = services.settings
     token = settings.token or (SANDBOX_TOKEN if request is not None else None)
     if token is None:
@@ -35,15 +34,3 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
     app.bot_data[KEY] = services
     register(app)
     return app
-
-
-def quiet_http_logs() -> None:
-    """httpx logs request URLs, which contain the bot token, at INFO."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def quiet_payload_logs() -> None:
-    """python-telegram-bot's DEBUG records carry the API URL (the token), whole updates and request
-    parameters (typed answers, aliases in alerts, invite tokens, the webhook secret): keep it at INFO."""
-    logging.getLogger("telegram").setLevel(logging.INFO)

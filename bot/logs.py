@@ -13,7 +13,16 @@ from datetime import UTC, datetime
 
 TOKEN_SHAPE = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
 STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "color_message"}
-QUIET = ("httpx", "httpcore", "uvicorn.access")  # httpx logs URLs, which hold the token
+# Loggers whose records would carry secrets or health data, and the level they are kept at: httpx and
+# httpcore log request URLs (which hold the token) at INFO, uvicorn.access the webhook path; python-telegram-bot
+# logs the API URL (the token), request parameters and whole updates (typed answers, aliases, invite tokens,
+# the webhook secret) at DEBUG.
+QUIET = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "uvicorn.access": logging.WARNING,
+    "telegram": logging.INFO,
+}
 
 
 def mask(text: str) -> str:
@@ -47,6 +56,12 @@ class TextFormatter(logging.Formatter):
         return mask(super().format(record))
 
 
+def quiet_secret_loggers() -> None:
+    """Keep the loggers in QUIET at their level, whatever the process's logging configuration."""
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def configure_logging(level: str, fmt: str = "text") -> None:
     """Our one stderr handler on the root logger (replacing the one a previous call added, if any)."""
     handler = logging.StreamHandler()
@@ -57,7 +72,6 @@ def configure_logging(level: str, fmt: str = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for name in QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_secret_loggers()
     # "skipped: maximum number of running instances reached" every interval while a long tick runs: by design
     logging.getLogger("apscheduler").setLevel(logging.ERROR)

@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.app import quiet_payload_logs
+from bot.logs import quiet_secret_loggers
 from bot.sandbox import PACKAGED_SPEC, default_spec_path
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory, VirtualUser
@@ -39,7 +39,7 @@ class VirtualClock:
 @pytest.fixture(autouse=True)
 def _logging_as_the_app_sets_it() -> None:
     """These tests build a bare Bot; the app keeps python-telegram-bot's DEBUG (API URL = token) off."""
-    quiet_payload_logs()
+    quiet_secret_loggers()
 
 
 @pytest.fixture
