@@ -173,3 +173,26 @@ def test_dates_and_times_are_formatted_for_the_language() -> None:
     assert when(at, "Europe/Berlin", "es") == "vie, 4 sept, 9:00"
     assert when(at, "Europe/Berlin", "ru") == "пт, 4 сент., 09:00"
     assert clock(at, "Europe/Berlin", "en") == "09:00" and clock(at, "Europe/Berlin", "es") == "9:00"
+
+
+def test_plural_forms_are_the_catalogues_decision_not_the_installed_babels() -> None:
+    """Spanish keeps two plural forms (its header says so) whatever CLDR release Babel ships (2.19 added a
+    third, "many", for millions; our counts are doses, days and months), and Russian keeps three."""
+    from bot.texts.sync import _read, updated
+
+    for lang, forms in (("es", 2), ("ru", 3)):
+        catalog = updated(lang, _read(po_path(lang), lang))
+        assert catalog.num_plurals == forms, lang
+        for message in catalog:
+            if isinstance(message.id, tuple):
+                assert len(message.string) == forms and all(message.string), (lang, message.context)
+
+
+def test_a_catalogue_written_by_another_babel_release_is_not_stale(tmp_path: Path) -> None:
+    """The check compares entries, not the generator's header: a different "Generated-By" is no change."""
+    from bot.texts.sync import entries, render
+
+    data = render(Catalog(locale="es", domain="b12bot"))
+    assert b'"Generated-By: bot.texts.sync\\n"' in data
+    other = data.replace(b"Generated-By: bot.texts.sync", b"Generated-By: Babel 9.99.0")
+    assert other != data and entries(other) == entries(data)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import string
 import sys
 from datetime import UTC, datetime
@@ -54,8 +55,15 @@ def _read(path: Path, lang: str | None = None) -> Catalog | None:
 
 
 def updated(lang: str, old: Catalog | None) -> Catalog:
-    """The catalogue of `lang` for the current English, keeping what `old` already translated."""
+    """The catalogue of `lang` for the current English, keeping what `old` already translated.
+
+    The plural forms are a decision recorded in the catalogue's own `Plural-Forms` header, not whatever the
+    installed Babel's CLDR says: Babel 2.19 gave Spanish a third ("many", for millions) form, which would
+    have left every Spanish plural with an empty form. A new catalogue starts from Babel's rule.
+    """
     new = Catalog(locale=lang, domain=DOMAIN, project="b12bot", creation_date=EPOCH, revision_date=EPOCH, fuzzy=False)
+    if old is not None:
+        new._num_plurals, new._plural_expr = old.num_plurals, old.plural_expr
     before = {m.context: m for m in old if m.id and m.context} if old is not None else {}
     for message in template():
         key = message.context or ""
@@ -73,10 +81,23 @@ def updated(lang: str, old: Catalog | None) -> Catalog:
     return new
 
 
+GENERATOR = re.compile(rb'^"Generated-By: [^"]*"\n', re.MULTILINE)
+
+
 def render(catalog: Catalog) -> bytes:
+    """The .po bytes; the generator header names this tool, not the Babel release that wrote it."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    return GENERATOR.sub(lambda _: b'"Generated-By: bot.texts.sync\\n"\n', buffer.getvalue())
+
+
+def entries(data: bytes) -> list[tuple[object, ...]]:
+    """What a catalogue says, header generator and dates aside: plural forms, then every entry."""
+    catalog = read_po(io.BytesIO(data))
+    head: tuple[object, ...] = ("plural-forms", catalog.plural_forms)
+    return [head] + [
+        (m.context, m.id, m.string, sorted(m.flags), m.previous_id, m.auto_comments) for m in catalog if m.id
+    ]
 
 
 def compile_all() -> list[Path]:
@@ -94,7 +115,7 @@ def sync(check: bool = False) -> list[Path]:
     wanted = {POT: render(template())}
     for lang in languages()[1:]:
         wanted[po_path(lang)] = render(updated(lang, _read(po_path(lang), lang)))
-    stale = [path for path, data in wanted.items() if not path.exists() or path.read_bytes() != data]
+    stale = [path for path, data in wanted.items() if not path.exists() or entries(path.read_bytes()) != entries(data)]
     if not check:
         for path in stale:
             path.parent.mkdir(parents=True, exist_ok=True)
