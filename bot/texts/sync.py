@@ -63,7 +63,7 @@ def updated(lang: str, old: Catalog | None) -> Catalog:
     """
     new = Catalog(locale=lang, domain=DOMAIN, project="b12bot", creation_date=EPOCH, revision_date=EPOCH, fuzzy=False)
     if old is not None:
-        new._num_plurals, new._plural_expr = old.num_plurals, old.plural_expr
+        new.mime_headers = [("Plural-Forms", old.plural_forms)]
     before = {m.context: m for m in old if m.id and m.context} if old is not None else {}
     for message in template():
         key = message.context or ""
