@@ -14,6 +14,7 @@ from telegram import Bot
 from bot import serve
 from bot.bootstrap import build_services, configure_logging
 from bot.context import Services
+from bot.private_files import private_file
 from bot.services import enrolment
 from bot.services.errors import UserError
 from bot.settings import Settings
@@ -48,12 +49,11 @@ def check_qr_path(path: str) -> Path:
 
 
 def write_qr(text: str, target: Path) -> None:
-    """Write the PNG next to its place, then move it there: never a half-written picture."""
+    """The PNG, owner-only (0600), never half-written (bot.private_files)."""
     import segno
 
-    partial = target.with_name(f".{target.name}.partial")
-    segno.make(text, error="m").save(str(partial), kind="png", scale=8, border=4)
-    os.replace(partial, target)
+    with private_file(target) as out:
+        segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
 
 
 async def short_simulation() -> int:
