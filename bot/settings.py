@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.engine import normalise_url
 
 TOKEN_PATTERN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,}")
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")  # Telegram allows 1-256; fewer than 32 is guessable
 RESERVED_PATHS = ("/healthz", "/metrics")
 
 
@@ -104,7 +104,10 @@ class Settings(BaseSettings):
         if value is None or value.get_secret_value() == "":
             return None
         if not SECRET_PATTERN.fullmatch(value.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "WEBHOOK_SECRET must be at least 32 (at most 256) characters of A-Z, a-z, 0-9, _ and -; "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
     @property
