@@ -14,7 +14,7 @@ from storage.engine import make_engine, make_sessions
 
 def build_services(settings: Settings, *, clock: Clock = system_clock, worker: str | None = None) -> Services:
     protocol = load_protocol(settings.b12bot_protocol_file)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.db_url)
     return Services(
         settings=settings,
         protocol=protocol,

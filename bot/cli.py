@@ -21,7 +21,7 @@ from bot.simulate import command as simulate_command
 from bot.texts import t
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
-from storage.engine import DatabaseUrlError
+from storage.engine import DatabaseUnreachable, DatabaseUrlError
 from storage.migrate import SchemaOutOfDate
 
 
@@ -103,7 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
         return 2
-    except (ProtocolError, DatabaseUrlError, SchemaOutOfDate, AlreadyRunning, ListenError, ConfigError) as exc:
+    except (
+        ProtocolError,
+        DatabaseUrlError,
+        DatabaseUnreachable,
+        SchemaOutOfDate,
+        AlreadyRunning,
+        ListenError,
+        ConfigError,
+    ) as exc:
         print(f"b12bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

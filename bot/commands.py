@@ -20,6 +20,7 @@ from bot.services.errors import UserError
 from bot.settings import Settings
 from care.regimens import PRESET_CODES, RegimenError, build_regimen
 from storage import migrate
+from storage.engine import probe
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return exit_code
     services = build_services(settings)
     try:
+        await probe(services.engine)  # one clear line (password masked) when the database cannot be used
         if args.command == "db":
             return await _db(args, services.engine)
         await migrate.require_current(services.engine)

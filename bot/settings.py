@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.engine import normalise_url
+from storage.engine import checked_url
 
 TOKEN_PATTERN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,}")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")  # Telegram allows 1-256; fewer than 32 is guessable
@@ -20,10 +20,16 @@ RESERVED_PATHS = ("/healthz", "/metrics")
 class Settings(BaseSettings):
     """Every setting the code reads; deploy/.env.example documents each one."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True, hide_input_in_errors=True
+    )  # hide_input_in_errors: a bad value (a URL with its password, a token) is never echoed in the error
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
-    database_url: str = Field(default="sqlite:///./b12bot.db", description="SQLite file or PostgreSQL URL")
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite:///./b12bot.db"),
+        validate_default=True,
+        description="SQLite file or PostgreSQL URL (may hold a password: read it with `db_url`)",
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot", description="Bot API base URL (a local Bot API server)"
     )
@@ -58,8 +64,8 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _db_url(cls, value: str) -> str:
-        return normalise_url(value)
+    def _db_url(cls, value: SecretStr) -> SecretStr:
+        return SecretStr(checked_url(value.get_secret_value()))
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -114,6 +120,11 @@ class Settings(BaseSettings):
     def webhook_path(self) -> str:
         """The local path the webhook listens on: the path of WEBHOOK_URL (a proxy passes it unchanged)."""
         return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def db_url(self) -> str:
+        """The database URL with its password: for the engine only (show `storage.engine.masked` instead)."""
+        return self.database_url.get_secret_value()
 
     @property
     def token(self) -> str | None:
