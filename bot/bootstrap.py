@@ -19,7 +19,7 @@ def build_services(settings: Settings, *, clock: Clock = system_clock, worker: s
         settings=settings,
         protocol=protocol,
         engine=engine,
-        sessions=make_sessions(engine),
+        sessions=make_sessions(engine, audit_key=settings.audit_key),
         clock=clock,
         worker=worker or f"{socket.gethostname()}:{os.getpid()}",
     )

@@ -20,6 +20,7 @@ from bot.services.errors import UserError
 from bot.settings import Settings
 from care.regimens import PRESET_CODES, RegimenError, build_regimen
 from storage import migrate
+from storage.audit_key import check_key
 from storage.engine import probe
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "db":
             return await _db(args, services.engine)
         await migrate.require_current(services.engine)
+        if args.command != "audit":  # a wrong or missing B12BOT_AUDIT_KEY stops here; a plain chain becomes keyed
+            await check_key(services.sessions, key=settings.audit_key, now=now)
         if args.command in ("run", "start"):
             return await serve.run(
                 services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
@@ -137,7 +140,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 0
         if args.command == "audit":
-            return await _audit_verify(services)
+            return await _audit_verify(services, head=args.head)
         if args.command == "export" and args.format == "fhir":
             from bot.services import fhir_export
 
@@ -174,12 +177,13 @@ async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
     return 0
 
 
-async def _audit_verify(services: Services) -> int:
+async def _audit_verify(services: Services, *, head: str | None) -> int:
     from storage import audit
 
-    verdict = await audit.verify(services.sessions)
+    verdict = await audit.verify(services.sessions, key=services.settings.audit_key, head=head)
     if verdict.broken_id is None:
-        print(f"ok: {verdict.rows} rows (head {verdict.head})")
+        keyed = f"; keyed from row {verdict.keyed_from}" if verdict.keyed_from is not None else ""
+        print(f"ok: {verdict.rows} rows (head {verdict.head}{keyed})")
         return 0
     print(f"broken at row {verdict.broken_id}: {verdict.problem}")
     return 1

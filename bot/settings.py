@@ -15,6 +15,7 @@ from storage.engine import checked_url
 TOKEN_PATTERN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,}")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")  # Telegram allows 1-256; fewer than 32 is guessable
 RESERVED_PATHS = ("/healthz", "/metrics")
+AUDIT_KEY_MIN = 32
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535, description="Port of the webhook, /healthz and /metrics")
     b12bot_http_port: int | None = Field(
         default=None, ge=1, le=65535, description="Polling mode: serve /healthz and /metrics on this port"
+    )
+    b12bot_audit_key: SecretStr | None = Field(
+        default=None, description="At least 32 characters: the audit chain becomes an HMAC under this key"
     )
 
     @field_validator("telegram_bot_token")
@@ -116,6 +120,18 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("b12bot_audit_key")
+    @classmethod
+    def _audit_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < AUDIT_KEY_MIN:
+            raise ValueError(
+                f"B12BOT_AUDIT_KEY must be at least {AUDIT_KEY_MIN} characters; "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
     @property
     def webhook_path(self) -> str:
         """The local path the webhook listens on: the path of WEBHOOK_URL (a proxy passes it unchanged)."""
@@ -125,6 +141,10 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The database URL with its password: for the engine only (show `storage.engine.masked` instead)."""
         return self.database_url.get_secret_value()
+
+    @property
+    def audit_key(self) -> bytes | None:
+        return self.b12bot_audit_key.get_secret_value().encode() if self.b12bot_audit_key else None
 
     @property
     def token(self) -> str | None:

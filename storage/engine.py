@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Sessions = async_sessionmaker[AsyncSession]
+AUDIT_KEY_INFO = "b12bot.audit_key"  # Session.info entry the audit chain reads its key from
 
 # aiosqlite logs every statement at DEBUG as the call it runs, parameters (aliases, answers) included
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
@@ -95,5 +96,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return engine
 
 
-def make_sessions(engine: AsyncEngine) -> Sessions:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def make_sessions(engine: AsyncEngine, *, audit_key: bytes | None = None) -> Sessions:
+    """Sessions; with `audit_key` (B12BOT_AUDIT_KEY) every audit row they write is chained by HMAC (storage.audit)."""
+    info = {AUDIT_KEY_INFO: audit_key} if audit_key else {}
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)
