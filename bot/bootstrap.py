@@ -14,12 +14,12 @@ from storage.engine import make_engine, make_sessions
 
 def build_services(settings: Settings, *, clock: Clock = system_clock, worker: str | None = None) -> Services:
     protocol = load_protocol(settings.b12bot_protocol_file)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.db_url)
     return Services(
         settings=settings,
         protocol=protocol,
         engine=engine,
-        sessions=make_sessions(engine),
+        sessions=make_sessions(engine, audit_key=settings.audit_key),
         clock=clock,
         worker=worker or f"{socket.gethostname()}:{os.getpid()}",
     )

@@ -21,7 +21,8 @@ from bot.simulate import command as simulate_command
 from bot.texts import t
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
-from storage.engine import DatabaseUrlError
+from storage.audit_key import AuditKeyError
+from storage.engine import DatabaseUnreachable, DatabaseUrlError
 from storage.migrate import SchemaOutOfDate
 
 
@@ -86,7 +87,8 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument("--zip", help="one zip file holding the CSV (or FHIR JSON) files")
     export.add_argument("--json", action="store_true")
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
-    audit.add_parser("verify", help="check the audit hash chain; names the first broken row (exit 1)")
+    verify = audit.add_parser("verify", help="check the audit hash chain; names the first broken row (exit 1)")
+    verify.add_argument("--head", help="a head printed earlier (kept with a backup): it must still be in the chain")
     return p
 
 
@@ -103,7 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
         return 2
-    except (ProtocolError, DatabaseUrlError, SchemaOutOfDate, AlreadyRunning, ListenError, ConfigError) as exc:
+    except (
+        ProtocolError,
+        DatabaseUrlError,
+        DatabaseUnreachable,
+        SchemaOutOfDate,
+        AlreadyRunning,
+        ListenError,
+        ConfigError,
+        AuditKeyError,
+    ) as exc:
         print(f"b12bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,11 +14,14 @@ from telegram import Bot
 from bot import serve
 from bot.bootstrap import build_services, configure_logging
 from bot.context import Services
+from bot.private_files import private_file
 from bot.services import enrolment
 from bot.services.errors import UserError
 from bot.settings import Settings
 from care.regimens import PRESET_CODES, RegimenError, build_regimen
 from storage import migrate
+from storage.audit_key import check_key
+from storage.engine import probe
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +51,11 @@ def check_qr_path(path: str) -> Path:
 
 
 def write_qr(text: str, target: Path) -> None:
-    """Write the PNG next to its place, then move it there: never a half-written picture."""
+    """The PNG, owner-only (0600), never half-written (bot.private_files)."""
     import segno
 
-    partial = target.with_name(f".{target.name}.partial")
-    segno.make(text, error="m").save(str(partial), kind="png", scale=8, border=4)
-    os.replace(partial, target)
+    with private_file(target) as out:
+        segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
 
 
 async def short_simulation() -> int:
@@ -105,9 +107,12 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return exit_code
     services = build_services(settings)
     try:
+        await probe(services.engine)  # one clear line (password masked) when the database cannot be used
         if args.command == "db":
             return await _db(args, services.engine)
         await migrate.require_current(services.engine)
+        if args.command != "audit":  # a wrong or missing B12BOT_AUDIT_KEY stops here; a plain chain becomes keyed
+            await check_key(services.sessions, key=settings.audit_key, now=now)
         if args.command in ("run", "start"):
             return await serve.run(
                 services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
@@ -135,7 +140,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 0
         if args.command == "audit":
-            return await _audit_verify(services)
+            return await _audit_verify(services, head=args.head)
         if args.command == "export" and args.format == "fhir":
             from bot.services import fhir_export
 
@@ -172,12 +177,13 @@ async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
     return 0
 
 
-async def _audit_verify(services: Services) -> int:
+async def _audit_verify(services: Services, *, head: str | None) -> int:
     from storage import audit
 
-    verdict = await audit.verify(services.sessions)
+    verdict = await audit.verify(services.sessions, key=services.settings.audit_key, head=head)
     if verdict.broken_id is None:
-        print(f"ok: {verdict.rows} rows (head {verdict.head})")
+        keyed = f"; keyed from row {verdict.keyed_from}" if verdict.keyed_from is not None else ""
+        print(f"ok: {verdict.rows} rows (head {verdict.head}{keyed})")
         return 0
     print(f"broken at row {verdict.broken_id}: {verdict.problem}")
     return 1

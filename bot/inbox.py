@@ -40,7 +40,7 @@ async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[t
     s = services_of(app.bot_data)
     done = 0
     async with s.draining:
-        if not is_sqlite(s.settings.database_url):
+        if not is_sqlite(s.settings.db_url):
 
             async def handle(update_id: int, payload: dict[str, Any]) -> str | None:
                 return await _process(app, update_id, payload)

@@ -57,7 +57,7 @@ async def run_bot(app: App, *, stop: asyncio.Event, webhook: bool = False, http_
             await set_webhook(app)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
-        if is_sqlite(settings.database_url):
+        if is_sqlite(settings.db_url):
             await recover_after_restart(app)
         await app.start()
         assert app.job_queue is not None

@@ -23,7 +23,7 @@ async def run(services: Services, *, webhook: bool, http_port: int | None) -> in
     webhook = webhook or settings.b12bot_mode == "webhook"
     if webhook and (settings.webhook_url is None or settings.webhook_secret is None):
         raise ConfigError("webhook mode needs WEBHOOK_URL (https) and WEBHOOK_SECRET; see deploy/.env.example")
-    with single_process(settings.database_url):
+    with single_process(settings.db_url):
         stop = asyncio.Event()
         install_signal_handlers(stop)
         await run_bot(

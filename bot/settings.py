@@ -10,20 +10,27 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.engine import normalise_url
+from storage.engine import checked_url
 
 TOKEN_PATTERN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,}")
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")  # Telegram allows 1-256; fewer than 32 is guessable
 RESERVED_PATHS = ("/healthz", "/metrics")
+AUDIT_KEY_MIN = 32
 
 
 class Settings(BaseSettings):
     """Every setting the code reads; deploy/.env.example documents each one."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True, hide_input_in_errors=True
+    )  # hide_input_in_errors: a bad value (a URL with its password, a token) is never echoed in the error
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
-    database_url: str = Field(default="sqlite:///./b12bot.db", description="SQLite file or PostgreSQL URL")
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite:///./b12bot.db"),
+        validate_default=True,
+        description="SQLite file or PostgreSQL URL (may hold a password: read it with `db_url`)",
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot", description="Bot API base URL (a local Bot API server)"
     )
@@ -46,6 +53,9 @@ class Settings(BaseSettings):
     b12bot_http_port: int | None = Field(
         default=None, ge=1, le=65535, description="Polling mode: serve /healthz and /metrics on this port"
     )
+    b12bot_audit_key: SecretStr | None = Field(
+        default=None, description="At least 32 characters: the audit chain becomes an HMAC under this key"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -58,8 +68,8 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _db_url(cls, value: str) -> str:
-        return normalise_url(value)
+    def _db_url(cls, value: SecretStr) -> SecretStr:
+        return SecretStr(checked_url(value.get_secret_value()))
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -104,13 +114,37 @@ class Settings(BaseSettings):
         if value is None or value.get_secret_value() == "":
             return None
         if not SECRET_PATTERN.fullmatch(value.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "WEBHOOK_SECRET must be at least 32 (at most 256) characters of A-Z, a-z, 0-9, _ and -; "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @field_validator("b12bot_audit_key")
+    @classmethod
+    def _audit_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < AUDIT_KEY_MIN:
+            raise ValueError(
+                f"B12BOT_AUDIT_KEY must be at least {AUDIT_KEY_MIN} characters; "
+                "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
     @property
     def webhook_path(self) -> str:
         """The local path the webhook listens on: the path of WEBHOOK_URL (a proxy passes it unchanged)."""
         return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def db_url(self) -> str:
+        """The database URL with its password: for the engine only (show `storage.engine.masked` instead)."""
+        return self.database_url.get_secret_value()
+
+    @property
+    def audit_key(self) -> bytes | None:
+        return self.b12bot_audit_key.get_secret_value().encode() if self.b12bot_audit_key else None
 
     @property
     def token(self) -> str | None:

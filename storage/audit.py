@@ -2,7 +2,10 @@
 
 Each row carries `prev_hash` (the previous row's `row_hash`; GENESIS for the first) and `row_hash`, the
 sha256 of `prev_hash` followed by the row's canonical content (id, `at` in UTC, actor, action, subject,
-outcome, detail as canonical JSON). The chain is computed when the row is flushed, inside the writer's
+outcome, detail as canonical JSON); with B12BOT_AUDIT_KEY, the HMAC-SHA256 of the same under the key (the
+sessions carry it: storage.engine.make_sessions), so that nobody without the key can rewrite the chain.
+A chain may start plain and become keyed (storage.audit_key); never the other way round. The chain is
+computed when the row is flushed, inside the writer's
 transaction, one writer at a time: on PostgreSQL under a transaction-scoped advisory lock taken before the
 last row is read; on SQLite after taking the database's write lock (a no-op write), so no other writer can
 append between the read of the last row and the commit. `record()` stays the only way to append.
@@ -11,6 +14,7 @@ append between the read of the last row and the commit. `record()` stays the onl
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.engine import Sessions
+from storage.engine import AUDIT_KEY_INFO, Sessions
 from storage.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -37,9 +41,11 @@ def record(
     subject: str | None = None,
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
-) -> None:
-    """Add an audit row to the session's transaction (ids only; never health answers)."""
-    session.add(AuditEvent(at=at, actor=actor, action=action, subject=subject, outcome=outcome, detail=detail))
+) -> AuditEvent:
+    """Add an audit row to the session's transaction (ids only; never health answers); its id after the flush."""
+    row = AuditEvent(at=at, actor=actor, action=action, subject=subject, outcome=outcome, detail=detail)
+    session.add(row)
+    return row
 
 
 def canonical(
@@ -51,14 +57,17 @@ def canonical(
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def row_hash(prev_hash: str, content: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+def row_hash(prev_hash: str, content: str, key: bytes | None = None) -> str:
+    message = f"{prev_hash}\n{content}".encode()
+    if key:
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
 
 
-def hash_of(event: AuditEvent, prev_hash: str) -> str:
+def hash_of(event: AuditEvent, prev_hash: str, key: bytes | None = None) -> str:
     assert event.id is not None
     content = canonical(event.id, event.at, event.actor, event.action, event.subject, event.outcome, event.detail)
-    return row_hash(prev_hash, content)
+    return row_hash(prev_hash, content, key)
 
 
 @event.listens_for(Session, "before_flush")
@@ -85,10 +94,11 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
         prev = str(last[1]) if last is not None else GENESIS
         first = (int(last[0]) if last is not None else 0) + 1
         ids = list(range(first, first + len(new)))
+    key = session.info.get(AUDIT_KEY_INFO)
     for n, row in enumerate(new):
         row.id = ids[n]
         row.prev_hash = prev
-        row.row_hash = prev = hash_of(row, prev)
+        row.row_hash = prev = hash_of(row, prev, key)
 
 
 @dataclass(frozen=True)
@@ -97,11 +107,36 @@ class Verdict:
     broken_id: int | None = None
     problem: str = ""
     head: str = GENESIS  # the last row's hash: keep it elsewhere to notice a cut-off tail
+    keyed_from: int | None = None  # the first row chained with B12BOT_AUDIT_KEY (HMAC), when a key was given
 
 
-async def verify(sessions: Sessions, *, batch: int = 2000) -> Verdict:
-    """Walk the chain in id order; the first row whose links or content do not match, or ok."""
-    prev, prev_id, checked = GENESIS, None, 0
+NOT_KEYED = (
+    "B12BOT_AUDIT_KEY is set but no row is keyed: the keyed rows were removed or the chain was rewritten without "
+    "the key (or nothing was written since the key was set: start the bot or run any command, which records it)"
+)
+PLAIN_AFTER_KEYED = "written without B12BOT_AUDIT_KEY after the chain became keyed at row {k}: forged or rewritten"
+CHANGED = "row_hash does not match its content: at, actor, action, subject, outcome or detail"
+MAYBE_KEYED = " (or the row was chained with B12BOT_AUDIT_KEY: verify with the key)"
+
+
+def check_row(row: AuditEvent, prev: str, key: bytes | None, keyed_from: int | None) -> tuple[str, int | None]:
+    """(problem or "", keyed_from after this row): keyed rows need the key; once keyed, never plain again."""
+    if key and row.row_hash == hash_of(row, prev, key):
+        return "", keyed_from if keyed_from is not None else row.id
+    if row.row_hash == hash_of(row, prev):
+        return (PLAIN_AFTER_KEYED.format(k=keyed_from) if keyed_from is not None else ""), keyed_from
+    return CHANGED + ("" if key else MAYBE_KEYED), keyed_from
+
+
+async def verify(
+    sessions: Sessions, *, batch: int = 2000, key: bytes | None = None, head: str | None = None
+) -> Verdict:
+    """Walk the chain in id order; the first row whose links or content do not match, or ok.
+
+    `key`: rows may be keyed (from the first keyed row on, all must be), and a non-empty chain must have a
+    keyed row. `head`: a row_hash kept with a backup, which must still be in the chain (a cut tail or a
+    rewrite loses it)."""
+    prev, prev_id, checked, keyed_from, head_seen = GENESIS, None, 0, None, head is None
     async with sessions() as session:
         while True:
             query = select(AuditEvent).order_by(col(AuditEvent.id)).limit(batch)
@@ -109,15 +144,22 @@ async def verify(sessions: Sessions, *, batch: int = 2000) -> Verdict:
                 query = query.where(col(AuditEvent.id) > prev_id)
             rows = (await session.exec(query)).all()
             if not rows:
-                return Verdict(checked, head=prev)
+                break
             for row in rows:
                 checked += 1
                 where = f"row {prev_id}" if prev_id is not None else "the start of the chain"
                 if row.prev_hash != prev:
                     problem = f"prev_hash does not match {where}: a row before it was deleted or this row was inserted"
-                    return Verdict(checked, row.id, problem, prev)
-                if row.row_hash != hash_of(row, prev):
-                    problem = "row_hash does not match its content: at, actor, action, subject, outcome or detail"
-                    return Verdict(checked, row.id, problem, prev)
+                    return Verdict(checked, row.id, problem, prev, keyed_from)
+                problem, keyed_from = check_row(row, prev, key, keyed_from)
+                if problem:
+                    return Verdict(checked, row.id, problem, prev, keyed_from)
+                head_seen = head_seen or row.row_hash == head
                 prev, prev_id = row.row_hash, row.id
             session.expunge_all()
+    if key and prev_id is not None and keyed_from is None:
+        return Verdict(checked, prev_id, NOT_KEYED, prev)
+    if not head_seen:
+        problem = f"the head kept with the backup ({head}) is not in the chain: rows were cut off the end or rewritten"
+        return Verdict(checked, prev_id or 0, problem, prev, keyed_from)
+    return Verdict(checked, head=prev, keyed_from=keyed_from)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Sessions = async_sessionmaker[AsyncSession]
+AUDIT_KEY_INFO = "b12bot.audit_key"  # Session.info entry the audit chain reads its key from
 
 # aiosqlite logs every statement at DEBUG as the call it runs, parameters (aliases, answers) included
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
@@ -17,6 +20,10 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 class DatabaseUrlError(ValueError):
     pass
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database cannot be used (refused, unknown host or user...); the message never holds the password."""
 
 
 def normalise_url(url: str) -> str:
@@ -32,6 +39,36 @@ def normalise_url(url: str) -> str:
     if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         return url
     raise DatabaseUrlError(f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {url.split(':', 1)[0]!r})")
+
+
+def checked_url(url: str) -> str:
+    """`normalise_url`, and the URL must parse (port, brackets); errors never echo the URL (it may hold a password)."""
+    url = normalise_url(url)
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUrlError("DATABASE_URL is not a valid URL (check the host, port and database name)") from exc
+    return url
+
+
+def masked(url: str) -> str:
+    """The URL as it may be shown: the password replaced by ***."""
+    parsed = make_url(normalise_url(url))
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+
+
+async def probe(engine: AsyncEngine) -> None:
+    """Connect once (SELECT 1); DatabaseUnreachable, naming the masked URL and the reason, when that fails."""
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as exc:
+        password = engine.url.password
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] or type(exc).__name__
+        if password:
+            reason = reason.replace(str(password), "***")
+        shown = masked(engine.url.render_as_string(hide_password=False))
+        raise DatabaseUnreachable(f"cannot use the database {shown} (DATABASE_URL): {reason}") from None
 
 
 def is_sqlite(url: str) -> bool:
@@ -59,5 +96,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return engine
 
 
-def make_sessions(engine: AsyncEngine) -> Sessions:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def make_sessions(engine: AsyncEngine, *, audit_key: bytes | None = None) -> Sessions:
+    """Sessions; with `audit_key` (B12BOT_AUDIT_KEY) every audit row they write is chained by HMAC (storage.audit)."""
+    info = {AUDIT_KEY_INFO: audit_key} if audit_key else {}
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)

@@ -26,7 +26,7 @@ from storage.models import DoseEvent, Outbox, Patient, Team
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"
-SECRET = "s3cret_Webhook-token"
+SECRET = "s3cret_Webhook-token-of-at-least-32-characters"
 CHAT0 = 5_000_000
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.private_files import private_dir, private_file, write_private
 from bot.services.team_records import team_records
 from storage import audit
 from storage.engine import Sessions
@@ -116,22 +116,13 @@ def to_csv(name: str, rows: Iterable[dict[str, Any]]) -> str:
 
 
 def write_dir(tables: dict[str, Table], folder: Path) -> list[Path]:
-    """One CSV per table in `folder` (created if needed); each file appears whole or not at all."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in tables.items():
-        target = folder / f"{name}.csv"
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(to_csv(name, rows), encoding="utf-8")
-        os.replace(partial, target)
-        written.append(target)
-    return written
+    """One CSV per table in `folder` (created if needed, 0700); each file 0600, whole or not at all."""
+    private_dir(folder)
+    return [write_private(folder / f"{name}.csv", to_csv(name, rows).encode()) for name, rows in tables.items()]
 
 
 def write_zip(tables: dict[str, Table], target: Path) -> list[str]:
-    partial = target.with_name(f".{target.name}.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with private_file(target) as out, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", to_csv(name, rows))
-    os.replace(partial, target)
+            archive.writestr(f"{name}.csv", to_csv(name, rows))  # a str name: the entry is 0600 too
     return [f"{name}.csv" for name in tables]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import uuid
 import zipfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.resource import Resource
 
+from bot.private_files import private_dir, private_file, write_private
 from bot.services.errors import UserError
 from bot.services.fhir_questionnaires import observations, response
 from bot.services.fhir_resources import administration, patient_resource, statement
@@ -97,22 +97,13 @@ def write(bundles: dict[str, Bundle], *, out: Path | None, zip_file: Path | None
     """One JSON file per patient in `out` (created if needed), or in the zip; each file whole or not at all."""
     names = {alias: filename(alias) for alias in bundles}
     if zip_file is not None:
-        partial = zip_file.with_name(f".{zip_file.name}.partial")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with private_file(zip_file) as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for alias, bundle in bundles.items():
                 archive.writestr(names[alias], to_json(bundle))
-        os.replace(partial, zip_file)
         return list(names.values())
     assert out is not None
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for alias, bundle in bundles.items():
-        target = out / names[alias]
-        tmp = target.with_name(f".{target.name}.partial")
-        tmp.write_text(to_json(bundle), encoding="utf-8")
-        os.replace(tmp, target)
-        written.append(str(target))
-    return written
+    private_dir(out)
+    return [str(write_private(out / names[alias], to_json(b).encode())) for alias, b in bundles.items()]
 
 
 async def export_command(args: argparse.Namespace, sessions: Sessions, *, now: datetime) -> int:
