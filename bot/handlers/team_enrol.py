@@ -75,6 +75,8 @@ async def enrol(update: Update, context: Context) -> None:
 
 
 async def enrol_in_group(update: Update, context: Context) -> None:
+    s = svc(context)  # refused like every team command in a chat it does not belong in (audited)
+    await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="enrol", reason="group", now=s.now())
     await reply(update, t("enrol_private_only"))
     raise ApplicationHandlerStop
 
