@@ -84,13 +84,19 @@ async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, no
     return None
 
 
-async def _follow(session: AsyncSession, team: Team, *, old: int, new: int, now: datetime) -> None:
-    """The group became a supergroup: its messages and the team's alert chat follow the new id."""
+async def repoint(session: AsyncSession, *, old: int, new: int) -> None:
+    """Team messages waiting for group `old` go to group `new` instead (a group's digest row has no chat in
+    its key, so dropping it and planning it again for the new group would collide and lose that digest)."""
     await session.execute(
         update(Outbox)
         .where(col(Outbox.chat_id) == old, col(Outbox.status) == "pending", col(Outbox.kind).in_(TEAM_KINDS))
         .values(chat_id=new)
     )
+
+
+async def _follow(session: AsyncSession, team: Team, *, old: int, new: int, now: datetime) -> None:
+    """The group became a supergroup: its messages and the team's alert chat follow the new id."""
+    await repoint(session, old=old, new=new)
     if team.alert_chat_id == old:
         team.alert_chat_id = new
         session.add(team)

@@ -155,3 +155,18 @@ async def test_a_member_who_blocked_the_bot_is_not_marked_an_unreachable_patient
             assert sorted((r.chat_id, r.status) for r in rows) == [(CLINICIAN.id, "sent"), (COLLEAGUE.id, "failed")]
             assert (await session.exec(select(Patient))).one().reachable
         assert await audits(sb, "team.alert_chat_lost") == []
+
+
+async def test_after_the_migration_service_message_the_planned_digest_follows_the_supergroup(
+    database_url: str,
+) -> None:
+    """The digest planned for the old group (key without a chat) used to be dropped and never planned again."""
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await setup(sb)
+        sb.api.migrate_group(GROUP, SUPERGROUP)
+        notice = {"message_id": sb.api.allocate_message_id(GROUP), "date": int(sb.clock().timestamp())}
+        notice |= {"chat": sb.api.chats[GROUP], "from": CLINICIAN.as_json(), "migrate_to_chat_id": SUPERGROUP}
+        await sb.send(sb.users._update("message", notice))
+        assert await alert_chat(sb) == SUPERGROUP
+        await sb.run_until(datetime(2026, 10, 6, 6, 1, tzinfo=UTC))
+        assert sum(x.startswith("📋 Daily digest") for x in texts(sb, SUPERGROUP)) == 1

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
+from schedules.team_reroute import repoint
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team
@@ -64,6 +65,8 @@ async def move_alert_chat(sessions: Sessions, *, old: int, new: int, now: dateti
     """Follow a group that became a supergroup (new chat id). Idempotent; returns the teams moved."""
     async with sessions() as session:
         moved = (await session.exec(select(Team).where(Team.alert_chat_id == old))).all()
+        if moved:
+            await repoint(session, old=old, new=new)
         for team in moved:
             team.alert_chat_id = new
             session.add(team)
