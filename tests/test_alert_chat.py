@@ -170,3 +170,59 @@ async def test_after_the_migration_service_message_the_planned_digest_follows_th
         assert await alert_chat(sb) == SUPERGROUP
         await sb.run_until(datetime(2026, 10, 6, 6, 1, tzinfo=UTC))
         assert sum(x.startswith("📋 Daily digest") for x in texts(sb, SUPERGROUP)) == 1
+
+
+SECOND = -100901
+STRANGER = VirtualUser(3001, "Mallory")
+
+
+async def test_moving_the_alerts_to_another_group_asks_to_confirm_and_tells_everyone(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        patient = await setup(sb)
+        for member in (CLINICIAN.id, COLLEAGUE.id):  # the first group: every member was told at once
+            told = [x for x in texts(sb, member) if "now go to the Telegram group “Neuro team”" in x]
+            assert len(told) == 1 and "(set by Dr Demo)" in told[0]
+        sb.api.add_group(SECOND, "Night shift")
+        await sb.send(sb.users.text_in_group(COLLEAGUE, SECOND, "/team_chat"))
+        ask = sb.api.last_to(SECOND)
+        assert ask is not None and "Move them to this group?" in (ask.text or "")
+        assert await alert_chat(sb) == GROUP
+        await sb.send(sb.users.press_button(STRANGER, ask, "Move alerts here"))  # not a member: refused
+        assert sb.api.callback_answers[-1][1] == "Sorry, only active members of the care team can do this."
+        await sb.send(sb.users.press_button(COLLEAGUE, ask, "Cancel"))
+        assert "Nothing changed" in (sb.api.messages[(SECOND, ask.message_id)].text or "")
+        assert await alert_chat(sb) == GROUP
+        await sb.run_for(timedelta(minutes=1))
+        quiet = {chat: len(sb.api.sent_to(chat)) for chat in (GROUP, CLINICIAN.id, COLLEAGUE.id)}
+
+        await sb.send(sb.users.text_in_group(COLLEAGUE, SECOND, "/team_chat"))
+        ask = sb.api.last_to(SECOND)
+        assert ask is not None
+        await sb.send(sb.users.press_button(COLLEAGUE, ask, "Move alerts here"))
+        assert "this group is now the alert chat" in (sb.api.messages[(SECOND, ask.message_id)].text or "")
+        assert await alert_chat(sb) == SECOND
+        await sb.run_for(timedelta(minutes=1))
+        old = texts(sb, GROUP)[quiet[GROUP] :]
+        assert len(old) == 1 and "now gets its alerts in another group, “Night shift” (moved by Dr Second)" in old[0]
+        for member in (CLINICIAN.id, COLLEAGUE.id):
+            new = texts(sb, member)[quiet[member] :]
+            assert len(new) == 1 and "now go to the Telegram group “Night shift” (set by Dr Second)" in new[0]
+        changes = [
+            (
+                a.actor,
+                a.outcome,
+                (a.detail or {}).get("chat_id"),
+                (a.detail or {}).get("from"),
+                (a.detail or {}).get("reason"),
+            )
+            for a in await audits(sb, "team.alert_chat")
+        ]
+        assert changes == [
+            (f"tg:{CLINICIAN.id}", "ok", GROUP, None, None),
+            (f"tg:{STRANGER.id}", "refused", None, None, "not_a_member"),
+            (f"tg:{COLLEAGUE.id}", "ok", SECOND, GROUP, None),
+        ]
+        await flag(sb, patient, "e1", Severity.URGENT)
+        await sb.run_for(timedelta(minutes=1))
+        assert any(x.startswith("🔴 Urgent · patient MK-17") for x in texts(sb, SECOND))
+        assert len(texts(sb, GROUP)) == quiet[GROUP] + 1

@@ -113,6 +113,9 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("f1", "a patient acknowledges a flag about someone", B, "2002", "f1:{flag_a}:m"),
     ("f1", "no such flag", CLINICIAN, "1001", "f1:2147483647:a"),
     ("f1", "random", CLINICIAN, "1001", "f1:{flag_a}"),
+    ("a1", "a stranger in the team group moves the alerts here", GROUP_STRANGER, "group", "a1:1:y"),
+    ("a1", "a stranger moves the alerts to a private chat", STRANGER, "3001", "a1:1:y"),
+    ("a1", "random", CLINICIAN, "1001", "a1:1:maybe"),
     ("e1", "a stranger answers the clinician's dialogue", STRANGER, "3001", "e1:team:1"),
     ("e1", "stale step", CLINICIAN, "1001", "e1:confirm:y"),
     ("e1", "random", CLINICIAN, "1001", "e1:"),
@@ -310,7 +313,7 @@ async def two_teams(sb: Sandbox) -> TwoTeams:
         )
         session.add(flag)
         await session.commit()
-        ids = {"patient_b": patient.id, "flag_b": int(flag.id or 0)}
+        ids = {"patient_b": patient.id, "flag_b": int(flag.id or 0), "team_b": patient.team_id}
     in_group = {}
     for group in (GROUP_A, GROUP_B, GROUP_NONE):
         last = sb.api.last_to(group)
@@ -336,6 +339,7 @@ FOREIGN: list[tuple[str, str, int, str]] = [
     ("f1", "acknowledging B's flag in A's group", GROUP_A, "f1:{flag_b}:a"),
     ("f1", "taking B's flag in A's group", GROUP_A, "f1:{flag_b}:m"),
     ("e1", "B's enrolment step in A's group", GROUP_A, "e1:team:{patient_b}"),
+    ("a1", "moving B's alerts into A's group", GROUP_A, "a1:{team_b}:y"),
 ]
 PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1"}  # a patient's own buttons (above)
 

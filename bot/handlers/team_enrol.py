@@ -134,6 +134,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("enrol", enrol, filters=private), group=GROUP)
     app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
     app.add_handler(CommandHandler("team_chat", team_chat.set_team_chat), group=GROUP)
+    app.add_handler(CallbackQueryHandler(team_chat.move_pressed, pattern=r"^a1:"), group=GROUP)
     app.add_handler(MessageHandler(f.StatusUpdate.MIGRATE, team_chat.migrated), group=GROUP)
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
     app.add_handler(CommandHandler("enrol", enrol_in_group, filters=~private), group=GROUP)
