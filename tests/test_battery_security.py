@@ -22,7 +22,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
 from bot.texts import t
-from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire
+from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire, TeamMember
 from tests.conftest import LogScan
 from tests.helpers import (
     CLINICIAN,
@@ -116,6 +116,12 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("a1", "a stranger in the team group moves the alerts here", GROUP_STRANGER, "group", "a1:1:y"),
     ("a1", "a stranger moves the alerts to a private chat", STRANGER, "3001", "a1:1:y"),
     ("a1", "random", CLINICIAN, "1001", "a1:1:maybe"),
+    ("m1", "a stranger removes a member", STRANGER, "3001", "m1:rm:1"),
+    ("m1", "a stranger in the team group confirms a removal", GROUP_STRANGER, "group", "m1:ok:1"),
+    ("m1", "a patient removes a member", B, "2002", "m1:ok:1"),
+    ("m1", "the admin removes themselves", CLINICIAN, "1001", "m1:ok:1"),
+    ("m1", "no such member", CLINICIAN, "1001", "m1:rm:2147483647"),
+    ("m1", "random", CLINICIAN, "1001", "m1:rm:x"),
     ("e1", "a stranger answers the clinician's dialogue", STRANGER, "3001", "e1:team:1"),
     ("e1", "stale step", CLINICIAN, "1001", "e1:confirm:y"),
     ("e1", "random", CLINICIAN, "1001", "e1:"),
@@ -276,6 +282,7 @@ async def test_the_log_scanner_sees_library_debug_output_and_catches_a_leak(sqli
 
 GROUP_A, GROUP_B, GROUP_NONE = -6001, -6002, -6003
 TEAM_B = "Pain clinic"
+COLLEAGUE_B = VirtualUser(1005, "Dr Pain")  # a member of team B only
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,9 @@ async def two_teams(sb: Sandbox) -> TwoTeams:
     )
     forbid(issued.token)
     await sb.send(sb.users.text(CLINICIAN, f"/start {issued.token}"))
+    second = await enrolment.new_join_link(sb.services.sessions, team_name=TEAM_B, now=sb.clock(), ttl=TTL)
+    forbid(second.token)
+    await sb.send(sb.users.text(COLLEAGUE_B, f"/start {second.token}"))
     for group, title, team in ((GROUP_A, "Neuro team", "Neuro clinic"), (GROUP_B, "Pain team", TEAM_B)):
         sb.api.add_group(group, title)
         await sb.send(sb.users.text_in_group(CLINICIAN, group, f"/team_chat {team}"))
@@ -313,7 +323,9 @@ async def two_teams(sb: Sandbox) -> TwoTeams:
         )
         session.add(flag)
         await session.commit()
+        member_b = (await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == COLLEAGUE_B.id))).one()
         ids = {"patient_b": patient.id, "flag_b": int(flag.id or 0), "team_b": patient.team_id}
+        ids["member_b"] = int(member_b.id or 0)
     in_group = {}
     for group in (GROUP_A, GROUP_B, GROUP_NONE):
         last = sb.api.last_to(group)
@@ -339,6 +351,9 @@ FOREIGN: list[tuple[str, str, int, str]] = [
     ("f1", "acknowledging B's flag in A's group", GROUP_A, "f1:{flag_b}:a"),
     ("f1", "taking B's flag in A's group", GROUP_A, "f1:{flag_b}:m"),
     ("e1", "B's enrolment step in A's group", GROUP_A, "e1:team:{patient_b}"),
+    ("/members", "in a group of no team", GROUP_NONE, "/members"),
+    ("m1", "removing B's member in A's group", GROUP_A, "m1:rm:{member_b}"),
+    ("m1", "confirming the removal of B's member in A's group", GROUP_A, "m1:ok:{member_b}"),
     ("a1", "moving B's alerts into A's group", GROUP_A, "a1:{team_b}:y"),
 ]
 PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1"}  # a patient's own buttons (above)
@@ -346,7 +361,7 @@ PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1"}  # a pati
 
 def refusals(world: TwoTeams) -> set[str]:
     """What a refused team action may answer (the typed alias echoed, nothing about team B)."""
-    keys = ("tv_refused", "flag_refused", "team_chat_taken", "enrol_private_only", "press_stale")
+    keys = ("tv_refused", "flag_refused", "team_chat_taken", "enrol_private_only", "press_stale", "members_refused")
     return {t(key) for key in keys} | {t("tv_no_patient", alias="PB-1")}
 
 

@@ -55,6 +55,8 @@ async def refuse(
     session: AsyncSession, caller: Caller, *, action: str, now: datetime, subject: str | None = None, reason: str
 ) -> None:
     """A refused team action: an audit row (who, what, when, why), in the caller's own transaction."""
+    if reason == "not_a_member" and await teams.was_removed(session, user_id=caller.user_id, team_id=None):
+        reason = "removed"  # a member no longer: their next command or press is refused as such
     detail = {"reason": reason, "chat": "private" if caller.private else "group"}
     audit.record(session, at=now, actor=caller.actor, action=action, subject=subject, outcome="refused", detail=detail)
     await session.commit()

@@ -66,8 +66,10 @@ async def refuse(
     subject: str | None = None,
     reason: str = "not_a_member",
 ) -> None:
-    """Record a refused team action (who, what, when)."""
+    """Record a refused team action (who, what, when, why: a removed member is named so)."""
     async with sessions() as session:
+        if reason == "not_a_member" and await was_removed(session, user_id=user_id, team_id=None):
+            reason = "removed"
         audit.record(
             session,
             at=now,

@@ -30,4 +30,33 @@ TRUST: dict[str, str] = {
         "ℹ️ The care team “{team}” now gets its alerts in another group, “{group}” (moved by {by}). "
         "Nothing more for this team will be posted here."
     ),
+    # members come and go (bot/services/members.py, operator.py, bot/handlers/members.py)
+    "team_member_removed_notice": (
+        "You are no longer a member of the care team “{team}”: its patients, alerts and digests are no longer "
+        "shown to you. If this is a mistake, ask the team's admin for a new join link."
+    ),
+    "tv_status_revoked": "invite revoked",
+    "err_member_spec": "{value!r} is not a member: give a Telegram user id (digits) or an @username",
+    "err_member_unknown": "{member!r} is not a member of {team!r} (`b12bot team members --team ...` lists them)",
+    "err_member_removed": "{member!r} was already removed from {team!r}",
+    "err_patient_unknown": "no patient with the alias {alias!r}",
+    "err_alias_ambiguous": "the alias {alias!r} is used in several teams ({teams}): add --team",
+    "err_no_open_invite": "the patient {alias!r} has no open invite link (used, expired or revoked already)",
+    "members_title": "👥 Care team “{team}” · members: {n}",
+    "members_line": "• {name}{role}{you} · joined {joined}",
+    "members_role_admin": " · admin",
+    "members_you": " · you",
+    "members_admin_hint": "As an admin you can remove a member with the buttons below (you are asked to confirm).",
+    "btn_remove_member": "Remove {name} ({team})",
+    "btn_remove": "Remove",
+    "members_remove_confirm": (
+        "Remove {name} from the care team “{team}”? They will no longer see its patients, alerts or digests."
+    ),
+    "members_removed": (
+        "{name} is no longer a member of the care team “{team}” and has been told. If they are in the team's "
+        "Telegram group, remove them there too: the bot cannot."
+    ),
+    "members_remove_cancelled": "Nothing changed: {name} stays a member of the care team “{team}”.",
+    "members_refused": "Sorry, only an admin of this care team can remove its members.",
+    "members_self": "You cannot remove yourself: ask another admin, or the operator (b12bot team remove-member).",
 }
