@@ -117,8 +117,7 @@ MEMBER_INSERT = text(
     "INSERT INTO team_member (team_id, telegram_user_id, role, active, joined_at) VALUES (:t, :u, 'clinician', :a, :j)"
 )
 TEAM_INSERT = text(
-    "INSERT INTO team (id, name, timezone, digest_time, language, created_at) "
-    "VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
+    "INSERT INTO team (id, name, timezone, digest_time, language, created_at) VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
 )
 BEFORE_0003 = "0003_teamtrust_members-1"  # the revision before it, whatever the chain becomes
 
@@ -135,7 +134,7 @@ async def test_0003_teamtrust_makes_each_teams_first_active_member_admin_and_dow
                 await conn.execute(
                     text(
                         "INSERT INTO team (id, name, timezone, digest_time, language, created_at) "
-    "VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
+                        "VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
                     ),
                     {"i": team_id, "n": f"T{team_id}", "c": stamps[0]},
                 )
