@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
@@ -102,11 +103,15 @@ async def test_an_urgent_alert_the_group_refuses_reaches_every_member_who_is_tol
         assert "acknowledged" in (sb.api.messages[(COLLEAGUE.id, alert.message_id)].text or "")
 
 
-async def test_the_daily_digest_the_group_refuses_reaches_every_member(database_url: str) -> None:
+@pytest.mark.parametrize("how", ["bot removed (403)", "group deleted (chat not found)"])
+async def test_the_daily_digest_the_group_refuses_reaches_every_member(database_url: str, how: str) -> None:
     async with Sandbox(database_url=database_url, start=START) as sb:
         patient = await setup(sb)
         await flag(sb, patient, "w1", Severity.WARNING)
-        sb.api.remove_from_group(GROUP)
+        if how.startswith("bot removed"):
+            sb.api.remove_from_group(GROUP)
+        else:
+            del sb.api.chats[GROUP]
         await sb.run_until(datetime(2026, 10, 6, 6, 1, tzinfo=UTC))  # 08:01 in Berlin
         for member in (CLINICIAN.id, COLLEAGUE.id):
             new = texts(sb, member)
