@@ -36,12 +36,12 @@ class Removal:
 async def view(sessions: Sessions, caller: Caller, *, username: str | None, now: datetime) -> list[Roster] | None:
     """The members of every team in scope, or None (refused and audited)."""
     async with sessions() as session:
-        await members.remember_username(session, user_id=caller.user_id, username=username)
         team_ids = await scope(session, caller)
         if not team_ids:
             reason = await refusal_reason(session, caller, None)
             await refuse(session, caller, action="team.members", now=now, reason=reason)
             return None
+        await members.remember_username(session, user_id=caller.user_id, username=username)
         rosters = []
         for team_id in team_ids:
             team = await session.get(Team, team_id)
