@@ -115,6 +115,7 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("f1", "random", CLINICIAN, "1001", "f1:{flag_a}"),
     ("a1", "a stranger in the team group moves the alerts here", GROUP_STRANGER, "group", "a1:1:y"),
     ("a1", "a stranger moves the alerts to a private chat", STRANGER, "3001", "a1:1:y"),
+    ("a1", "a member moves the alerts to their private chat", CLINICIAN, "1001", "a1:1:y"),
     ("a1", "random", CLINICIAN, "1001", "a1:1:maybe"),
     ("m1", "a stranger removes a member", STRANGER, "3001", "m1:rm:1"),
     ("m1", "a stranger in the team group confirms a removal", GROUP_STRANGER, "group", "m1:ok:1"),

@@ -70,9 +70,10 @@ async def move_pressed(update: Update, context: Context) -> None:
     fields = split_data(query.data, "a1", 2)
     team_id = row_id(fields[0]) if fields else None
     message = query.message if isinstance(query.message, Message) else None
-    if fields is None or team_id is None or fields[1] not in ("y", "n") or message is None:
-        actor = f"tg:{user_id(update)}"
-        await auditing.refused(s.sessions, actor=actor, action="team.alert_chat", reason="malformed", now=s.now())
+    private = message is None or message.chat.type == "private"  # an alert chat is a group, never a person's
+    if fields is None or team_id is None or fields[1] not in ("y", "n") or private:
+        actor, reason = f"tg:{user_id(update)}", "private" if fields and team_id and message else "malformed"
+        await auditing.refused(s.sessions, actor=actor, action="team.alert_chat", reason=reason, now=s.now())
         await query.answer(t("press_stale"))
         raise ApplicationHandlerStop
     result = await alert_chat_move.confirm_move(
