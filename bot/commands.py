@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 
-from bot import serve
+from bot import operator_cli, serve
 from bot.bootstrap import build_services, configure_logging
 from bot.context import Services
 from bot.private_files import private_file
@@ -117,6 +117,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await serve.run(
                 services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
             )
+        if (args.command, getattr(args, "action", None)) in operator_cli.ACTIONS:
+            return await operator_cli.run(args, services.sessions, now=now)
         if args.command == "team":
             if args.action == "create":
                 issued = await enrolment.create_team(

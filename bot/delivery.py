@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.render import dose_keyboard, dose_label, phase_text
 from bot.render_flags import facts_line, summary
@@ -97,6 +97,8 @@ async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:
         message = await bot.send_message(job.chat_id, text, reply_markup=keyboard)
     except Forbidden:
         return Blocked()
+    except ChatMigrated as exc:  # a group that became a supergroup (only team chats are groups)
+        return Blocked("migrated", moved_to=exc.new_chat_id)
     except RetryAfter as exc:
         after = exc.retry_after
         return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")

@@ -14,13 +14,13 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
 from bot.render_digest import messages
 from bot.render_milestones import flag_keyboard, verdict_text, week4_text
 from schedules.digest_data import digest_for, figures_for, mark_digested
-from schedules.jobs import Deliver, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
 from storage.models import Patient
 
 log = logging.getLogger(__name__)
@@ -84,15 +84,17 @@ async def send_team(bot: Bot, job: Job, services: Services) -> Outcome:
 async def _send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None) -> Outcome:
     try:
         message = await bot.send_message(chat_id, text, reply_markup=keyboard)
-    except Forbidden:
-        return Failed("forbidden: the bot is not in the team's chat")
+    except Forbidden:  # the bot was removed from the team's group: schedules.team_reroute reaches the members
+        return Blocked("forbidden: the bot is not in the team's chat")
+    except ChatMigrated as exc:
+        return Blocked("migrated", moved_to=exc.new_chat_id)
     except RetryAfter as exc:
         after = exc.retry_after
         return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
     except TimedOut:
         return Retry(RETRY_SECONDS, uncertain=True, error="timed out")
     except BadRequest as exc:
-        return Failed(exc.message)
+        return Blocked("chat not found") if "chat not found" in exc.message.lower() else Failed(exc.message)
     except NetworkError as exc:
         return Retry(RETRY_SECONDS, error=f"network: {type(exc).__name__}")
     return Sent(message.message_id)

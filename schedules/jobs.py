@@ -41,7 +41,11 @@ class Sent:
 
 @dataclass(frozen=True)
 class Blocked:
+    """The chat refused the bot (blocked, removed from a group, gone); `moved_to`: the group's new id
+    when Telegram answered that it became a supergroup (migrate_to_chat_id)."""
+
     reason: str = "blocked"
+    moved_to: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from care.protocol import Protocol
 from schedules.flagging import raise_flags
 from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
 from schedules.sql import insert_ignore
+from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
@@ -37,6 +38,7 @@ async def record_outcomes(
     nudges: list[dict[str, Any]] = []
     opened: list[dict[str, Any]] = []
     blocked_chats: set[int] = set()
+    refused_team: list[tuple[Job, Blocked]] = []
     for job, outcome in results:
         if isinstance(outcome, Sent):
             box_changes.append(
@@ -57,7 +59,10 @@ async def record_outcomes(
                 )
         elif isinstance(outcome, Blocked):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.reason})
-            blocked_chats.add(job.chat_id)
+            if job.kind in TEAM_KINDS:  # a care team's chat, not a patient's
+                refused_team.append((job, outcome))
+            else:
+                blocked_chats.add(job.chat_id)
         elif isinstance(outcome, Failed):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.error[:200]})
         elif isinstance(outcome, Retry):
@@ -72,6 +77,9 @@ async def record_outcomes(
                 change["uncertain"] = True
             box_changes.append(change)
     async with sessions() as session:
+        for job, blocked in refused_team:  # the team's group refused: follow it, or reach every member
+            if (again := await after_refusal(session, job, blocked, now=now)) is not None:
+                box_changes = [c for c in box_changes if c["id"] != job.outbox_id] + [again]
         if box_changes:
             await session.execute(update(Outbox), box_changes)
         if dose_changes:

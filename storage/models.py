@@ -31,9 +31,10 @@ class TeamMember(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", index=True)
     telegram_user_id: int = Field(sa_type=BigInteger, index=True)
-    role: str = Field(default="clinician", max_length=20)
-    active: bool = True
+    role: str = Field(default="clinician", max_length=20)  # clinician | admin (may remove members)
+    active: bool = True  # False: removed (`b12bot team remove-member`, or an admin's Remove button)
     joined_at: datetime = _utc()
+    username: str | None = Field(default=None, max_length=32)  # the Telegram @username, as last seen
 
 
 class Invite(SQLModel, table=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 from telegram.ext import CallbackQueryHandler
@@ -22,7 +22,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
 from bot.texts import t
-from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire
+from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire, TeamMember
 from tests.conftest import LogScan
 from tests.helpers import (
     CLINICIAN,
@@ -113,6 +113,16 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("f1", "a patient acknowledges a flag about someone", B, "2002", "f1:{flag_a}:m"),
     ("f1", "no such flag", CLINICIAN, "1001", "f1:2147483647:a"),
     ("f1", "random", CLINICIAN, "1001", "f1:{flag_a}"),
+    ("a1", "a stranger in the team group moves the alerts here", GROUP_STRANGER, "group", "a1:1:y"),
+    ("a1", "a stranger moves the alerts to a private chat", STRANGER, "3001", "a1:1:y"),
+    ("a1", "a member moves the alerts to their private chat", CLINICIAN, "1001", "a1:1:y"),
+    ("a1", "random", CLINICIAN, "1001", "a1:1:maybe"),
+    ("m1", "a stranger removes a member", STRANGER, "3001", "m1:rm:1"),
+    ("m1", "a stranger in the team group confirms a removal", GROUP_STRANGER, "group", "m1:ok:1"),
+    ("m1", "a patient removes a member", B, "2002", "m1:ok:1"),
+    ("m1", "the admin removes themselves", CLINICIAN, "1001", "m1:ok:1"),
+    ("m1", "no such member", CLINICIAN, "1001", "m1:rm:2147483647"),
+    ("m1", "random", CLINICIAN, "1001", "m1:rm:x"),
     ("e1", "a stranger answers the clinician's dialogue", STRANGER, "3001", "e1:team:1"),
     ("e1", "stale step", CLINICIAN, "1001", "e1:confirm:y"),
     ("e1", "random", CLINICIAN, "1001", "e1:"),
@@ -263,3 +273,141 @@ async def test_the_log_scanner_sees_library_debug_output_and_catches_a_leak(sqli
         logging.getLogger("bot.test").info("hello", extra={"alias": "ZX-42"})
         assert [name for _, name in log_scan.leaks({"ZX-42"})] == ["bot.test", "bot.test"]
         log_scan.records.clear()  # the teardown check would fail this test otherwise
+
+
+# -- team actions in a foreign chat (issue 12) --------------------------------------------------
+# A clinician who is a member of two teams, A ("Neuro clinic", group GROUP_A) and B ("Pain clinic", group
+# GROUP_B), acts on B's patient, flag or member from A's group (or from a group of no team): every team
+# command and every team button is refused there, changes nothing, answers nothing about B, and writes one
+# refused audit row. The same rule as /patients (bot/services/team_access.scope) decides for all of them.
+
+GROUP_A, GROUP_B, GROUP_NONE = -6001, -6002, -6003
+TEAM_B = "Pain clinic"
+COLLEAGUE_B = VirtualUser(1005, "Dr Pain")  # a member of team B only
+
+
+@dataclass(frozen=True)
+class TwoTeams:
+    ids: dict[str, int]
+    in_group: dict[int, SentMessage]  # a bot message in each group, to press forged buttons on
+
+
+async def two_teams(sb: Sandbox) -> TwoTeams:
+    from bot.services import enrolment
+    from tests.helpers import TTL, forbid
+
+    await team_with_member(sb)
+    issued = await enrolment.create_team(
+        sb.services.sessions, name=TEAM_B, timezone="Europe/Berlin", digest_time=time(8), now=sb.clock(), ttl=TTL
+    )
+    forbid(issued.token)
+    await sb.send(sb.users.text(CLINICIAN, f"/start {issued.token}"))
+    second = await enrolment.new_join_link(sb.services.sessions, team_name=TEAM_B, now=sb.clock(), ttl=TTL)
+    forbid(second.token)
+    await sb.send(sb.users.text(COLLEAGUE_B, f"/start {second.token}"))
+    for group, title, team in ((GROUP_A, "Neuro team", "Neuro clinic"), (GROUP_B, "Pain team", TEAM_B)):
+        sb.api.add_group(group, title)
+        await sb.send(sb.users.text_in_group(CLINICIAN, group, f"/team_chat {team}"))
+    sb.api.add_group(GROUP_NONE, "Coffee")
+    await sb.send(sb.users.text_in_group(CLINICIAN, GROUP_NONE, "/patients"))
+    await enrol(sb, B, await invite(sb, alias="PB-1", team=TEAM_B, start=date(2026, 5, 4)))
+    async with sb.services.sessions() as session:
+        patient = (await session.exec(select(Patient).where(Patient.alias == "PB-1"))).one()
+        assert patient.id is not None
+        flag = Flag(
+            patient_id=patient.id,
+            kind="red_flag",
+            severity="urgent",
+            episode="e",
+            summary_key="k",
+            raised_at=sb.clock(),
+        )
+        session.add(flag)
+        await session.commit()
+        member_b = (await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == COLLEAGUE_B.id))).one()
+        ids = {"patient_b": patient.id, "flag_b": int(flag.id or 0), "team_b": patient.team_id}
+        ids["member_b"] = int(member_b.id or 0)
+    in_group = {}
+    for group in (GROUP_A, GROUP_B, GROUP_NONE):
+        last = sb.api.last_to(group)
+        assert last is not None, group
+        in_group[group] = last
+    return TwoTeams(ids, in_group)
+
+
+# (command or callback prefix, case, chat, text or callback data with {ids})
+FOREIGN: list[tuple[str, str, int, str]] = [
+    ("/patients", "in a group of no team", GROUP_NONE, "/patients"),
+    ("/patient", "B's patient in A's group", GROUP_A, "/patient PB-1"),
+    ("/pause_patient", "B's patient in A's group", GROUP_A, "/pause_patient PB-1"),
+    ("/resume_patient", "B's patient in A's group", GROUP_A, "/resume_patient PB-1"),
+    ("/discharge", "B's patient in A's group", GROUP_A, "/discharge PB-1"),
+    ("/ack", "B's flag in A's group", GROUP_A, "/ack {flag_b}"),
+    ("/ack", "B's flag in a group of no team", GROUP_NONE, "/ack {flag_b}"),
+    ("/team_chat", "B's alerts into A's group", GROUP_A, "/team_chat Pain clinic"),
+    ("/enrol", "in A's group", GROUP_A, "/enrol"),
+    ("v1:p", "paging in a group of no team", GROUP_NONE, "v1:p:1"),
+    ("v1:dc", "discharging B's patient in A's group", GROUP_A, "v1:dc:{patient_b}:y"),
+    ("v1:dc", "discharging B's patient in a group of no team", GROUP_NONE, "v1:dc:{patient_b}:y"),
+    ("f1", "acknowledging B's flag in A's group", GROUP_A, "f1:{flag_b}:a"),
+    ("f1", "taking B's flag in A's group", GROUP_A, "f1:{flag_b}:m"),
+    ("e1", "B's enrolment step in A's group", GROUP_A, "e1:team:{patient_b}"),
+    ("/members", "in a group of no team", GROUP_NONE, "/members"),
+    ("m1", "removing B's member in A's group", GROUP_A, "m1:rm:{member_b}"),
+    ("m1", "confirming the removal of B's member in A's group", GROUP_A, "m1:ok:{member_b}"),
+    ("a1", "moving B's alerts into A's group", GROUP_A, "a1:{team_b}:y"),
+]
+PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1"}  # a patient's own buttons (above)
+
+
+def refusals(world: TwoTeams) -> set[str]:
+    """What a refused team action may answer (the typed alias echoed, nothing about team B)."""
+    keys = ("tv_refused", "flag_refused", "team_chat_taken", "enrol_private_only", "press_stale", "members_refused")
+    return {t(key) for key in keys} | {t("tv_no_patient", alias="PB-1")}
+
+
+def group_commands(sb: Sandbox) -> set[str]:
+    """The commands a handler takes in a group chat: the team commands."""
+    from telegram import Update
+    from telegram.ext import CommandHandler
+
+    found: set[str] = set()
+    for handlers in sb.app.handlers.values():
+        for handler in handlers:
+            if not isinstance(handler, CommandHandler):
+                continue
+            for command in handler.commands:
+                update = Update.de_json(sb.users.text_in_group(CLINICIAN, GROUP_NONE, f"/{command}"), sb.app.bot)
+                if handler.check_update(update):
+                    found.add(f"/{command}")
+    return found
+
+
+async def test_every_team_command_and_button_in_a_foreign_chat_is_refused(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=NOW) as sb:
+        world = await two_teams(sb)
+        failures = []
+        for name, case, chat, template in FOREIGN:
+            text = template.format(**world.ids)
+            before, mark, calls = await snapshot(sb), await audit_mark(sb), len(sb.api.calls)
+            if name.startswith("/"):
+                await sb.send(sb.users.text_in_group(CLINICIAN, chat, text))
+            else:
+                await sb.send(sb.users.press(CLINICIAN, world.in_group[chat], text))
+            rows = await audit_after(sb, mark)
+            made = sb.api.calls[calls:]
+            said = [str(c.params.get("text") or "") for c in made]
+            problems = []
+            if await snapshot(sb) != before:
+                problems.append("rows changed")
+            if [(r.outcome, r.actor) for r in rows] != [("refused", f"tg:{CLINICIAN.id}")]:
+                problems.append(f"audit rows {[(r.action, r.outcome, r.detail) for r in rows]}")
+            if not set(said) <= refusals(world) or any(c.params.get("chat_id") not in (None, chat) for c in made):
+                problems.append(f"said {said!r} to {[c.params.get('chat_id') for c in made]}")
+            if len(made) != 1:
+                problems.append(f"calls {[c.method for c in made]}")
+            if problems:
+                failures.append(f"{name} {case} ({text!r}): {'; '.join(problems)}")
+        covered = {case[0] for case in FOREIGN}
+        missing = (group_commands(sb) | (registered_prefixes(sb) - PATIENT_PREFIXES)) - covered
+        assert not failures and not missing, "\n".join([*failures, f"no foreign-chat case for {sorted(missing)}"])

@@ -43,9 +43,9 @@ OTHER_GROUP = -6001
 COMMANDS = [
     "start", "help", "status", "pause", "resume", "stop", "patients", "patient", "pause_patient", "resume_patient",
     "discharge", "enrol", "cancel", "team_chat", "ack", "language", "time", "timezone", "mydata", "delete_my_data",
-    "settings", "x",
+    "settings", "x", "members",
 ]  # fmt: skip
-PREFIXES = ["c1", "d1", "p1", "q1", "v1:p", "v1:dc", "f1", "e1", "l1", "l1:me", "x1", "s1", "zz", ""]
+PREFIXES = ["c1", "d1", "p1", "q1", "v1:p", "v1:dc", "f1", "e1", "l1", "l1:me", "x1", "s1", "a1", "m1", "zz", ""]
 ALLOWED_OUTCOMES = {"refused", "ignored"}
 
 

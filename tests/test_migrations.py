@@ -111,3 +111,55 @@ async def test_0002_chains_existing_audit_rows_and_downgrades(database_url: str)
         assert (await audit.verify(sessions)).broken_id is None
     finally:
         await engine.dispose()
+
+
+MEMBER_INSERT = text(
+    "INSERT INTO team_member (team_id, telegram_user_id, role, active, joined_at) VALUES (:t, :u, 'clinician', :a, :j)"
+)
+TEAM_INSERT = text(
+    "INSERT INTO team (id, name, timezone, digest_time, language, created_at) VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
+)
+BEFORE_0003 = "0003_teamtrust_members-1"  # the revision before it, whatever the chain becomes
+
+
+async def test_0003_teamtrust_makes_each_teams_first_active_member_admin_and_downgrades(database_url: str) -> None:
+    """Teams made before 0003 get an admin (the earliest active member); down drops username, admin → clinician."""
+    engine = make_engine(database_url)
+    try:
+        await migrate.upgrade(engine, BEFORE_0003)
+        days = [datetime(2026, 1, d, tzinfo=UTC) for d in (1, 2, 3)]
+        stamps = [d.replace(tzinfo=None) if engine.dialect.name == "sqlite" else d for d in days]
+        async with engine.begin() as conn:
+            for team_id in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO team (id, name, timezone, digest_time, language, created_at) "
+                        "VALUES (:i, :n, 'UTC', '08:00', 'en', :c)"
+                    ),
+                    {"i": team_id, "n": f"T{team_id}", "c": stamps[0]},
+                )
+            # team 1: a removed member joined first, then 11, then 12; team 2: only 21
+            for team_id, user, active, joined in (
+                (1, 10, False, 0),
+                (1, 12, True, 2),
+                (1, 11, True, 1),
+                (2, 21, True, 0),
+            ):
+                await conn.execute(MEMBER_INSERT, {"t": team_id, "u": user, "a": active, "j": stamps[joined]})
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            roles = dict((await conn.execute(text("SELECT telegram_user_id, role FROM team_member"))).all())
+            assert roles == {10: "clinician", 11: "admin", 12: "clinician", 21: "admin"}
+            assert "username" in await conn.run_sync(
+                lambda c: {x["name"] for x in inspect(c).get_columns("team_member")}
+            )
+        await migrate.downgrade(engine, BEFORE_0003)
+        async with engine.connect() as conn:
+            roles = dict((await conn.execute(text("SELECT telegram_user_id, role FROM team_member"))).all())
+            assert set(roles.values()) == {"clinician"}
+            assert "username" not in await conn.run_sync(
+                lambda c: {x["name"] for x in inspect(c).get_columns("team_member")}
+            )
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()

@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import data_rights, doses, flags, language, patient, questionnaire, start, team_enrol, team_views
+from bot.handlers import members as team_members
 from bot.handlers import settings as time_settings
 from bot.handlers.common import Context
 
@@ -48,6 +49,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & filters.COMMAND, start.help_command))
     team_enrol.register(app)  # /enrol, /cancel, /team_chat: group -1, before the stray-text handler
     flags.register(app)  # Acknowledge / Assign to me buttons, /ack: group -1
+    team_members.register(app)  # /members and the admin's Remove buttons: group -1
     data_rights.register(app)  # /mydata, /delete_my_data and its buttons: group -1
     time_settings.register(app)  # /time, /timezone, their buttons and typed answers: group -3
     app.add_error_handler(on_error)

@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
+from bot.handlers.team_views import caller
 from bot.services import auditing, flag_actions
 from bot.texts import t
 
@@ -50,9 +51,8 @@ async def _pressed(update: Update, context: Context) -> None:
         )
         await query.answer(t("press_stale"))
         return
-    result = await flag_actions.act(
-        s.sessions, flag_id=flag_id, user_id=user_id(update), action=flag_actions.ACTIONS[fields[1]], now=s.now()
-    )
+    action = flag_actions.ACTIONS[fields[1]]
+    result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action=action, now=s.now())
     if result.outcome == "refused":
         await query.answer(t("flag_refused"), show_alert=True)
         return
@@ -91,7 +91,7 @@ async def _ack(update: Update, context: Context) -> None:
     if flag_id is None:
         await reply(update, t("flag_ack_usage"))
         return
-    result = await flag_actions.act(s.sessions, flag_id=flag_id, user_id=user_id(update), action="ack", now=s.now())
+    result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action="ack", now=s.now())
     if result.outcome == "refused":
         await reply(update, t("flag_refused"))
         return

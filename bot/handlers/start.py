@@ -38,6 +38,7 @@ async def start(update: Update, context: Context) -> None:
         user_id=user_id(update),
         now=s.now(),
         language=supported(telegram_language(update)),
+        username=update.effective_user.username if update.effective_user else None,
     )
     if result.kind in ("member_joined", "member_already"):
         await reply(update, t(result.kind, team=result.team))  # care-team text: English

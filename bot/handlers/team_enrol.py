@@ -75,6 +75,8 @@ async def enrol(update: Update, context: Context) -> None:
 
 
 async def enrol_in_group(update: Update, context: Context) -> None:
+    s = svc(context)  # refused like every team command in a chat it does not belong in (audited)
+    await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="enrol", reason="group", now=s.now())
     await reply(update, t("enrol_private_only"))
     raise ApplicationHandlerStop
 
@@ -132,6 +134,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("enrol", enrol, filters=private), group=GROUP)
     app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
     app.add_handler(CommandHandler("team_chat", team_chat.set_team_chat), group=GROUP)
+    app.add_handler(CallbackQueryHandler(team_chat.move_pressed, pattern=r"^a1:"), group=GROUP)
     app.add_handler(MessageHandler(f.StatusUpdate.MIGRATE, team_chat.migrated), group=GROUP)
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
     app.add_handler(CommandHandler("enrol", enrol_in_group, filters=~private), group=GROUP)

@@ -22,7 +22,13 @@ from bot.services import auditing, team_actions, team_views
 from bot.services.team_access import Caller
 from bot.texts import t
 
-REFUSALS = {"not_a_member": "tv_refused", "not_found": "tv_no_patient", "ambiguous": "tv_ambiguous"}
+REFUSALS = {
+    "not_a_member": "tv_refused",
+    "removed": "tv_refused",
+    "other_chat": "tv_refused",
+    "not_found": "tv_no_patient",
+    "ambiguous": "tv_ambiguous",
+}
 CHANGED = {
     ("patient.pause", "changed"): "tv_paused",
     ("patient.pause", "unchanged"): "tv_already_paused",

@@ -72,9 +72,10 @@ class SentMessage:
 class ApiError(Exception):
     """An error answer; ``refusal`` marks a call that broke the API contract (a bot bug)."""
 
-    def __init__(self, status: int, description: str, *, refusal: bool = False) -> None:
+    def __init__(self, status: int, description: str, *, refusal: bool = False, parameters: JSON | None = None) -> None:
         super().__init__(description)
         self.status, self.description, self.refusal = status, description, refusal
+        self.parameters = parameters  # ResponseParameters, e.g. {"migrate_to_chat_id": ...}
 
 
 def bad(description: str, *, refusal: bool = False) -> ApiError:

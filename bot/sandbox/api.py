@@ -74,6 +74,8 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.chats: dict[int, JSON] = {}
         self.blocked: set[int] = set()
+        self.removed_from: set[int] = set()  # groups the bot was removed from
+        self.migrated: dict[int, int] = {}  # group -> the supergroup it became
         Records.__init__(self)
         FaultInjection.__init__(self)
         self.callback_ids: set[str] = set()  # callback_query ids issued by the UpdateFactory
@@ -128,6 +130,8 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
                 self.last_refusal = f"{api_method}: {err.description}"
             call.status = err.status
             body = {"ok": False, "error_code": err.status, "description": err.description}
+            if err.parameters:
+                body["parameters"] = err.parameters
             return err.status, json.dumps(body).encode()
         call.status = 200
         if fault is not None:  # deliver_timeout: processed, but the caller never hears back
@@ -145,6 +149,18 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
 
     def add_group(self, chat_id: int, title: str, *, kind: str = "group") -> None:
         self.chats[chat_id] = {"id": chat_id, "type": kind, "title": title}
+
+    def remove_from_group(self, chat_id: int) -> None:
+        """The bot is removed from a group: every send there is refused with 403, as Telegram does."""
+        self.fired["removed"] += 1
+        self.removed_from.add(chat_id)
+
+    def migrate_group(self, chat_id: int, new_chat_id: int) -> None:
+        """A group becomes a supergroup with a new id: sends to the old id are refused with its new id."""
+        self.fired["migrated"] += 1
+        title = str(self.chats.get(chat_id, {}).get("title", "group"))
+        self.add_group(new_chat_id, title, kind="supergroup")
+        self.migrated[chat_id] = new_chat_id
 
     def block(self, user_id: int) -> None:
         self.fired["block"] += 1
@@ -210,6 +226,12 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         if chat_id in self.blocked and self.chats.get(chat_id, {}).get("type", "private") == "private":
             self.fired["403"] += 1  # the block is the test's fault; each refusal it causes is counted
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.removed_from:
+            self.fired["403"] += 1
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        if chat_id in self.migrated:
+            moved = {"migrate_to_chat_id": self.migrated[chat_id]}
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", parameters=moved)
         if chat_id not in self.chats:
             raise bad("chat not found")
         return chat_id

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import link_guard
+from bot.services import link_guard, members
 from bot.services.questionnaire_outcomes import start_baseline
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
@@ -45,9 +45,17 @@ def first_dose(patient: Patient, after: datetime) -> datetime | None:
 
 
 async def open_link(
-    sessions: Sessions, *, token: str, chat_id: int, user_id: int, now: datetime, language: str | None = None
+    sessions: Sessions,
+    *,
+    token: str,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    language: str | None = None,
+    username: str | None = None,
 ) -> LinkResult:
-    """`language`: the patient's Telegram language when the bot speaks it (stored), else None (asked)."""
+    """`language`: the patient's Telegram language when the bot speaks it (stored), else None (asked).
+    `username`: the opener's Telegram @username, kept for a joining clinician (operators name members by it)."""
     async with sessions() as session:
         invite = None
         limited = await link_guard.limited(session, actor=f"tg:{user_id}", now=now)  # guessing tokens
@@ -77,7 +85,7 @@ async def open_link(
         team = await session.get(Team, invite.team_id)
         assert team is not None
         if invite.kind == "member":
-            return await _join(session, invite, team, user_id, now)
+            return await _join(session, invite, team, user_id, now, username)
         patient = await session.get(Patient, invite.patient_id)
         assert patient is not None
         invite.opened_chat_id = chat_id
@@ -109,7 +117,9 @@ def _refusal(invite: Invite | None, chat_id: int, now: datetime) -> str | None:
     return None
 
 
-async def _join(session: AsyncSession, invite: Invite, team: Team, user_id: int, now: datetime) -> LinkResult:
+async def _join(
+    session: AsyncSession, invite: Invite, team: Team, user_id: int, now: datetime, username: str | None = None
+) -> LinkResult:
     member = (
         await session.exec(
             select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.telegram_user_id) == user_id)
@@ -118,11 +128,12 @@ async def _join(session: AsyncSession, invite: Invite, team: Team, user_id: int,
     if member is not None and member.active:
         await session.rollback()
         return LinkResult("member_already", team.name)
+    assert team.id is not None
+    role = await members.join_role(session, team.id)  # the team's first (active) member is its admin
     if member is None:
-        assert team.id is not None
-        session.add(TeamMember(team_id=team.id, telegram_user_id=user_id, joined_at=now))
+        session.add(TeamMember(team_id=team.id, telegram_user_id=user_id, joined_at=now, role=role, username=username))
     else:
-        member.active = True
+        member.active, member.role, member.username = True, role, username
     invite.used_at, invite.outcome, invite.opened_chat_id = now, "joined", user_id
     audit.record(session, at=now, actor=f"tg:{user_id}", action="team.join", subject=f"team:{team.id}")
     await session.commit()

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.services.teams import is_member, refuse
+from bot.services.team_access import Caller, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Flag, Patient
@@ -29,19 +29,18 @@ class FlagAction:
     alias: str | None = None
 
 
-async def act(sessions: Sessions, *, flag_id: int, user_id: int, action: str, now: datetime) -> FlagAction:
+async def act(sessions: Sessions, *, flag_id: int, caller: Caller, action: str, now: datetime) -> FlagAction:
+    """`caller`: who pressed or typed, and in which chat (team_access.scope: a team's group acts on that team only)."""
     if action not in ACTIONS.values():
         raise ValueError(f"unknown flag action {action!r}")
+    user_id = caller.user_id
     async with sessions() as session:
         flag = await session.get(Flag, flag_id)
         patient = await session.get(Patient, flag.patient_id) if flag is not None else None
-        member = patient is not None and await is_member(session, user_id=user_id, team_id=patient.team_id)
-        if flag is None or patient is None or not member:
-            reason = "not_a_member" if flag is not None else "not_found"
-            await session.rollback()
-            await refuse(
-                sessions, user_id=user_id, action=f"flag.{action}", now=now, subject=f"flag:{flag_id}", reason=reason
-            )
+        allowed = patient is not None and patient.team_id in await scope(session, caller)
+        if flag is None or patient is None or not allowed:
+            reason = "not_found" if patient is None else await refusal_reason(session, caller, patient.team_id)
+            await refuse(session, caller, action=f"flag.{action}", now=now, subject=f"flag:{flag_id}", reason=reason)
             return FlagAction("refused", action, flag_id)
         if action == "ack":
             values = {"acknowledged_at": now, "acknowledged_by": user_id}

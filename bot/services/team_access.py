@@ -38,10 +38,25 @@ async def scope(session: AsyncSession, caller: Caller) -> list[int]:
     return [team.id]
 
 
+async def refusal_reason(session: AsyncSession, caller: Caller, team_id: int | None) -> str:
+    """Why this caller may not act on `team_id` (None: the team of this group, if any) here: the wrong
+    chat (a member of that team in another chat), a removed member, or not a member."""
+    if team_id is None and not caller.private:
+        group_team = await teams.team_of_chat(session, caller.chat_id)
+        team_id = group_team.id if group_team is not None else None
+    if team_id is not None and await teams.is_member(session, user_id=caller.user_id, team_id=team_id):
+        return "other_chat"  # a member of that team, but in another team's group (or a group of no team)
+    if await teams.was_removed(session, user_id=caller.user_id, team_id=team_id):
+        return "removed"
+    return "not_a_member"
+
+
 async def refuse(
     session: AsyncSession, caller: Caller, *, action: str, now: datetime, subject: str | None = None, reason: str
 ) -> None:
     """A refused team action: an audit row (who, what, when, why), in the caller's own transaction."""
+    if reason == "not_a_member" and await teams.was_removed(session, user_id=caller.user_id, team_id=None):
+        reason = "removed"  # a member no longer: their next command or press is refused as such
     detail = {"reason": reason, "chat": "private" if caller.private else "group"}
     audit.record(session, at=now, actor=caller.actor, action=action, subject=subject, outcome="refused", detail=detail)
     await session.commit()
@@ -63,6 +78,8 @@ async def find(
     )
     if len(found) == 1:
         return found[0]
-    reason = "not_a_member" if not team_ids else "not_found" if not found else "ambiguous"
+    reason = "not_found" if not found else "ambiguous"
+    if not team_ids:
+        reason = await refusal_reason(session, caller, None)
     await refuse(session, caller, action=action, now=now, subject=f"alias:{alias}"[:40], reason=reason)
     return reason

@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.services import teams
-from bot.services.team_access import Caller, find, refuse
+from bot.services.team_access import Caller, find, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
@@ -77,12 +76,13 @@ async def ask_discharge(sessions: Sessions, caller: Caller, alias: str, *, now: 
 
 
 async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now: datetime, confirm: bool) -> Change:
-    """The Confirm (or Cancel) press: the presser must be an active member of the patient's team."""
+    """The Confirm (or Cancel) press: the presser must be an active member of the patient's team, pressing
+    in their private chat or in that team's group (team_access.scope), as for every team action."""
     async with sessions() as session:
         patient = await session.get(Patient, patient_id)
-        member = patient is not None and await teams.is_member(session, user_id=caller.user_id, team_id=patient.team_id)
-        if patient is None or not member:
-            reason = "not_found" if patient is None else "not_a_member"
+        allowed = patient is not None and patient.team_id in await scope(session, caller)
+        if patient is None or not allowed:
+            reason = "not_found" if patient is None else await refusal_reason(session, caller, patient.team_id)
             subject = f"patient:{patient_id}"
             await refuse(session, caller, action="patient.discharge", now=now, subject=subject, reason=reason)
             return Change(reason)

@@ -44,6 +44,14 @@ async def is_member(session: AsyncSession, *, user_id: int, team_id: int) -> boo
     return found is not None
 
 
+async def was_removed(session: AsyncSession, *, user_id: int, team_id: int | None) -> bool:
+    """A member of that team (of any team when None) once, and no longer active: removed."""
+    query = select(TeamMember.id).where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(False))
+    if team_id is not None:
+        query = query.where(TeamMember.team_id == team_id)
+    return (await session.exec(query)).first() is not None
+
+
 async def team_of_chat(session: AsyncSession, chat_id: int) -> Team | None:
     """The team whose alert group this chat is."""
     return (await session.exec(select(Team).where(Team.alert_chat_id == chat_id))).first()
@@ -58,8 +66,10 @@ async def refuse(
     subject: str | None = None,
     reason: str = "not_a_member",
 ) -> None:
-    """Record a refused team action (who, what, when)."""
+    """Record a refused team action (who, what, when, why: a removed member is named so)."""
     async with sessions() as session:
+        if reason == "not_a_member" and await was_removed(session, user_id=user_id, team_id=None):
+            reason = "removed"
         audit.record(
             session,
             at=now,

@@ -19,6 +19,7 @@ from bot.texts.en_operator import OPERATOR
 from bot.texts.en_security import SECURITY
 from bot.texts.en_settings import SETTINGS, SETTINGS_TEAM
 from bot.texts.en_team import TEAM
+from bot.texts.en_trust import TRUST
 from bot.texts.plurals import PLURALS
 
 # English only (care teams and operators): left out of the .po files.
@@ -27,6 +28,8 @@ EN.update(TEAM)
 EN.update(DATA_TEAM)
 EN.update(SETTINGS_TEAM)
 EN.update(OPERATOR)
+ENGLISH_ONLY |= frozenset(TRUST)  # issue 12: alert chats, members (care-team and operator texts)
+EN.update(TRUST)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
 EN.update(SECURITY)
