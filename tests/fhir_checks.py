@@ -104,3 +104,25 @@ def narrative_problems(bundle: JSON) -> list[str]:
 def identified(found: dict[str, list[JSON]], kind: str, system: str) -> dict[str, JSON]:
     """Resources of `kind` by their identifier value in `system`."""
     return {i["value"]: r for r in found.get(kind, []) for i in r.get("identifier", []) if i.get("system") == system}
+
+
+def codings(bundle: JSON) -> set[tuple[str, str]]:
+    """Every (system, code) of every Coding in the Bundle, and every extension url as (url, "")."""
+    found = set()
+    for _, obj in walk(bundle):
+        if isinstance(obj.get("system"), str) and isinstance(obj.get("code"), str) and obj["system"] != UCUM:
+            found.add((obj["system"], obj["code"]))
+        if isinstance(obj.get("url"), str) and any(k.startswith("value") for k in obj):
+            found.add((obj["url"], ""))
+    return found
+
+
+def undocumented(used: set[tuple[str, str]], doc: str) -> list[tuple[str, str]]:
+    """Systems (and, for standard systems, codes) that docs/data.md does not list."""
+    missing = []
+    for system, code in sorted(used):
+        base = system.split(":answer:")[0] + ":answer:<item>" if ":answer:" in system else system
+        standard = not system.startswith("urn:b12bot")
+        if f"`{base}`" not in doc or (code and standard and f"`{code}`" not in doc):
+            missing.append((system, code))
+    return missing

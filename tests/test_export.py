@@ -60,6 +60,8 @@ def check(tables: dict[str, str]) -> None:
         "2",
     )
     assert json.loads(baseline["answers"])["pain"] == 6
+    # no B6 products: up to 0 mg/day, no lower bound (ranges are bounds, never an assumed figure)
+    assert (baseline["b6_range"], baseline["b6_mg_per_day_above"], baseline["b6_mg_per_day_up_to"]) == ("", "", "0.0")
     (flag,) = read(tables["flags.csv"])
     assert (flag["alias"], flag["kind"], flag["acknowledged"], flag["assigned"]) == (
         "MK-17",

@@ -26,6 +26,7 @@ from storage.models import DoseEvent, Flag, Patient, Questionnaire
 from tests import fhir_checks as fc
 
 WEEKS = 4
+DATA_MD = Path(__file__).resolve().parents[1] / "docs" / "data.md"
 
 
 async def cohort(url: str) -> Sandbox:
@@ -96,6 +97,7 @@ def check(
     exported_doses: dict[str, dict[str, Any]] = {}
     exported_flags: dict[str, dict[str, Any]] = {}
     kinds: set[str] = set()
+    used: set[tuple[str, str]] = set()
     b6_seen: set[str] = set()
     for file in files:
         bundle = json.loads(file.read_text(encoding="utf-8"))
@@ -108,6 +110,7 @@ def check(
             assert secret not in file.read_text(encoding="utf-8").replace("Virtual clinic", ""), (file.name, secret)
         found = fc.resources(bundle)
         kinds |= set(found)
+        used |= fc.codings(bundle)
         exported_doses |= fc.identified(found, "MedicationAdministration", "urn:b12bot:dose")
         exported_flags |= fc.identified(found, "Flag", "urn:b12bot:flag")
         exported_flags |= fc.identified(found, "DetectedIssue", "urn:b12bot:flag")
@@ -128,6 +131,9 @@ def check(
     assert kinds >= {"Patient", "MedicationStatement", "MedicationAdministration", "Questionnaire"}
     assert kinds >= {"QuestionnaireResponse", "Observation", "Flag", "DetectedIssue", "PractitionerRole", "Provenance"}
     assert b6_seen >= {"None", "100_500", "over_500", "not_sure"}
+    # docs/data.md lists every code system and standard code used, and every private system
+    assert fc.undocumented(used, DATA_MD.read_text(encoding="utf-8")) == []
+    assert ("http://loinc.org", "2132-9") in used and ("http://snomed.info/sct", "26643006") in used
     # every dose of the database (all statuses), each with the status it had
     assert set(exported_doses) == {str(d.id) for d in doses}
     for d in doses:
@@ -166,6 +172,11 @@ def test_the_checks_catch_what_they_check() -> None:
     }
     assert any("finished" in e for e in fc.schema_errors(bad))
     assert fc.quantity_problems(bad) and fc.reference_problems(bad) and fc.narrative_problems(bad)
+    doc = DATA_MD.read_text(encoding="utf-8")
+    assert fc.undocumented({("http://loinc.org", "99999-9"), ("urn:b12bot:nothing", "x")}, doc) == [
+        ("http://loinc.org", "99999-9"),
+        ("urn:b12bot:nothing", "x"),
+    ]
 
 
 def test_packaged_schema_is_the_one_in_shared() -> None:
