@@ -144,6 +144,14 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 args.json,
             )
             return 0
+        if args.command == "export" and args.format == "redcap":
+            from bot.services import redcap_export
+
+            emit(
+                await redcap_export.export_command(args, services.sessions, now=now, protocol=services.protocol),
+                args.json,
+            )
+            return 0
         if args.command == "export":
             from bot.services import export
 

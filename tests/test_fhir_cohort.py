@@ -17,13 +17,14 @@ import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
-from bot.services import fhir_export
+from bot.services import fhir_export, redcap_export
 from bot.services.fhir_codes import LOINC
 from bot.services.fhir_resources import DOSE_STATUS
 from bot.simulate.clinic import CLINICIAN, START, Clinic, Config
 from bot.simulate.profiles import PROFILES
 from storage.models import DoseEvent, Flag, Patient, Questionnaire
 from tests import fhir_checks as fc
+from tests.test_redcap_export import check as check_redcap
 
 WEEKS = 4
 DATA_MD = Path(__file__).resolve().parents[1] / "docs" / "data.md"
@@ -74,6 +75,9 @@ async def test_every_bundle_of_a_cohort_passes_the_r4_schema_and_keeps_its_promi
             sb.services.sessions, team="Virtual clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
         )
         fhir_export.write(bundles, out=tmp_path, zip_file=None)
+        redcap = await redcap_export.collect(
+            sb.services.sessions, team="Virtual clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
         async with sb.services.sessions() as session:
             doses = (await session.exec(select(DoseEvent))).all()
             flags = (await session.exec(select(Flag))).all()
@@ -84,6 +88,12 @@ async def test_every_bundle_of_a_cohort_passes_the_r4_schema_and_keeps_its_promi
     finally:
         await sb.__aexit__(None, None, None)
     check(tmp_path, doses, flags, questionnaires)
+    # the same cohort as REDCap records: they pass REDCap's rules, with every dose and flag
+    records = check_redcap(redcap)
+    assert len([r for r in records if r["redcap_repeat_instrument"] == "dose"]) == len(doses)
+    assert {r["flag_id"] for r in records if r["redcap_repeat_instrument"] == "flag"} == {str(f.id) for f in flags}
+    b6 = {(r["b6_dose"], r["b6_mg_per_day_above"], r["b6_mg_per_day_up_to"]) for r in records if r["b6_dose"]}
+    assert {("over_500", "500", ""), ("100_500", "100", "500"), ("not_sure", "", "")} <= b6
 
 
 def check(
