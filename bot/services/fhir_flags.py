@@ -60,7 +60,7 @@ def issue(flag: Flag, subject: str, role_ref: str | None, role: str | None, evid
         "text": narrative(_summary(flag), _acked(flag, role)),
         "identifier": [{"system": "urn:b12bot:flag", "value": str(flag.id)}],
         "status": "final",
-        "code": {"coding": [private("flag", flag.kind)], "text": flag.summary_key},
+        "code": {"coding": [private("flag", flag.kind)], "text": flag.kind.replace("_", " ")},
         "severity": ISSUE_SEVERITY.get(flag.severity, "low"),
         "patient": {"reference": subject},
         "identifiedDateTime": flag.raised_at.isoformat(),
@@ -91,7 +91,7 @@ def flag_resource(flag: Flag, subject: str, role: str | None) -> Resource:
             "status": "active" if flag.acknowledged_at is None else "inactive",
             "code": {
                 "coding": [private("flag", flag.kind), private("severity", flag.severity)],
-                "text": flag.summary_key,
+                "text": flag.kind.replace("_", " "),
             },
             "subject": {"reference": subject},
             "period": period,
