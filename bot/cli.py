@@ -79,9 +79,15 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
     inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
     inv.add_argument("--json", action="store_true")
-    export = sub.add_parser("export", help="a team's data as CSV or FHIR R4 (aliases only, no Telegram ids)")
+    export = sub.add_parser("export", help="a team's data as CSV, FHIR R4 or REDCap (aliases only, no Telegram ids)")
     export.add_argument("--team", required=True)
-    export.add_argument("--format", choices=["csv", "fhir"], default="csv", help="fhir: one FHIR R4 Bundle per patient")
+    export.add_argument(
+        "--format",
+        choices=["csv", "fhir", "redcap"],
+        default="csv",
+        help="csv: one file per table and codebook.csv; fhir: one FHIR R4 Bundle per patient; "
+        "redcap: a REDCap data dictionary, its repeating instruments and the records to import",
+    )
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", help="folder for one CSV file per table, or one FHIR JSON file per patient")
     target.add_argument("--zip", help="one zip file holding the CSV (or FHIR JSON) files")

@@ -146,7 +146,19 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "export" and args.format == "fhir":
             from bot.services import fhir_export
 
-            return await fhir_export.export_command(args, services.sessions, now=now)
+            emit(
+                await fhir_export.export_command(args, services.sessions, now=now, protocol=services.protocol),
+                args.json,
+            )
+            return 0
+        if args.command == "export" and args.format == "redcap":
+            from bot.services import redcap_export
+
+            emit(
+                await redcap_export.export_command(args, services.sessions, now=now, protocol=services.protocol),
+                args.json,
+            )
+            return 0
         if args.command == "export":
             from bot.services import export
 
@@ -154,8 +166,12 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             if folder is not None and not folder.is_dir():
                 raise UserError("err_export_path", path=args.zip, reason=f"the folder {folder} does not exist")
             kind = "zip" if args.zip else "dir"
-            tables = await export.collect(services.sessions, team=args.team, now=now, target=kind)
-            files = export.write_zip(tables, Path(args.zip)) if args.zip else export.write_dir(tables, Path(args.out))
+            protocol = services.protocol
+            tables = await export.collect(services.sessions, team=args.team, now=now, target=kind, protocol=protocol)
+            if args.zip:
+                files: list[str] | list[Path] = export.write_zip(tables, Path(args.zip), protocol)
+            else:
+                files = export.write_dir(tables, Path(args.out), protocol)
             rows = {name: len(found) for name, found in tables.items()}
             emit({"team": args.team, "files": [str(f) for f in files], "rows": rows}, args.json)
             return 0

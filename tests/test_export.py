@@ -42,9 +42,10 @@ def read(text: str) -> list[dict[str, str]]:
 
 
 def check(tables: dict[str, str]) -> None:
-    assert sorted(tables) == ["doses.csv", "flags.csv", "patients.csv", "questionnaires.csv"]
+    assert sorted(tables) == ["codebook.csv", "doses.csv", "flags.csv", "patients.csv", "questionnaires.csv"]
     for name, text in tables.items():
-        assert text.splitlines()[0].split(",") == list(export.HEADERS[name.removesuffix(".csv")])
+        if name != "codebook.csv":
+            assert text.splitlines()[0].split(",") == list(export.HEADERS[name.removesuffix(".csv")])
         for secret in (str(PAT.id), str(CLINICIAN.id), "Wilhelmina", "ZZ-9"):
             assert secret not in text, (name, secret)
     (patient,) = read(tables["patients.csv"])
@@ -59,6 +60,8 @@ def check(tables: dict[str, str]) -> None:
         "2",
     )
     assert json.loads(baseline["answers"])["pain"] == 6
+    # no B6 products: up to 0 mg/day, no lower bound (ranges are bounds, never an assumed figure)
+    assert (baseline["b6_range"], baseline["b6_mg_per_day_above"], baseline["b6_mg_per_day_up_to"]) == ("", "", "0.0")
     (flag,) = read(tables["flags.csv"])
     assert (flag["alias"], flag["kind"], flag["acknowledged"], flag["assigned"]) == (
         "MK-17",
@@ -73,8 +76,10 @@ def check(tables: dict[str, str]) -> None:
 async def test_collect_on_both_databases_is_audited(database_url: str, tmp_path: Path) -> None:
     await clinic(database_url)
     async with Sandbox(database_url=database_url, start=START) as sb:
-        tables = await export.collect(sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir")
-        written = export.write_dir(tables, tmp_path / "out")
+        tables = await export.collect(
+            sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
+        written = export.write_dir(tables, tmp_path / "out", sb.services.protocol)
         check({p.name: p.read_text(encoding="utf-8") for p in written})
         async with sb.services.sessions() as session:
             (row,) = (await session.exec(select(AuditEvent).where(AuditEvent.action == "export"))).all()
@@ -95,7 +100,7 @@ def test_cli_writes_a_folder_or_a_zip(
     out = tmp_path / "export"
     assert main(["export", "--team", "Neuro clinic", "--format", "csv", "--out", str(out), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["rows"]["patients"] == 1 and len(printed["files"]) == 4
+    assert printed["rows"]["patients"] == 1 and len(printed["files"]) == 5
     check({p.name: p.read_text(encoding="utf-8") for p in out.iterdir()})
     archive = tmp_path / "team.zip"
     assert main(["export", "--team", "Neuro clinic", "--zip", str(archive)]) == 0

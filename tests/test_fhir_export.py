@@ -56,7 +56,9 @@ async def test_fhir_export_parses_back_with_the_expected_resources(database_url:
 
     await clinic(database_url)
     async with Sandbox(database_url=database_url, start=START + timedelta(days=4)) as sb:
-        bundles = await fhir_export.collect(sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir")
+        bundles = await fhir_export.collect(
+            sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
         files = fhir_export.write(bundles, out=tmp_path / "fhir", zip_file=None)
         async with sb.services.sessions() as session:
             rows = (await session.exec(select(AuditEvent).where(AuditEvent.action == "export"))).all()
@@ -76,7 +78,8 @@ async def test_fhir_export_parses_back_with_the_expected_resources(database_url:
     assert statement["dosage"][0]["text"] == "1000 mcg oral daily"  # type: ignore[index]
     assert statement["dosage"][0]["route"]["text"] == "oral"  # type: ignore[index]
     given = found["MedicationAdministration"]
-    assert len(given) == 2 and {g["status"] for g in given} == {"completed"}  # taken doses only
+    # every dose: two taken, the third reminder awaiting an answer, the next one planned
+    assert sorted(str(g["status"]) for g in given) == ["completed", "completed", "unknown", "unknown"]
     (response,) = found["QuestionnaireResponse"]
     answers = {i["linkId"]: i["answer"] for i in response["item"]}  # type: ignore[attr-defined]
     assert answers["pain"] == [{"valueInteger": 6}] and answers["numbness"] == [{"valueInteger": 5}]
@@ -103,4 +106,61 @@ def test_fhir_export_cli_zip(
     assert summary == {"team": "Neuro clinic", "format": "fhir", "files": ["MK-17.json"], "patients": 1}
     with zipfile.ZipFile(target) as archive:
         bundle = Bundle.model_validate_json(archive.read("MK-17.json"))
-    assert len(resources(bundle)["MedicationAdministration"]) == 2
+    given = resources(bundle)["MedicationAdministration"]
+    assert [g["status"] for g in given].count("completed") == 2
+
+
+async def test_questionnaire_definitions_b6_range_and_baseline_b12(sqlite_url: str) -> None:
+    """The Questionnaire as asked (order, repeats, enableWhen, url|version), a B6 range and the baseline B12."""
+    from bot.services import fhir_export
+    from care.instruments import questionnaire_items
+    from storage.models import Patient
+
+    async with Sandbox(database_url=sqlite_url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 10, 6)))
+        await sb.tick()
+        b6 = ["t0", "t2", "d", "4"]  # B complex and magnesium with B6, 100 to 500 mg a day
+        await answer_all(sb, PAT, ["6", "5"] + ["n"] * 15 + b6 + ["n"] * 8)
+        async with sb.services.sessions() as session:
+            (patient,) = (await session.exec(select(Patient))).all()
+            # as /enrol stores "180 ng/L 2026-09-30"
+            patient.baseline_b12_value, patient.baseline_b12_unit = 180.0, "ng/L"
+            patient.baseline_b12_date = date(2026, 9, 30)
+            session.add(patient)
+            await session.commit()
+        bundles = await fhir_export.collect(
+            sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
+        asked = [i.key for i in questionnaire_items("baseline", 0, sb.services.protocol)]
+    found = resources(bundles["MK-17"])
+    (definition,) = found["Questionnaire"]
+    items = {i["linkId"]: i for i in definition["item"]}  # type: ignore[attr-defined]
+    assert list(items) == asked and asked != sorted(asked)  # in the order asked, not sorted
+    assert items["b6_products"]["repeats"] is True and "repeats" not in items["pain"]
+    (condition,) = items["b6_dose"]["enableWhen"]
+    assert (condition["question"], condition["operator"], condition["answerCoding"]["code"]) == (
+        "b6_products",
+        "!=",
+        "none",
+    )
+    assert items["pain"]["code"][1]["code"] == "72514-3" and items["pain"]["type"] == "integer"
+    assert [o["valueCoding"]["code"] for o in items["b6_dose"]["answerOption"]][-2:] == ["over_500", "not_sure"]
+    (response,) = found["QuestionnaireResponse"]
+    assert response["questionnaire"] == f"{definition['url']}|{definition['version']}"
+    answered = [i["linkId"] for i in response["item"]]  # type: ignore[attr-defined]
+    assert answered == asked  # every item answered, in the order asked
+    products = next(i for i in response["item"] if i["linkId"] == "b6_products")  # type: ignore[attr-defined]
+    assert [a["valueCoding"]["code"] for a in products["answer"]] == ["b_complex", "magnesium_b6"]
+    by_code = {c["code"]: o for o in found["Observation"] for c in o["code"]["coding"]}  # type: ignore[index]
+    intake = by_code["b6_intake"]
+    assert intake["valueRange"]["low"]["value"] == 100 and intake["valueRange"]["high"]["value"] == 500  # type: ignore[index]
+    assert intake["valueRange"]["high"]["code"] == "mg/d" and "valueQuantity" not in intake  # type: ignore[index]
+    b12 = by_code["2132-9"]
+    assert b12["valueQuantity"] == {
+        "value": 180.0,
+        "unit": "ng/L",
+        "system": "http://unitsofmeasure.org",
+        "code": "ng/L",
+    }
+    assert b12["effectiveDateTime"] == "2026-09-30" and b12["category"][0]["coding"][0]["code"] == "laboratory"  # type: ignore[index]

@@ -2,7 +2,9 @@
 
 Patients are named by alias only. Telegram ids (the patient's chat id, message ids, the ids of the
 clinicians who acknowledged or were assigned a flag) are personal data and are left out; the flags
-say only whether they were acknowledged or assigned. Every export is an audit row (actor cli).
+say only whether they were acknowledged or assigned. A B6 dose range is exported as its bounds, never as
+the figure the rules assume for it. `codebook.csv` beside the tables describes every column
+(bot/services/codebook.py). Every export is an audit row (actor cli).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -18,11 +19,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.private_files import private_dir, private_file, write_private
+from bot.services import export_files
+from bot.services.codebook import codebook_csv
 from bot.services.team_records import team_records
+from care.protocol import B6Thresholds, Protocol
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Flag, Patient
+from storage.models import Flag, Patient, Questionnaire
 
 PATIENTS = (
     "alias", "status", "reachable", "timezone", "reminder_time", "regimen_code", "regimen_title", "therapy_start",
@@ -34,8 +37,8 @@ DOSES = (
     "sent_at", "answered_at", "closes_at", "note",
 )  # fmt: skip
 SCORE = (
-    "pain", "numbness", "pgic", "mnsi", "mnsi_abnormal", "b6_products", "b6_range", "b6_mg_per_day_reported",
-    "b6_unsure", "red_flags",
+    "pain", "numbness", "pgic", "mnsi", "mnsi_abnormal", "b6_products", "b6_range", "b6_mg_per_day_above",
+    "b6_mg_per_day_up_to", "b6_unsure", "red_flags",
 )  # fmt: skip
 QUESTIONNAIRES = (
     "alias", "questionnaire_id", "kind", "week", "due_at", "status", "sent_at", "completed_at", *SCORE, "answers",
@@ -63,12 +66,30 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def b6_bounds(score: dict[str, Any], b6: B6Thresholds) -> dict[str, float | None]:
+    """The B6 range the patient chose as bounds (never the figure the rules assume for it): above, up to."""
+    key = score.get("b6_range")
+    if key is None:
+        return {"b6_mg_per_day_above": None, "b6_mg_per_day_up_to": 0.0 if score.get("b6_products") else None}
+    found = next((r for r in b6.dose_ranges if r.key == key), None)
+    if found is None:  # not sure, or a range the protocol no longer has: b6_range says what was chosen
+        return {"b6_mg_per_day_above": None, "b6_mg_per_day_up_to": None}
+    above = found.above_mg if found.up_to_mg is None or found.above_mg < found.up_to_mg else None
+    return {"b6_mg_per_day_above": above, "b6_mg_per_day_up_to": found.up_to_mg}
+
+
+def _questionnaire(q: Questionnaire, alias: str, b6: B6Thresholds) -> dict[str, Any]:
+    score = {k: v for k, v in (q.score or {}).items() if k in SCORE}
+    bounds = b6_bounds(q.score, b6) if q.score else {}
+    return {**q.model_dump(), **score, **bounds, "alias": alias, "questionnaire_id": q.id}
+
+
 def _patient(p: Patient) -> dict[str, Any]:
     row = {k: getattr(p, k) for k in PATIENTS if hasattr(p, k)}
     return {**row, "regimen_title": p.regimen.get("title", p.regimen_code)}
 
 
-async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) -> dict[str, Table]:
+async def collect(sessions: Sessions, *, team: str, now: datetime, target: str, protocol: Protocol) -> dict[str, Table]:
     """Every table of the team, as rows of plain values; audited as one export."""
     async with sessions() as session:
         records = await team_records(session, team=team, erased=True)
@@ -79,15 +100,7 @@ async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) 
         tables: dict[str, Table] = {
             "patients": [_patient(p) for p in patients],
             "doses": [{**d.model_dump(), "alias": alias[d.patient_id], "dose_id": d.id} for d in doses],
-            "questionnaires": [
-                {
-                    **q.model_dump(),
-                    **(q.score or {}),
-                    "alias": alias[q.patient_id],
-                    "questionnaire_id": q.id,
-                }
-                for q in questionnaires
-            ],
+            "questionnaires": [_questionnaire(q, alias[q.patient_id], protocol.b6) for q in questionnaires],
             "flags": [
                 {
                     **f.model_dump(),
@@ -115,14 +128,18 @@ def to_csv(name: str, rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def write_dir(tables: dict[str, Table], folder: Path) -> list[Path]:
-    """One CSV per table in `folder` (created if needed, 0700); each file 0600, whole or not at all."""
-    private_dir(folder)
-    return [write_private(folder / f"{name}.csv", to_csv(name, rows).encode()) for name, rows in tables.items()]
+def files(tables: dict[str, Table], protocol: Protocol) -> dict[str, str]:
+    """The CSV files of the tables, and the codebook that describes every column."""
+    return {
+        **{f"{name}.csv": to_csv(name, rows) for name, rows in tables.items()},
+        "codebook.csv": codebook_csv(protocol),
+    }
 
 
-def write_zip(tables: dict[str, Table], target: Path) -> list[str]:
-    with private_file(target) as out, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", to_csv(name, rows))  # a str name: the entry is 0600 too
-    return [f"{name}.csv" for name in tables]
+def write_dir(tables: dict[str, Table], folder: Path, protocol: Protocol) -> list[Path]:
+    """One CSV per table and the codebook in `folder` (created if needed); each file whole or not at all."""
+    return export_files.write(files(tables, protocol), out=folder, zip_file=None)
+
+
+def write_zip(tables: dict[str, Table], target: Path, protocol: Protocol) -> list[str]:
+    return [p.name for p in export_files.write(files(tables, protocol), out=None, zip_file=target)]

@@ -1,34 +1,41 @@
 """A team's data as FHIR R4 (`b12bot export --format fhir`): one Bundle (type collection) per patient.
 
 Built and validated with fhir.resources' R4B models (`fhir.resources.R4B`: the R4-compatible release in
-fhir.resources 8.x). Each Bundle holds the Patient (the alias as identifier; no name, no Telegram id),
-a MedicationStatement for the regimen, a MedicationAdministration per confirmed (taken) dose, a
-QuestionnaireResponse per completed questionnaire and an Observation per sub-score. Written as one JSON
-file per patient (`<alias>.json`) in the --out folder, or the same files in a --zip. Erased patients
+fhir.resources 8.x). Each Bundle holds the Patient (the alias as identifier; no name, no Telegram id), a
+MedicationStatement for the regimen, a MedicationAdministration per dose (every status), the baseline
+B12 Observation, the Questionnaire definitions its responses name, a QuestionnaireResponse per completed
+questionnaire and an Observation per sub-score, and the flags (Flag or DetectedIssue, PractitionerRole,
+Provenance). Codes and units: bot/services/fhir_codes.py and docs/data.md. Written as one JSON file per
+patient (`<alias>.json`) in the --out folder, or the same files in a --zip. Erased patients
 (/delete_my_data) are left out. Every export is an audit row (actor cli, counts only).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import uuid
-import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.resource import Resource
+from sqlmodel import col, select
 
-from bot.private_files import private_dir, private_file, write_private
+from bot.services import export_files
 from bot.services.errors import UserError
+from bot.services.fhir_flags import flag_resources
+from bot.services.fhir_questionnaire_defs import definition, questionnaire_resource
 from bot.services.fhir_questionnaires import observations, response
-from bot.services.fhir_resources import administration, patient_resource, statement
+from bot.services.fhir_resources import administration, baseline_b12, patient_resource, statement
 from bot.services.team_records import team_records
+from care.protocol import Protocol
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Patient, Questionnaire
+from storage.models import DoseEvent, Flag, Patient, Questionnaire, TeamMember
 
 NAMESPACE = uuid.UUID("8f4b7a3e-1d2c-4e5f-9a6b-b12b0712b12b")
 
@@ -37,23 +44,61 @@ def urn(*parts: object) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, ':'.join(str(p) for p in parts))}"
 
 
-def bundle_for(patient: Patient, doses: list[DoseEvent], questionnaires: list[Questionnaire], now: datetime) -> Bundle:
-    """The patient's Bundle from their rows (pure: no database, no clock)."""
-    pid = patient.id or 0
-    subject = urn("patient", pid)
-    resources: list[tuple[str, Resource]] = [(subject, patient_resource(patient))]
-    resources.append((urn("regimen", pid), statement(patient, subject)))
-    for dose in doses:
-        if dose.status == "taken":
-            resources.append((urn("dose", dose.id), administration(dose, patient, subject)))
-    for q in questionnaires:
+@dataclass(frozen=True)
+class PatientRows:
+    patient: Patient
+    doses: Sequence[DoseEvent]
+    questionnaires: Sequence[Questionnaire]
+    flags: Sequence[Flag]
+
+
+def _questionnaires(rows: PatientRows, subject: str, protocol: Protocol) -> list[tuple[str, Resource]]:
+    defined: dict[str, tuple[str, Resource]] = {}
+    answered: list[tuple[str, Resource]] = []
+    for q in rows.questionnaires:
         if q.status != "completed":
             continue
+        d = definition(q, protocol)
+        if d.canonical not in defined:
+            defined[d.canonical] = (
+                urn("definition", d.canonical),
+                FhirQuestionnaire.model_validate(questionnaire_resource(d)),
+            )
         source = urn("questionnaire", q.id)
-        resources.append((source, response(q, subject)))
-        for key, obs in observations(q, subject, source):
-            resources.append((urn("score", q.id, key), obs))
-    entries = [{"fullUrl": url, "resource": resource} for url, resource in resources]
+        answered.append((source, response(q, subject, d)))
+        answered.extend((urn("score", q.id, key), obs) for key, obs in observations(q, subject, source, protocol.b6))
+    return [*defined.values(), *answered]
+
+
+def bundle_for(rows: PatientRows, *, roles: dict[int, str], protocol: Protocol, now: datetime) -> Bundle:
+    """The patient's Bundle from their rows (pure: no database, no clock)."""
+    patient = rows.patient
+    pid = patient.id or 0
+    subject = urn("patient", pid)
+    regimen = urn("regimen", pid)
+    resources: list[tuple[str, Resource]] = [
+        (subject, patient_resource(patient)),
+        (regimen, statement(patient, subject)),
+    ]
+    b12 = baseline_b12(patient, subject)
+    if b12 is not None:
+        resources.append((urn("baseline-b12", pid), b12))
+    resources.extend((urn("dose", d.id), administration(d, patient, subject, regimen)) for d in rows.doses)
+    resources.extend(_questionnaires(rows, subject, protocol))
+    exported = {q.id for q in rows.questionnaires if q.status == "completed"}
+    by_week = {q.week: q.id for q in rows.questionnaires if q.status == "completed"}
+
+    def evidence(flag: Flag) -> str | None:
+        qid = flag.facts.get("response_id") or by_week.get(flag.facts.get("week", -1))
+        return urn("questionnaire", qid) if qid is not None and int(qid) in exported else None
+
+    def url(*parts: object) -> str:
+        return urn(pid, *parts)
+
+    for flag in rows.flags:
+        resources.extend(flag_resources(flag, subject, url=url, roles=roles, evidence=evidence))
+    unique = dict(resources)  # a PractitionerRole comes once per role
+    entries = [{"fullUrl": full, "resource": resource} for full, resource in unique.items()]
     return Bundle.model_validate(
         {
             "resourceType": "Bundle",
@@ -65,22 +110,32 @@ def bundle_for(patient: Patient, doses: list[DoseEvent], questionnaires: list[Qu
     )
 
 
-async def collect(sessions: Sessions, *, team: str, now: datetime, target: str) -> dict[str, Bundle]:
+async def collect(
+    sessions: Sessions, *, team: str, now: datetime, target: str, protocol: Protocol
+) -> dict[str, Bundle]:
     """A Bundle per patient of the team (erased patients left out), keyed by alias; audited."""
     async with sessions() as session:
         records = await team_records(session, team=team, erased=False)
-        found, patients, doses, questionnaires = records.team, records.patients, records.doses, records.questionnaires
+        ids = [p.id for p in records.patients]
+        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
+        members = (await session.exec(select(TeamMember).where(TeamMember.team_id == records.team.id))).all()
+        roles = {m.telegram_user_id: m.role for m in members}
         bundles = {
             p.alias: bundle_for(
-                p,
-                [d for d in doses if d.patient_id == p.id],
-                [q for q in questionnaires if q.patient_id == p.id],
-                now,
+                PatientRows(
+                    p,
+                    [d for d in records.doses if d.patient_id == p.id],
+                    [q for q in records.questionnaires if q.patient_id == p.id],
+                    [f for f in flags if f.patient_id == p.id],
+                ),
+                roles=roles,
+                protocol=protocol,
+                now=now,
             )
-            for p in patients
+            for p in records.patients
         }
         detail = {"format": "fhir", "target": target, "patients": len(bundles)}
-        audit.record(session, at=now, actor="cli", action="export", subject=f"team:{found.id}", detail=detail)
+        audit.record(session, at=now, actor="cli", action="export", subject=f"team:{records.team.id}", detail=detail)
         await session.commit()
     return bundles
 
@@ -95,23 +150,18 @@ def to_json(bundle: Bundle) -> str:
 
 def write(bundles: dict[str, Bundle], *, out: Path | None, zip_file: Path | None) -> list[str]:
     """One JSON file per patient in `out` (created if needed), or in the zip; each file whole or not at all."""
-    names = {alias: filename(alias) for alias in bundles}
-    if zip_file is not None:
-        with private_file(zip_file) as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for alias, bundle in bundles.items():
-                archive.writestr(names[alias], to_json(bundle))
-        return list(names.values())
-    assert out is not None
-    private_dir(out)
-    return [str(write_private(out / names[alias], to_json(b).encode())) for alias, b in bundles.items()]
+    files = {filename(alias): to_json(bundle) for alias, bundle in bundles.items()}
+    written = export_files.write(files, out=out, zip_file=zip_file)
+    return [p.name if zip_file is not None else str(p) for p in written]
 
 
-async def export_command(args: argparse.Namespace, sessions: Sessions, *, now: datetime) -> int:
+async def export_command(
+    args: argparse.Namespace, sessions: Sessions, *, now: datetime, protocol: Protocol
+) -> dict[str, object]:
+    """Collect and write; the summary for the CLI to print."""
     zip_file = Path(args.zip) if args.zip else None
     if zip_file is not None and not zip_file.parent.is_dir():
         raise UserError("err_export_path", path=args.zip, reason=f"the folder {zip_file.parent} does not exist")
-    bundles = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir")
+    bundles = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
     files = write(bundles, out=None if zip_file else Path(args.out), zip_file=zip_file)
-    summary = {"team": args.team, "format": "fhir", "files": files, "patients": len(bundles)}
-    print(json.dumps(summary) if args.json else "\n".join(f"{k}: {v}" for k, v in summary.items()))
-    return 0
+    return {"team": args.team, "format": "fhir", "files": files, "patients": len(bundles)}
