@@ -15,6 +15,7 @@ EN: dict[str, str] = {
         "/status: your next dose and the last 7 days\n"
         "/pause: pause reminders · /resume: start them again\n"
         "/time: change the reminder time · /timezone: change the time zone\n"
+        "/cancel: drop a question you started, such as /time\n"
         "/stop: stop all messages\n"
         "/language: change the language\n"
         "/mydata: a copy of your data · /delete_my_data: delete it\n\n"
@@ -118,6 +119,12 @@ EN.update(
         "freq_monthly": "once a month",
         "freq_every_n_months": "every {n} months",
         "phase_text": "{label}, {frequency}",
+        "regimen_for": "{phase}, for {span}",
+        "regimen_then": "then {phase}",
+        "span_days": "{n} days",
+        "span_weeks": "{n} weeks",
+        "span_months": "{n} months",
+        "span_doses": "{n} doses",
     }
 )
 
