@@ -56,6 +56,9 @@ async def dose_pressed(update: Update, context: Context) -> None:
         await auditing.refused(s.sessions, actor=actor, action="dose.press", reason="stale", now=s.now())
     if result.outcome in REFUSALS:
         await query.answer(t(REFUSALS[result.outcome], lang))
+        if result.outcome == "closed":  # its buttons should have gone when it closed: take them off now
+            with contextlib.suppress(BadRequest):
+                await query.edit_message_reply_markup(None)
         return
     if result.outcome == "already":
         await query.answer(t("press_already", lang, answer=t(f"status_answer_{result.answer}", lang)))

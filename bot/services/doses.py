@@ -16,7 +16,7 @@ from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
 
 ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
-ANSWERABLE = ("sent", "snoozed", "unconfirmed")
+ANSWERABLE = ("sent", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,12 @@ async def press(
             return view("stale")
         if dose.status in ("taken", "skipped"):
             return view("already", answer=dose.status)
+        if dose.status == "unconfirmed":  # the day's window has closed: the reminder is final
+            return view("closed")
         if dose.status not in ANSWERABLE:
             return view("stale")
-        if answer == "snoozed":
-            if dose.status == "unconfirmed":
-                return view("closed")
-            if dose.snoozes >= protocol.doses.max_snoozes:
-                return view("snooze_limit")
+        if answer == "snoozed" and dose.snoozes >= protocol.doses.max_snoozes:
+            return view("snooze_limit")
         changed = rowcount(
             await session.execute(
                 update(DoseEvent)
