@@ -24,9 +24,21 @@ def earlier_keyboard(dose_id: int, choices: tuple[datetime, ...], timezone: str,
     return InlineKeyboardMarkup([*rows, [InlineKeyboardButton(t("btn_back", lang), callback_data=f"d1:{dose_id}:b")]])
 
 
+REASON_KEYS = {
+    "forgot": "skip_reason_forgot",
+    "side_effects": "skip_reason_side_effects",
+    "ran_out": "skip_reason_ran_out",
+    "other": "skip_reason_other",
+}
+
+
+def reason_label(reason: str, lang: str) -> str:
+    return t(REASON_KEYS[reason], lang)
+
+
 def reason_keyboard(dose_id: int, lang: str) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(t(f"skip_reason_{reason}", lang), callback_data=f"d1:{dose_id}:r{i}")
+        InlineKeyboardButton(reason_label(reason, lang), callback_data=f"d1:{dose_id}:r{i}")
         for i, reason in enumerate(SKIP_REASONS)
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])

@@ -65,7 +65,7 @@ async def test_spanish_from_telegram_then_russian_with_the_team_alert_in_english
         await sb.run_until(FIRST_DOSE)
         reminder = sb.api.last_to(ROSA.id)
         assert reminder is not None and (reminder.text or "").startswith("Es hora de su vitamina B12: tableta")
-        assert labels(reminder) == ["La tomé", "Recordar en 30 min", "Omitir"]
+        assert labels(reminder) == ["La tomé", "Recordar en 30 min", "Omitir", "La tomé antes…"]
         await sb.send(sb.users.press_button(ROSA, reminder, "La tomé"))
         assert "✓ Tomada a las 9:00. Gracias." in (sb.api.messages[(ROSA.id, reminder.message_id)].text or "")
 

@@ -89,7 +89,7 @@ async def scenario(url: str, actions: list[tuple[object, ...]]) -> None:
             async with sessions() as session:
                 row = await session.get(Questionnaire, qid)
                 assert row is not None
-                items = items_of(row, PROTOCOL)
+                items = items_of(row, PROTOCOL, injections=False)
                 item = next_item(items, load_answers(row.answers))
                 position, code = (items.index(item) if item else 0), str(act[1])
         else:
@@ -107,7 +107,7 @@ async def check(sessions: Sessions, qid: int) -> None:
     async with sessions() as session:
         row = await session.get(Questionnaire, qid)
     assert row is not None
-    items = items_of(row, PROTOCOL)
+    items = items_of(row, PROTOCOL, injections=False)
     answers = load_answers(row.answers)
     asked = applicable(items, answers)
     answered = [i.key for i in asked if i.key in answers]

@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 
 from bot.handlers.common import Context, svc
 from bot.render import dose_keyboard
-from bot.render_dose_details import earlier_keyboard
+from bot.render_dose_details import earlier_keyboard, reason_label
 from bot.services import dose_details
 from bot.texts import t
 
@@ -40,7 +40,7 @@ async def pressed(query: CallbackQuery, context: Context, *, dose_id: int, code:
         await query.answer(t("press_recorded", lang))
         footer = t("footer", lang)
         body = (message.text or "").replace(footer, "").replace(t("skip_why", lang), "").rstrip()
-        noted = t("skip_reason_noted", lang, reason=t(f"skip_reason_{reason}", lang))
+        noted = t("skip_reason_noted", lang, reason=reason_label(reason, lang))
         with contextlib.suppress(BadRequest):
             await query.edit_message_text(f"{body}\n{noted}\n\n{footer}", reply_markup=None)
         return
