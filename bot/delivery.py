@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -10,10 +11,10 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.questionnaire_screen import question_screen
 from bot.render import dose_keyboard, dose_label, phase_text
 from bot.render_flags import facts_line, summary
 from bot.render_milestones import flag_keyboard
-from bot.render_questionnaire import item_keyboard, item_text
 from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
 from care.protocol import Protocol
@@ -38,6 +39,9 @@ def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | No
     dose = job.dose
     label = dose_label(dose.phase, lang)
     injection = dose.route == "im"
+    if job.kind == "dose_close":  # the reminder's final state: no buttons left
+        lines = [t("dose_injection" if injection else "dose_oral", lang, dose=label), "", t("dose_closed", lang)]
+        return "\n".join([*lines, "", t("footer", lang)]), None
     if job.kind == "dose_nudge":
         key = "dose_nudge_injection" if injection else "dose_nudge_oral"
     else:
@@ -70,9 +74,9 @@ def first_item(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup 
         due_at=job.due_at,
         answers={},
     )
-    view = view_of(q, protocol, first=True)
+    view = view_of(q, protocol, first=True, injections=bool(p.get("injections", True)))
     assert view is not None
-    return item_text(view, job.language), item_keyboard(view, job.language)
+    return question_screen(view, job.language)
 
 
 def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") -> str:
@@ -93,6 +97,8 @@ def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") ->
 
 async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:
     text, keyboard = render(job, protocol)
+    if job.kind == "dose_close":
+        return await close_reminder(bot, job, text)
     try:
         message = await bot.send_message(job.chat_id, text, reply_markup=keyboard)
     except Forbidden:
@@ -112,6 +118,27 @@ async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:
         return Retry(NETWORK_RETRY_SECONDS, error=f"network: {type(exc).__name__}")
     log.debug("sent outbox=%s kind=%s message=%s", job.outbox_id, job.kind, message.message_id)
     return Sent(message.message_id)
+
+
+async def close_reminder(bot: Bot, job: Job, text: str) -> Outcome:
+    """Edit a closed dose's reminder to its final text and take the buttons off its nudge. A message that
+    is gone or already closed needs nothing more; only a network problem is retried."""
+    reminder, nudge = (*job.edits, None, None)[:2]
+    try:
+        if reminder is not None:
+            with contextlib.suppress(BadRequest):
+                await bot.edit_message_text(text, chat_id=job.chat_id, message_id=reminder, reply_markup=None)
+        if nudge is not None:
+            with contextlib.suppress(BadRequest):
+                await bot.edit_message_reply_markup(job.chat_id, nudge, reply_markup=None)
+    except Forbidden:
+        return Blocked()
+    except RetryAfter as exc:
+        after = exc.retry_after
+        return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
+    except NetworkError as exc:
+        return Retry(NETWORK_RETRY_SECONDS, error=f"network: {type(exc).__name__}")
+    return Sent(reminder or 0)
 
 
 def make_deliver(bot: Bot, protocol: Protocol) -> Deliver:

@@ -89,7 +89,7 @@ async def _script(sb: Sandbox) -> None:
     await _say(sb, PATIENT, "/status")
 
 
-BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 8
+BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 7  # oral B12: no question about injections
 
 
 async def _questionnaire(sb: Sandbox) -> None:
@@ -105,7 +105,7 @@ async def _questionnaire(sb: Sandbox) -> None:
         await sb.send(sb.users.press(PATIENT, question, data))
         if i < 2:  # the 0-10 buttons are labelled with their number
             show("patient", f"(presses “{code}”)", sb.clock())
-            for message in sb.api.sent_to(PATIENT.id)[before:]:
+            for message in sb.api.sent_to(PATIENT.id)[before:] or [question]:  # the question, edited in place
                 show_bot(message, sb.clock())
     show("patient", f"(answers the other {len(BASELINE_CODES) - 2} questions)", sb.clock())
     show_bot(sb.api.last_to(PATIENT.id), sb.clock())

@@ -66,7 +66,10 @@ def dose_keyboard(
     buttons.append(
         InlineKeyboardButton(t("btn_not_given" if injection else "btn_skip", lang), callback_data=f"d1:{dose_id}:k")
     )
-    return InlineKeyboardMarkup([buttons])
+    if injection:
+        return InlineKeyboardMarkup([buttons])
+    earlier = InlineKeyboardButton(t("btn_taken_earlier", lang), callback_data=f"d1:{dose_id}:e")
+    return InlineKeyboardMarkup([buttons, [earlier]])
 
 
 def yes_no(yes_key: str, no_key: str, yes_data: str, no_data: str, lang: str = "en") -> InlineKeyboardMarkup:

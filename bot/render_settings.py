@@ -34,8 +34,14 @@ def render(o: Outcome) -> tuple[str, InlineKeyboardMarkup | None]:
     if o.kind in ("ask_time", "ask_zone"):
         what = o.kind.removeprefix("ask_")
         return patient(f"change_{what}_ask", lang, **where), keyboard(what, lang)
-    if o.kind == "invalid":
-        return patient(o.error, lang, **o.params), keyboard(o.what, lang)
+    if o.kind == "invalid":  # asked again once, with the buttons, an example and a way out
+        cancel = [InlineKeyboardButton(t("btn_question_cancel", lang), callback_data="s1:x")]
+        rows = [*keyboard(o.what, lang).inline_keyboard, cancel]
+        return patient(o.error, lang, **o.params), InlineKeyboardMarkup(rows)
+    if o.kind == "gave_up":
+        bad = t(o.error, lang, **o.params).split("\n")[0]
+        command = "/timezone" if o.what == "zone" else "/time"
+        return patient("change_gave_up", lang, reason=bad, command=command), None
     if o.kind == "confirm" and o.transition is not None:
         previous = when(o.previous, o.timezone, lang) if o.previous else t("change_no_dose", lang)
         text = t(
@@ -56,4 +62,5 @@ def render(o: Outcome) -> tuple[str, InlineKeyboardMarkup | None]:
             text += "\n" + t("change_paused_note", lang)
         return f"{text}\n\n{t('footer', lang)}", None
     key = {"unchanged": "change_unchanged", "cancelled": "change_cancelled", "expired": "change_expired"}
+    key["nothing"] = "cancel_nothing"
     return patient(key.get(o.kind, "change_stale"), lang, **where), None

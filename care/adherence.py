@@ -34,6 +34,8 @@ class DoseRecord:
     due_at: datetime
     status: str
     injection: bool = False
+    taken_at: datetime | None = None  # taken: when, as the patient said ("Taken earlier, at ...") or the tap
+    skip_reason: str | None = None  # skipped: forgot side_effects ran_out other, when the patient said
 
     def __post_init__(self) -> None:
         if self.status not in DOSE_STATUSES:
@@ -53,6 +55,7 @@ class AdherenceSummary:
     fraction: float | None  # taken / due; None when nothing was due
     judged: bool  # a full window has passed since the therapy start
     low: bool  # judged, doses due, and fewer than low_below_pct % taken
+    skipped_for: tuple[tuple[str, int], ...] = ()  # skipped doses by the reason given ("unsaid" for none)
 
 
 def adherence_summary(
@@ -63,9 +66,12 @@ def adherence_summary(
     blocks = (now - therapy_start) // adherence.window
     start = max(now - adherence.window, therapy_start)
     counts = dict.fromkeys(DOSE_STATUSES, 0)
+    reasons: dict[str, int] = {}
     for dose in doses:
         if start <= dose.due_at < now:
             counts[dose.status] += 1
+            if dose.status == "skipped":
+                reasons[dose.skip_reason or "unsaid"] = reasons.get(dose.skip_reason or "unsaid", 0) + 1
     due = sum(n for status, n in counts.items() if status != "pending")
     judged = blocks >= 1
     return AdherenceSummary(
@@ -80,6 +86,7 @@ def adherence_summary(
         fraction=counts["taken"] / due if due else None,
         judged=judged,
         low=judged and due > 0 and 100 * counts["taken"] < adherence.low_below_pct * due,
+        skipped_for=tuple(sorted(reasons.items())),
     )
 
 

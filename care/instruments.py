@@ -54,6 +54,7 @@ class Item:
     choices: tuple[str, ...] = ()
     emergency: bool = False  # red flags: the patient is told to call emergency services now
     skip_if: tuple[str, str] | None = None  # (item key, choice): not asked when that answer holds the choice
+    injections_only: bool = False  # asked only of patients whose regimen has injections
 
     def applies(self, answers: Mapping[str, Answer]) -> bool:
         if self.skip_if is None:
@@ -81,8 +82,8 @@ def _nrs(key: str, label: str) -> Item:
     return Item(key, ItemKind.NRS, label)
 
 
-def _yes_no(key: str, label: str, emergency: bool = False) -> Item:
-    return Item(key, ItemKind.YES_NO, label, emergency=emergency)
+def _yes_no(key: str, label: str, emergency: bool = False, injections_only: bool = False) -> Item:
+    return Item(key, ItemKind.YES_NO, label, emergency=emergency, injections_only=injections_only)
 
 
 PAIN = _nrs("pain", "average pain, past 7 days (NRS 0-10)")
@@ -123,7 +124,7 @@ RED_FLAG_ITEMS = (
     _yes_no("rf_confusion_self_harm", "confusion, hallucinations, seizure, thoughts of self-harm", True),
     _yes_no("rf_bladder_bowel_balance", "loss of bladder/bowel control or marked imbalance"),
     _yes_no("rf_fluoroquinolone_continuing", "still taking a fluoroquinolone with ongoing symptoms"),
-    _yes_no("rf_injection_allergy", "allergic reaction after a B12 injection"),
+    _yes_no("rf_injection_allergy", "allergic reaction after a B12 injection", injections_only=True),
 )
 RED_FLAG_KEYS = tuple(item.key for item in RED_FLAG_ITEMS)
 
@@ -136,8 +137,11 @@ def b6_dose_item(b6: B6Thresholds) -> Item:
     )
 
 
-def questionnaire_items(kind: Literal["baseline", "weekly"], week: int, protocol: Protocol) -> tuple[Item, ...]:
-    """The items in the order asked; `week` is ignored for the baseline (week 0)."""
+def questionnaire_items(
+    kind: Literal["baseline", "weekly"], week: int, protocol: Protocol, *, injections: bool = True
+) -> tuple[Item, ...]:
+    """The items in the order asked; `week` is ignored for the baseline (week 0). A patient whose regimen
+    has no injections (`injections` False) is not asked about reactions after an injection."""
     q = protocol.questionnaires
     items = [PAIN, NUMBNESS]
     if kind == "weekly":
@@ -147,7 +151,8 @@ def questionnaire_items(kind: Literal["baseline", "weekly"], week: int, protocol
             items.append(PGIC)
     if kind == "baseline" or week in q.mnsi_weeks:
         items.extend(MNSI_ITEMS)
-    return (*items, B6_PRODUCTS, b6_dose_item(protocol.b6), *RED_FLAG_ITEMS)
+    red_flags = tuple(item for item in RED_FLAG_ITEMS if injections or not item.injections_only)
+    return (*items, B6_PRODUCTS, b6_dose_item(protocol.b6), *red_flags)
 
 
 def applicable(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[Item, ...]:
@@ -165,10 +170,12 @@ def is_complete(items: Sequence[Item], answers: Mapping[str, Answer]) -> bool:
 
 
 def progress(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[int, int]:
-    """(position of the next item, number of items to ask): "3 of 7"; (total, total) when complete."""
-    asked = applicable(items, answers)
-    done = sum(1 for item in asked if item.key in answers)
-    return (min(done + 1, len(asked)), len(asked))
+    """(place of the next item, number of items): "3 of 7"; (total, total) when complete.
+
+    The total never changes while the patient answers: an item skipped by an earlier answer (the B6 dose
+    after "none of these") is passed over, so the count jumps by one instead of the total shrinking."""
+    following = next_item(items, answers)
+    return (len(items) if following is None else list(items).index(following) + 1, len(items))
 
 
 def expires_at(sent_at: datetime, questionnaires: Questionnaires) -> datetime:

@@ -68,6 +68,16 @@ class DoseTiming(BaseModel):
     plan_ahead_hours: int = Field(
         48, ge=1, le=24 * 14, json_schema_extra=_src("DESIGN.md: dose events materialised for the next 48 h")
     )
+    taken_earlier_within_hours: int = Field(
+        12,
+        ge=1,
+        le=24,
+        json_schema_extra=_src(
+            "Issue 13 ('Taken earlier, at ...', as in Medisafe/MyTherapy): a time the patient gives for a dose "
+            "counts when it is at most this long before its reminder (a once-daily dose's own half day) and "
+            "not in the future"
+        ),
+    )
     change_min_gap_hours: int = Field(
         8,
         ge=1,
@@ -118,6 +128,10 @@ class DoseTiming(BaseModel):
     @property
     def plan_ahead(self) -> timedelta:
         return timedelta(hours=self.plan_ahead_hours)
+
+    @property
+    def taken_earlier_within(self) -> timedelta:
+        return timedelta(hours=self.taken_earlier_within_hours)
 
     @property
     def change_min_gap(self) -> timedelta:

@@ -19,11 +19,13 @@ from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 
-DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
-PATIENT_KINDS = (*DOSE_KINDS, "questionnaire")
+DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze", "dose_close")
+PATIENT_KINDS = (*DOSE_KINDS[:3], "questionnaire")  # not sent while paused (a closed reminder is still closed)
 # the dose status each kind still makes sense for
 WANTED_DOSE_STATUS = {"dose_reminder": "planned", "dose_nudge": "sent", "dose_snooze": "snoozed"}
+WANTED_DOSE_STATUS["dose_close"] = "unconfirmed"
 DEFER_STEP = timedelta(minutes=1)
+HELD = "held"  # Outbox.error of a reminder held back while its patient answers questions
 
 
 async def decide(
@@ -67,8 +69,9 @@ async def decide(
         busy |= {box.patient_id for box, _, _, q in rows if q is not None and q.status == "planned"}
         for box, patient, dose, q in rows:
             verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
-            if verdict == "defer":
-                boxes.append({"id": box.id, "status": "pending", "claimed_by": None, "due_at": now + DEFER_STEP})
+            if verdict == "defer":  # marked: only these are released when the questions are done
+                change = {"id": box.id, "status": "pending", "claimed_by": None, "due_at": now + DEFER_STEP}
+                boxes.append({**change, "error": HELD})
                 continue
             if verdict in ("dropped", "expired"):
                 boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
@@ -82,6 +85,8 @@ async def decide(
                     questionnaires.append({"id": q.id, "status": "not_sent"})
                 continue
             reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
+            if box.error == HELD:  # the bot chose to wait (questions open): late only past the end of the wait
+                reference = box.due_at
             late = now - reference > protocol.doses.late_mark
             boxes.append({"id": box.id, "status": "claimed", "attempts": box.attempts + 1, "late": late})
             jobs.append(_job(box, patient, dose, q, late=late))
@@ -134,6 +139,8 @@ def _job(box: Outbox, patient: Patient | None, dose: DoseEvent | None, q: Questi
     payload = dict(box.payload or {})
     if q is not None:
         payload.update(questionnaire_id=q.id, kind=q.kind, week=q.week)
+        if patient is not None:  # the questions depend on the route: no injection questions for oral B12
+            payload["injections"] = any(p.get("route") == "im" for p in patient.regimen.get("phases", ()))
     assert box.id is not None
     return Job(
         outbox_id=box.id,
@@ -148,4 +155,5 @@ def _job(box: Outbox, patient: Patient | None, dose: DoseEvent | None, q: Questi
         payload=payload,
         dose=view,
         reply_to=dose.message_id if dose is not None and box.kind == "dose_nudge" else None,
+        edits=(dose.message_id, dose.nudge_message_id) if dose is not None and box.kind == "dose_close" else (),
     )

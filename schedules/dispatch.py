@@ -20,15 +20,17 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from care.protocol import Protocol
+from schedules.closing import close_unanswered
 from schedules.decide import decide
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
 from schedules.records import mark_sending, record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox
+from storage.models import Outbox
 
 SLICE = 10  # jobs handed to the sender at once
 RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (bot/ticks.py CLAIM_LEASE, 2 minutes)
+__all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
 OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}
 
 
@@ -60,18 +62,6 @@ async def recover(sessions: Sessions, *, now: datetime, lease: timedelta) -> int
         )
         await session.commit()
     return rowcount(claimed) + rowcount(sending)
-
-
-async def close_unanswered(sessions: Sessions, *, now: datetime) -> int:
-    """Doses sent but unanswered when their window closes become 'unconfirmed'."""
-    async with sessions() as session:
-        result = await session.execute(
-            update(DoseEvent)
-            .where(col(DoseEvent.status).in_(("sent", "snoozed")), col(DoseEvent.closes_at) <= now)
-            .values(status="unconfirmed")
-        )
-        await session.commit()
-    return rowcount(result)
 
 
 async def renew(sessions: Sessions, ids: list[int], *, worker: str, at: datetime) -> set[int]:

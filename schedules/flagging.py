@@ -111,7 +111,9 @@ async def dose_records(
             )
         ).all()
     )
-    return doses, [DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im") for d in doses]
+    return doses, [
+        DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im", d.taken_at, d.skip_reason) for d in doses
+    ]
 
 
 async def review_adherence(session: AsyncSession, *, patient: Patient, now: datetime, protocol: Protocol) -> int:

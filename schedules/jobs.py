@@ -21,7 +21,7 @@ class DoseView:
 @dataclass(frozen=True)
 class Job:
     outbox_id: int
-    kind: str  # dose_reminder dose_nudge dose_snooze notice
+    kind: str  # dose_reminder dose_nudge dose_snooze dose_close notice
     chat_id: int
     due_at: datetime
     late: bool
@@ -32,6 +32,7 @@ class Job:
     payload: dict[str, Any] = field(default_factory=dict)
     dose: DoseView | None = None
     reply_to: int | None = None
+    edits: tuple[int | None, ...] = ()  # dose_close: the reminder and its nudge, edited instead of a new message
 
 
 @dataclass(frozen=True)

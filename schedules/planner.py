@@ -53,6 +53,7 @@ def dose_rows(patient: Patient, *, start: datetime, end: datetime, protocol: Pro
                 "slot": slot.slot,
                 "route": route,
                 "status": "planned",
+                "timezone": patient.timezone,
                 "closes_at": closes_at(
                     route=route, local_date=slot.local_date, due_at=slot.due_at, zone=zone, protocol=protocol
                 ),

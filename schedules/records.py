@@ -44,7 +44,7 @@ async def record_outcomes(
             box_changes.append(
                 {"id": job.outbox_id, "status": "sent", "sent_at": now, "message_id": outcome.message_id, "error": None}
             )
-            if job.dose is not None:
+            if job.dose is not None and job.kind != "dose_close":
                 _after_dose_sent(job, outcome, now=now, protocol=protocol, doses=dose_changes, nudges=nudges)
             elif job.kind == "questionnaire":
                 opened.append(

@@ -137,7 +137,7 @@ async def _insert(
         closes = closes_at(route=route, local_date=day, due_at=s.due_at, zone=zone, protocol=protocol)
         dose = DoseEvent(patient_id=patient.id or 0, due_at=s.due_at, local_date=s.local_date, slot=s.slot,
                          phase_index=s.phase_index, phase_start=s.phase_start, route=route,
-                         closes_at=closes)  # fmt: skip
+                         closes_at=closes, timezone=patient.timezone)  # fmt: skip
         session.add(dose)
         await session.flush()
         session.add(Outbox(kind="dose_reminder", dedupe_key=f"dose:{dose.id}", chat_id=patient.chat_id or 0,

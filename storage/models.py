@@ -112,6 +112,9 @@ class DoseEvent(SQLModel, table=True):
     answered_at: datetime | None = _utc(nullable=True)
     closes_at: datetime = _utc()
     note: str | None = Field(default=None, max_length=40)
+    timezone: str | None = Field(default=None, max_length=64)  # the patient's zone when planned (None: theirs now)
+    taken_at: datetime | None = _utc(nullable=True)  # when taken, as the patient said ("earlier, at ..."), or the tap
+    skip_reason: str | None = Field(default=None, max_length=20)  # forgot side_effects ran_out other
 
 
 class Outbox(SQLModel, table=True):

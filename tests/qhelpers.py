@@ -24,7 +24,10 @@ async def tap(sb: Sandbox, user: VirtualUser, code: str) -> SentMessage:
     return message
 
 
-BASELINE_ANSWERS: list[str] = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 8  # pain, numbness, MNSI, none, RF
+# the tests' patients take oral B12 (helpers.invite): 7 red-flag questions, not the one about injections
+RED_FLAGS_ORAL = 7
+BEFORE_RED_FLAGS: list[str] = ["6", "5"] + ["n"] * 15 + ["t5", "d"]  # pain, numbness, MNSI, B6: none
+BASELINE_ANSWERS: list[str] = BEFORE_RED_FLAGS + ["n"] * RED_FLAGS_ORAL
 
 
 async def answer_all(sb: Sandbox, user: VirtualUser, codes: list[str]) -> None:
@@ -47,5 +50,5 @@ def weekly_codes(
     if mnsi:
         codes += ["n"] * 15
     codes += b6 if b6 is not None else ["t5", "d"]
-    codes += red if red is not None else ["n"] * 8
+    codes += red if red is not None else ["n"] * RED_FLAGS_ORAL
     return codes

@@ -86,3 +86,16 @@ def test_bad_inputs() -> None:
         DoseRecord("x", START, "taken_late")
     with pytest.raises(ValueError, match="before the therapy start"):
         adherence_summary([], START - DAY, START, P.adherence)
+
+
+def test_skipped_doses_are_counted_by_the_reason_given() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    doses = [
+        DoseRecord("a", start + timedelta(days=1), "skipped", skip_reason="side_effects"),
+        DoseRecord("b", start + timedelta(days=2), "skipped", skip_reason="side_effects"),
+        DoseRecord("c", start + timedelta(days=3), "skipped"),
+        DoseRecord("d", start + timedelta(days=4), "taken", taken_at=start + timedelta(days=4, hours=-1)),
+    ]
+    summary = adherence_summary(doses, start + timedelta(days=15), start, P.adherence)
+    assert summary.skipped == 3 and summary.taken == 1
+    assert summary.skipped_for == (("side_effects", 2), ("unsaid", 1))

@@ -99,19 +99,26 @@ def test_b6_dose_is_skipped_when_products_are_none() -> None:
     assert answer_all(items, ("b_complex", "other"))["b6_dose"] == "10_50"
 
 
-def test_progress_counts_only_items_to_ask() -> None:
+def test_progress_keeps_its_total_when_an_item_is_skipped() -> None:
     items = questionnaire_items("weekly", 2, P)  # pain, numbness, pgic, products, dose, 8 red flags
     answers: dict[str, Answer] = {}
     assert progress(items, answers) == (1, 13)
     answers.update(pain=2, numbness=4)
     assert progress(items, answers) == (3, 13)
     answers.update(pgic="no_change", b6_products=("none",))
-    assert progress(items, answers) == (5, 12)
+    assert progress(items, answers) == (6, 13)  # the B6 dose is passed over: "4 of 13" then "6 of 13"
     assert next_item(items, answers) == RED_FLAG_ITEMS[0]
     answers.update(dict.fromkeys(RED_FLAG_KEYS, False))
     assert is_complete(items, answers)
     assert next_item(items, answers) is None
-    assert progress(items, answers) == (12, 12)
+    assert progress(items, answers) == (13, 13)
+
+
+def test_patients_on_oral_b12_are_not_asked_about_reactions_after_an_injection() -> None:
+    oral = questionnaire_items("weekly", 2, P, injections=False)
+    assert "rf_injection_allergy" not in keys(oral) and len(oral) == 12
+    assert keys(questionnaire_items("weekly", 2, P))[-1] == "rf_injection_allergy"
+    assert is_complete(oral, {**answer_all(oral, ("none",))})
 
 
 def test_progress_walks_one_by_one() -> None:

@@ -163,3 +163,55 @@ async def test_0003_teamtrust_makes_each_teams_first_active_member_admin_and_dow
         await migrate.upgrade(engine)
     finally:
         await engine.dispose()
+
+
+BEFORE_0004 = "0004_patientux-1"  # the revision before it, whatever the chain becomes
+
+
+async def test_0004_patientux_dose_details_backfill_and_downgrade(database_url: str) -> None:
+    """0004_patientux adds the dose's planned zone (existing doses get their patient's), the time taken and
+    the skip reason; down drops just those columns and keeps the doses."""
+    engine = make_engine(database_url)
+    try:
+        await migrate.upgrade(engine, BEFORE_0004)
+        at = datetime(2026, 11, 3, 8, tzinfo=UTC)
+        stamp = at.replace(tzinfo=None) if engine.dialect.name == "sqlite" else at
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO team (name, timezone, digest_time, language, created_at) "
+                    "VALUES ('T', 'UTC', '08:00', 'en', :a)"
+                ),
+                {"a": stamp},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO patient (team_id, alias, status, reachable, timezone, reminder_time, regimen_code, "
+                    "regimen, therapy_start, language, created_at) VALUES (1, 'A-1', 'active', true, "
+                    "'Europe/Berlin', '09:00', 'oral-high', '{}', '2026-11-03', 'en', :a)"
+                ),
+                {"a": stamp},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO dose_event (patient_id, due_at, local_date, phase_index, phase_start, slot, route, "
+                    "status, late, snoozes, closes_at, answered_at) VALUES (1, :a, '2026-11-03', 0, false, 0, "
+                    "'oral', 'taken', false, 0, :a, :a)"
+                ),
+                {"a": stamp},
+            )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            zone, taken = (await conn.execute(text("SELECT timezone, taken_at FROM dose_event"))).one()
+        assert zone == "Europe/Berlin" and taken is not None
+
+        def columns(c: Connection, table: str) -> set[str]:
+            return {col["name"] for col in inspect(c).get_columns(table)}
+
+        await migrate.downgrade(engine, BEFORE_0004)
+        async with engine.connect() as conn:
+            assert not {"timezone", "taken_at", "skip_reason"} & await conn.run_sync(columns, "dose_event")
+            assert (await conn.execute(text("SELECT count(*) FROM dose_event"))).scalar() == 1
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()

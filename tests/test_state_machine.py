@@ -216,7 +216,9 @@ class Clinic(RuleBasedStateMachine):
 
     async def _dose_outbox(self) -> dict[tuple[int, int], tuple[int, int]]:
         async with self.sb.services.sessions() as session:
-            boxes = (await session.exec(select(Outbox).where(col(Outbox.kind).startswith("dose")))).all()
+            # the messages sent for a dose (a closed reminder is edited, not sent again)
+            sending = col(Outbox.kind).in_(("dose_reminder", "dose_nudge", "dose_snooze"))
+            boxes = (await session.exec(select(Outbox).where(sending))).all()
         out: dict[tuple[int, int], tuple[int, int]] = {}
         for box in boxes:
             if box.ref_id is None:

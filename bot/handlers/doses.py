@@ -7,7 +7,9 @@ import contextlib
 from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.handlers import dose_details
 from bot.handlers.common import Context, row_id, split_data, svc, user_id
+from bot.render_dose_details import reason_keyboard
 from bot.services import auditing, doses
 from bot.texts import t
 from bot.texts.formats import clock
@@ -34,7 +36,12 @@ async def dose_pressed(update: Update, context: Context) -> None:
     fields = split_data(query.data, "d1", 2)
     message = query.message if isinstance(query.message, Message) else None
     dose_id = row_id(fields[0]) if fields else None
-    if fields is None or dose_id is None or fields[1] not in doses.ACTIONS or message is None:
+    if fields is not None and dose_id is not None and message is not None and dose_details.handles(fields[1]):
+        await dose_details.pressed(query, context, dose_id=dose_id, code=fields[1], message=message)
+        return
+    earlier = dose_details.taken_at(fields[1]) if fields is not None else None
+    action = "t" if earlier is not None else fields[1] if fields is not None else ""
+    if fields is None or dose_id is None or action not in doses.ACTIONS or message is None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="dose.press", reason="malformed", now=s.now()
         )
@@ -44,7 +51,8 @@ async def dose_pressed(update: Update, context: Context) -> None:
     result = await doses.press(
         s.sessions,
         dose_id=dose_id,
-        action=fields[1],
+        action=action,
+        taken_at=earlier,
         chat_id=user_id(update),
         message_id=message.message_id,
         now=now,
@@ -56,16 +64,22 @@ async def dose_pressed(update: Update, context: Context) -> None:
         await auditing.refused(s.sessions, actor=actor, action="dose.press", reason="stale", now=s.now())
     if result.outcome in REFUSALS:
         await query.answer(t(REFUSALS[result.outcome], lang))
+        if result.outcome == "closed":  # its buttons should have gone when it closed: take them off now
+            with contextlib.suppress(BadRequest):
+                await query.edit_message_reply_markup(None)
         return
     if result.outcome == "already":
         await query.answer(t("press_already", lang, answer=t(f"status_answer_{result.answer}", lang)))
         return
     shown = clock(result.until or now, result.timezone, lang)
+    keyboard = None
     answer = t(ANSWER_KEYS[(result.route, result.answer)], lang, time=shown)
     footer = t("footer", lang)
     body = (message.text or "").replace(footer, "").rstrip()
     await query.answer(t("press_recorded", lang))
-    await query.edit_message_text(f"{body}\n\n{answer}\n\n{footer}", reply_markup=None)
+    if result.answer == "skipped":  # why, if the patient wants to say: one more tap, never required
+        answer, keyboard = f"{answer}\n{t('skip_why', lang)}", reason_keyboard(dose_id, lang)
+    await query.edit_message_text(f"{body}\n\n{answer}\n\n{footer}", reply_markup=keyboard)
     for other in result.other_messages:  # the reminder and its nudge: no buttons left on either
         with contextlib.suppress(BadRequest):
             await context.bot.edit_message_reply_markup(user_id(update), other, reply_markup=None)

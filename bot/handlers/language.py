@@ -6,10 +6,11 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
+from bot.handlers.consent_view import show_consent
 from bot.services import auditing, language
 from bot.services.consent import LinkResult
 from bot.services.patients import patient_for_chat
-from bot.texts import languages, patient, t
+from bot.texts import languages, patient, supported, t
 
 
 def telegram_language(update: Update) -> str | None:
@@ -42,7 +43,11 @@ async def ask_at_consent(update: Update, result: LinkResult) -> None:
 async def command(update: Update, context: Context) -> None:
     """/language shows the choices; /language es sets it. The presser's own row only (user id = private chat id)."""
     if not context.args:
-        lang = await lang_for(update, context)
+        lang, s = await lang_for(update, context), svc(context)
+        known = await patient_for_chat(s.sessions, chat_id(update)) is not None
+        if not known and await language.open_invite(s.sessions, chat_id=chat_id(update), now=s.now()) is None:
+            await reply(update, t("not_enrolled", lang))  # no buttons that could not work
+            return
         await reply(update, patient("lang_ask", lang), reply_markup=choices_keyboard("l1:me"))
         return
     await _set(update, context, context.args[0])
@@ -53,7 +58,10 @@ async def pressed(update: Update, context: Context) -> None:
     assert query is not None
     fields = split_data(query.data, "l1", 2)
     malformed = fields is None or fields[0] != "me"
-    if malformed or await patient_for_chat(s.sessions, chat_id(update)) is None:
+    known = not malformed and await patient_for_chat(s.sessions, chat_id(update)) is not None
+    if not malformed and not known and await _before_consent(update, context, (fields or ["", ""])[1]):
+        return
+    if malformed or not known:
         reason = "malformed" if malformed else "not_enrolled"
         await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="language", reason=reason, now=s.now())
         await query.answer(t("press_stale", await lang_for(update, context)))
@@ -64,12 +72,33 @@ async def pressed(update: Update, context: Context) -> None:
     await _set(update, context, fields[1])
 
 
+async def _before_consent(update: Update, context: Context, code: str) -> bool:
+    """A language chosen before consent (/language and its buttons): stored on the invited patient, and the
+    consent text sent again in it. False when this chat has no open invite (or the code is unknown)."""
+    s = svc(context)
+    invite_id = await language.open_invite(s.sessions, chat_id=chat_id(update), now=s.now())
+    if invite_id is None or supported(code) is None:
+        return False
+    result = await language.choose_at_consent(
+        s.sessions, invite_id=invite_id, chat_id=user_id(update), code=code, now=s.now()
+    )
+    if result is None:
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await show_consent(update, result)
+    return True
+
+
 async def _set(update: Update, context: Context, code: str) -> None:
     s = svc(context)
     result = await language.set_language(
         s.sessions, chat_id=user_id(update), code=code, telegram_code=telegram_language(update), now=s.now()
     )
     lang = result.language
+    if result.outcome == "not_enrolled" and await _before_consent(update, context, code):
+        return
     if result.outcome == "not_enrolled":
         await reply(update, t("not_enrolled", lang))
     elif result.outcome == "unknown":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
@@ -23,7 +25,10 @@ async def status(update: Update, context: Context) -> None:
         await reply(update, t(f"{view.status}_already", view.language))
         return
     lang = view.language
-    lines = [f"{when(due, view.timezone, lang)}: {t(f'dose_status_{state}', lang)}" for _, due, state in view.history]
+    lines = [
+        f"{_reminded(at, zone, view.timezone, lang)}: {t(f'dose_status_{state}', lang)}"
+        for (_, _, state), (at, zone) in zip(view.history, view.reminded, strict=True)
+    ]
     next_dose = when(view.next_dose, view.timezone, lang) if view.next_dose else t("status_none", lang)
     text = t(
         "status",
@@ -35,6 +40,12 @@ async def status(update: Update, context: Context) -> None:
     if view.status == "paused":
         text += "\n\n" + t("status_paused", lang)
     await reply(update, f"{text}\n\n{t('footer', lang)}")
+
+
+def _reminded(at: datetime, zone: str, current: str, lang: str) -> str:
+    """A past dose at the time the patient was reminded, on the clock of the zone it was planned in."""
+    shown = when(at, zone, lang)
+    return shown if zone == current else f"{shown} ({zone})"
 
 
 async def pause(update: Update, context: Context) -> None:

@@ -1,13 +1,15 @@
-"""Presses on questionnaire items, and numbers typed for a 0-10 item."""
+"""Presses on questionnaire items, and numbers typed for a 0-10 item: each edits the one message."""
 
 from __future__ import annotations
 
 import re
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
-from bot.render_questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
+from bot.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
+from bot.render_questionnaire import answer_label, item_keyboard
 from bot.services import auditing, questionnaires
 from bot.services.questionnaire_views import ItemView
 from bot.texts import patient, t
@@ -37,6 +39,7 @@ async def pressed(update: Update, context: Context) -> None:
         chat_id=user_id(update),
         now=s.now(),
         protocol=s.protocol,
+        message_id=message.message_id,
     )
     if step.outcome in ("old", "closed", "invalid"):  # a stale or forged press (not_yours: the service audits)
         actor = f"tg:{user_id(update)}"
@@ -45,7 +48,7 @@ async def pressed(update: Update, context: Context) -> None:
 
 
 async def show(update: Update, context: Context, step: questionnaires.Step, message: Message | None) -> None:
-    """Render a step: edit the pressed message, then send what comes next."""
+    """Render a step in the questionnaire's one message: edit it to the next screen (or the summary)."""
     query, lang = update.callback_query, step.language
     if step.outcome in QUIET:
         if query is not None:
@@ -58,38 +61,55 @@ async def show(update: Update, context: Context, step: questionnaires.Step, mess
     if step.outcome == "toggled" and step.next is not None and message is not None:
         await message.edit_reply_markup(item_keyboard(step.next, lang))
         return
-    if message is not None and query is not None:
-        note = _note(step)
-        body = (message.text or "").replace(t("footer", lang), "").rstrip()
-        keyboard = continue_keyboard(_qid(step, message), lang) if step.outcome == "paused" else None
-        await message.edit_text(f"{body}\n\n{note}", reply_markup=keyboard)
-    if step.advice:
+    target = message.message_id if message is not None else step.message_id
+    screen = _screen(step)
+    if step.advice:  # advice first, below the question; the questions go on under it
+        body = (message.text or "") if message is not None else ""
+        if message is not None:
+            left = answered_screen(body.replace(t("footer", lang), "").rstrip(), _note(step) or "", lang)
+            target = await _put(context, user_id(update), target, left)
         await reply(update, patient(step.advice, lang))
-    if step.next is not None and step.outcome != "paused":
-        await context.bot.send_message(
-            user_id(update), item_text(step.next, lang), reply_markup=item_keyboard(step.next, lang)
-        )
-    if step.outcome == "completed":
-        await context.bot.send_message(user_id(update), patient("q_thanks", lang))
+        target = None
+    shown = await _put(context, user_id(update), target, screen)
+    if shown != step.message_id and step.questionnaire_id is not None:
+        await questionnaires.moved(svc(context).sessions, questionnaire_id=step.questionnaire_id, message_id=shown)
 
 
-def _note(step: questionnaires.Step) -> str:
+def _screen(step: questionnaires.Step) -> Screen:
     lang = step.language
     if step.outcome == "paused":
         until = when(step.expires_at, step.timezone, lang) if step.expires_at else "?"
-        return t("q_paused", lang, until=until)
+        return paused_screen(step.questionnaire_id or 0, until, lang)
+    if step.outcome == "completed":
+        return summary_screen(step.answers, lang)
+    assert step.next is not None
+    return question_screen(step.next, lang, note=_note(step))
+
+
+def _note(step: questionnaires.Step) -> str | None:
+    """The line above the next question: the answer just saved, or where the patient is."""
+    lang = step.language
     if step.outcome == "back":
         return t("q_went_back", lang)
     if step.outcome == "resumed":
         return t("q_resumed", lang)
-    assert step.answered_key is not None and step.answer is not None
+    if step.answered_key is None or step.answer is None:
+        return None
     return t("q_answer", lang, answer=answer_label(step.answered_key, step.answer, lang))
 
 
-def _qid(step: questionnaires.Step, message: Message) -> int:
-    data = (message.reply_markup.inline_keyboard[0][0].callback_data if message.reply_markup else None) or ""
-    parts = str(data).split(":")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+async def _put(context: Context, chat: int, message_id: int | None, screen: Screen) -> int:
+    """Edit the message to `screen`; a new message when there is none or it cannot be edited. Its id."""
+    text, keyboard = screen
+    if message_id is not None:
+        try:
+            await context.bot.edit_message_text(text, chat_id=chat, message_id=message_id, reply_markup=keyboard)
+            return message_id
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return message_id
+    sent = await context.bot.send_message(chat, text, reply_markup=keyboard)
+    return sent.message_id
 
 
 async def typed(update: Update, context: Context) -> bool:

@@ -63,6 +63,11 @@ async def pressed(update: Update, context: Context) -> None:
             await _refused(update, context, "stale")
             await query.answer(t("change_stale", outcome.language))
             raise ApplicationHandlerStop
+    elif kind == "x":  # Cancel under a question asked again
+        outcome = await settings.cancel(s.sessions, **ids)
+        if outcome.kind in ("none", "nothing"):  # the question had ended already
+            await query.answer(t("change_stale", outcome.language))
+            raise ApplicationHandlerStop
     elif kind == "z" and value == "?":
         await query.answer()
         lang = (await settings.begin(s.sessions, **ids, what="zone", now=s.now())).language
@@ -109,6 +114,12 @@ async def cancel(update: Update, context: Context) -> None:
         await _show(update, outcome)
 
 
+async def ended_elsewhere(update: Update, context: Context) -> None:
+    """Any other command or button: an open /time or /timezone question ends; the update goes on."""
+    if update.effective_user is not None and update.effective_chat is not None:
+        await settings.end(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = f.ChatType.PRIVATE
     app.add_handler(CommandHandler("time", time_command, filters=private), group=GROUP)
@@ -116,3 +127,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^s1:"), group=GROUP)
     app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=GROUP)
+    # after the handlers above (the first that matches in a group runs): every other command or button
+    app.add_handler(MessageHandler(private & f.COMMAND, ended_elsewhere), group=GROUP)
+    app.add_handler(CallbackQueryHandler(ended_elsewhere), group=GROUP)

@@ -6,13 +6,13 @@ from telegram import Update
 
 from bot.handlers import questionnaire
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
-from bot.render import yes_no
 from bot.services import auditing, consent, language
 from bot.services.language import pick
 from bot.services.patients import patient_for_chat
 from bot.texts import patient, supported, t
-from bot.texts.formats import regimen_text, when
+from bot.texts.formats import when
 
 LINK_REPLIES = {
     "unknown": "link_unknown",
@@ -48,15 +48,6 @@ async def start(update: Update, context: Context) -> None:
         await show_consent(update, result)
     else:
         await reply(update, t(LINK_REPLIES[result.kind], await lang_for(update, context)))
-
-
-async def show_consent(update: Update, result: consent.LinkResult) -> None:
-    """The consent question, in the patient's language."""
-    lang = result.language or "en"
-    keyboard = yes_no("btn_agree", "btn_decline", f"c1:{result.invite_id}:y", f"c1:{result.invite_id}:n", lang)
-    regimen = regimen_text(result.regimen, lang) if result.regimen else result.regimen_title
-    text = t("consent", lang, team=result.team, regimen=regimen, alias=result.alias)
-    await reply(update, text, reply_markup=keyboard)
 
 
 async def consent_language_pressed(update: Update, context: Context) -> None:

@@ -16,7 +16,7 @@ from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
 
 ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
-ANSWERABLE = ("sent", "snoozed", "unconfirmed")
+ANSWERABLE = ("sent", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ async def press(
     message_id: int,
     now: datetime,
     protocol: Protocol,
+    taken_at: datetime | None = None,
 ) -> PressResult:
+    """`taken_at`: "Taken earlier, at ..." (checked against the dose's time); the tap's time otherwise."""
     answer = ACTIONS[action]
     async with sessions() as session:
         dose = await session.get(DoseEvent, dose_id)
@@ -61,13 +63,14 @@ async def press(
             return view("stale")
         if dose.status in ("taken", "skipped"):
             return view("already", answer=dose.status)
+        if dose.status == "unconfirmed":  # the day's window has closed: the reminder is final
+            return view("closed")
         if dose.status not in ANSWERABLE:
             return view("stale")
-        if answer == "snoozed":
-            if dose.status == "unconfirmed":
-                return view("closed")
-            if dose.snoozes >= protocol.doses.max_snoozes:
-                return view("snooze_limit")
+        if answer == "snoozed" and dose.snoozes >= protocol.doses.max_snoozes:
+            return view("snooze_limit")
+        if taken_at is not None and not (dose.due_at - protocol.doses.taken_earlier_within <= taken_at <= now):
+            return view("stale")  # a time offered long ago, or forged: nothing recorded
         changed = rowcount(
             await session.execute(
                 update(DoseEvent)
@@ -76,7 +79,12 @@ async def press(
                     col(DoseEvent.status) == dose.status,
                     col(DoseEvent.snoozes) == dose.snoozes,
                 )
-                .values(status=answer, answered_at=now, snoozes=dose.snoozes + (answer == "snoozed"))
+                .values(
+                    status=answer,
+                    answered_at=now,
+                    snoozes=dose.snoozes + (answer == "snoozed"),
+                    taken_at=(taken_at or now) if answer == "taken" else None,
+                )
             )
         )
         if not changed:  # another process (or a replay) got there first
@@ -105,7 +113,10 @@ async def press(
                 .where(col(Outbox.dedupe_key) == f"dose:{dose_id}:nudge", col(Outbox.status) == "pending")
                 .values(status="dropped", error="answered")
             )
-        audit.record(session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}")
+        detail = {"earlier": True} if taken_at is not None else None
+        audit.record(
+            session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}", detail=detail
+        )
         await session.commit()
         others = tuple(m for m in (dose.message_id, dose.nudge_message_id) if m and m != message_id)
-        return view("recorded", answer=answer, until=until, other_messages=others)
+        return view("recorded", answer=answer, until=until or taken_at, other_messages=others)

@@ -34,7 +34,7 @@ PATIENTS = (
 )  # fmt: skip
 DOSES = (
     "alias", "dose_id", "due_at", "local_date", "phase_index", "slot", "route", "status", "late", "snoozes",
-    "sent_at", "answered_at", "closes_at", "note",
+    "sent_at", "answered_at", "closes_at", "note", "taken_at", "skip_reason", "timezone",
 )  # fmt: skip
 SCORE = (
     "pain", "numbness", "pgic", "mnsi", "mnsi_abnormal", "b6_products", "b6_range", "b6_mg_per_day_above",

@@ -59,6 +59,22 @@ def _switch(session: AsyncSession, patient: Patient, lang: str, now: datetime, d
     )
 
 
+async def open_invite(sessions: Sessions, *, chat_id: int, now: datetime) -> int | None:
+    """The patient invite this chat opened and has not answered yet (before consent), if any."""
+    async with sessions() as session:
+        found = await session.exec(
+            select(Invite.id)
+            .where(
+                col(Invite.opened_chat_id) == chat_id,
+                col(Invite.kind) == "patient",
+                col(Invite.used_at).is_(None),
+                col(Invite.expires_at) > now,
+            )
+            .order_by(col(Invite.id).desc())
+        )
+        return found.first()
+
+
 async def choose_at_consent(
     sessions: Sessions, *, invite_id: int, chat_id: int, code: str, now: datetime
 ) -> LinkResult | None:

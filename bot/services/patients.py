@@ -32,6 +32,8 @@ class StatusView:
     next_dose: datetime | None
     history: tuple[tuple[date, datetime, str], ...]  # local date, due, status
     regimen: dict[str, Any] = field(default_factory=dict)  # for the regimen in the patient's language
+    # per history entry: when the patient was reminded (or the dose was due) and the zone it was planned in
+    reminded: tuple[tuple[datetime, str], ...] = ()
 
 
 async def status(sessions: Sessions, *, chat_id: int, now: datetime) -> StatusView | None:
@@ -70,6 +72,7 @@ async def status(sessions: Sessions, *, chat_id: int, now: datetime) -> StatusVi
         next_dose,
         tuple((d.local_date, d.due_at, d.status) for d in past),
         dict(patient.regimen),
+        tuple((d.sent_at or d.due_at, d.timezone or patient.timezone) for d in past),
     )
 
 

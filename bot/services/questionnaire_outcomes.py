@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.questionnaire_views import items_of, load_answers
+from bot.services.questionnaire_views import items_of, load_answers, uses_injections
 from care.adherence import adherence_summary
 from care.b6 import phase_b6_mg_per_day
 from care.flags import ResponseFacts, flags_for_response
@@ -19,10 +19,9 @@ from care.instruments import Pgic
 from care.protocol import Protocol
 from care.regimens import Regimen
 from care.scoring import QuestionnaireScore, score_response
+from schedules.decide import HELD
 from schedules.flagging import dose_records, raise_flags
 from storage.models import Outbox, Patient, Questionnaire
-
-DEFERRED_WITHIN = timedelta(minutes=2)
 
 
 def score_to_dict(score: QuestionnaireScore) -> dict[str, Any]:
@@ -97,7 +96,8 @@ async def _context(session: AsyncSession, patient: Patient, now: datetime, proto
 async def complete(
     session: AsyncSession, q: Questionnaire, patient: Patient, *, now: datetime, protocol: Protocol
 ) -> None:
-    score = score_response(items_of(q, protocol), load_answers(q.answers), protocol)
+    items = items_of(q, protocol, injections=uses_injections(patient.regimen))
+    score = score_response(items, load_answers(q.answers), protocol)
     baseline, previous = await _earlier_scores(session, q)
     facts = ResponseFacts(
         response_id=str(q.id),
@@ -113,15 +113,15 @@ async def complete(
         .values(status="completed", completed_at=now, score=score_to_dict(score))
     )
     await raise_flags(session, patient=patient, flags=flags_for_response(facts, protocol), now=now)
-    # reminders held back while the patient was answering go out now
+    # the reminders held back while the patient was answering go out now; none other comes early
     await session.execute(
         update(Outbox)
         .where(
             col(Outbox.patient_id) == patient.id,
             col(Outbox.status) == "pending",
             col(Outbox.kind) == "dose_reminder",
+            col(Outbox.error) == HELD,
             col(Outbox.due_at) > now,
-            col(Outbox.due_at) <= now + DEFERRED_WITHIN,
         )
         .values(due_at=now)
     )

@@ -29,8 +29,15 @@ class ItemView:
     can_go_back: bool = False
 
 
-def items_of(q: Questionnaire, protocol: Protocol) -> tuple[Item, ...]:
-    return care_items("baseline" if q.kind == "baseline" else "weekly", q.week, protocol)
+def uses_injections(regimen: Mapping[str, Any]) -> bool:
+    """Whether a regimen (as stored on the patient) has any injection phase."""
+    return any(phase.get("route") == "im" for phase in regimen.get("phases", ()))
+
+
+def items_of(q: Questionnaire, protocol: Protocol, *, injections: bool = True) -> tuple[Item, ...]:
+    if q.kind == "baseline":
+        return care_items("baseline", q.week, protocol, injections=injections)
+    return care_items("weekly", q.week, protocol, injections=injections)
 
 
 def load_answers(raw: Mapping[str, Any]) -> dict[str, Answer]:
@@ -42,8 +49,8 @@ def dump_answers(answers: Mapping[str, Answer]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
 
 
-def view_of(q: Questionnaire, protocol: Protocol, *, first: bool = False) -> ItemView | None:
-    items = items_of(q, protocol)
+def view_of(q: Questionnaire, protocol: Protocol, *, first: bool = False, injections: bool = True) -> ItemView | None:
+    items = items_of(q, protocol, injections=injections)
     answers = load_answers(q.answers)
     item = next_item(items, answers)
     if item is None:
@@ -93,4 +100,14 @@ def toggle(draft: tuple[str, ...], choice: str, none: str = "none") -> tuple[str
     return (*[c for c in draft if c != none], choice)
 
 
-__all__ = ["NOT_SURE", "ItemView", "dump_answers", "items_of", "load_answers", "parse_choice", "toggle", "view_of"]
+__all__ = [
+    "NOT_SURE",
+    "ItemView",
+    "dump_answers",
+    "items_of",
+    "load_answers",
+    "parse_choice",
+    "toggle",
+    "uses_injections",
+    "view_of",
+]

@@ -18,6 +18,7 @@ from bot.services.questionnaire_views import (
     load_answers,
     parse_choice,
     toggle,
+    uses_injections,
     view_of,
 )
 from care.flags import red_flag_flags
@@ -30,6 +31,7 @@ from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
 
 OPEN = ("in_progress", "paused")
+MOVING = ("answered", "completed", "toggled", "back", "paused", "resumed")  # presses that change the message
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Step:
     advice: str | None = None  # rf_advice_emergency | rf_advice
     expires_at: datetime | None = None
     timezone: str = "UTC"
+    questionnaire_id: int | None = None
+    message_id: int | None = None  # the questionnaire's one message (edited in place), as stored
+    answers: tuple[tuple[str, Answer], ...] = ()  # completed: every answer, in the order asked (the summary)
 
 
 async def _save(session: AsyncSession, q: Questionnaire, **values: Any) -> bool:
@@ -69,7 +74,10 @@ async def press(
     chat_id: int,
     now: datetime,
     protocol: Protocol,
+    message_id: int | None = None,
 ) -> Step:
+    """A press (or a typed number) on item `position`. `message_id`: the message pressed, which becomes the
+    questionnaire's one message when the press counts (None for a typed answer: the stored one stays)."""
     async with sessions() as session:
         q = await session.get(Questionnaire, questionnaire_id)
         patient = await session.get(Patient, q.patient_id) if q is not None else None
@@ -86,8 +94,25 @@ async def press(
             await session.commit()
             return Step("not_yours")
         step = await _press(session, q, patient, position=position, code=code, now=now, protocol=protocol)
+        shown = q.message_id
+        if message_id is not None and step.outcome in MOVING and message_id != shown:
+            await session.execute(
+                update(Questionnaire).where(col(Questionnaire.id) == q.id).values(message_id=message_id)
+            )
+            shown = message_id
         await session.commit()
-        return replace(step, language=patient.language, timezone=patient.timezone)
+        return replace(
+            step, language=patient.language, timezone=patient.timezone, questionnaire_id=q.id, message_id=shown
+        )
+
+
+async def moved(sessions: Sessions, *, questionnaire_id: int, message_id: int) -> None:
+    """The questions went on in a new message (after advice, or when the old one could not be edited)."""
+    async with sessions() as session:
+        await session.execute(
+            update(Questionnaire).where(col(Questionnaire.id) == questionnaire_id).values(message_id=message_id)
+        )
+        await session.commit()
 
 
 async def _press(
@@ -102,7 +127,8 @@ async def _press(
 ) -> Step:
     if q.status not in OPEN or patient.status not in ("active", "paused"):
         return Step("closed")
-    items, answers = items_of(q, protocol), load_answers(q.answers)
+    injections = uses_injections(patient.regimen)
+    items, answers = items_of(q, protocol, injections=injections), load_answers(q.answers)
     current = next_item(items, answers)
     if current is None:
         return Step("closed")
@@ -111,7 +137,7 @@ async def _press(
         return Step("paused" if saved else "old", expires_at=q.expires_at)
     if code == "c":
         saved = await _save(session, q, status="in_progress", last_answer_at=now)
-        return Step("resumed", next=view_of(q, protocol)) if saved else Step("old")
+        return Step("resumed", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
     if position != items.index(current):
         return Step("old")
     if code == "b":
@@ -120,14 +146,14 @@ async def _press(
             return Step("invalid")
         answers.pop(answered[-1].key)
         saved = await _save(session, q, answers=dump_answers(answers), draft=None, last_answer_at=now)
-        return Step("back", next=view_of(q, protocol)) if saved else Step("old")
+        return Step("back", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
     answer: Answer | None
     if str(current.kind) == "multi":
         draft = tuple(q.draft or ())
         if code.startswith("t") and code[1:].isdigit() and int(code[1:]) < len(current.choices):
             draft = toggle(draft, str(current.choices[int(code[1:])]))
             saved = await _save(session, q, draft=list(draft), last_answer_at=now)
-            return Step("toggled", next=view_of(q, protocol)) if saved else Step("old")
+            return Step("toggled", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
         answer = draft if code == "d" and draft else None
     else:
         answer = parse_choice(current, code)
@@ -145,24 +171,28 @@ async def _press(
         assert q.id is not None
         await raise_flags(session, patient=patient, flags=red_flag_flags(str(q.id), [current.key]), now=now)
         advice = "rf_advice_emergency" if current.emergency else "rf_advice"
-    following = view_of(q, protocol)
+    following = view_of(q, protocol, injections=injections)
     if following is None:
         await complete(session, q, patient, now=now, protocol=protocol)
-        return Step("completed", answered_key=current.key, answer=answer, advice=advice)
+        asked = tuple((i.key, answers[i.key]) for i in items if i.key in answers)
+        return Step("completed", answered_key=current.key, answer=answer, advice=advice, answers=asked)
     return Step("answered", answered_key=current.key, answer=answer, next=following, advice=advice)
 
 
 async def current_for_chat(sessions: Sessions, chat_id: int, protocol: Protocol) -> ItemView | None:
     async with sessions() as session:
-        q = (
+        found = (
             await session.exec(
-                select(Questionnaire)
+                select(Questionnaire, Patient)
                 .join(Patient, col(Patient.id) == Questionnaire.patient_id)
                 .where(Patient.chat_id == chat_id, col(Questionnaire.status).in_(OPEN))
                 .order_by(col(Questionnaire.id).desc())
             )
         ).first()
-    return view_of(q, protocol) if q is not None else None
+    if found is None:
+        return None
+    q, patient = found
+    return view_of(q, protocol, injections=uses_injections(patient.regimen))
 
 
 async def typed(sessions: Sessions, *, chat_id: int, text: str, now: datetime, protocol: Protocol) -> Step | None:

@@ -61,9 +61,19 @@ async def begin(sessions: Sessions, *, chat_id: int, user_id: int, what: str, no
 
 
 async def answer(
-    sessions: Sessions, *, chat_id: int, user_id: int, what: str, value: str, now: datetime, protocol: Protocol
+    sessions: Sessions,
+    *,
+    chat_id: int,
+    user_id: int,
+    what: str,
+    value: str,
+    now: datetime,
+    protocol: Protocol,
+    tries: int = 0,
 ) -> Outcome:
-    """A time or a zone (a button, typed text, or the command's argument): applied, or to confirm."""
+    """A time or a zone (a button, typed text, or the command's argument): applied, or to confirm.
+
+    A wrong answer is asked again once (`tries` wrong answers so far); the next wrong one ends the question."""
     zone = at = None
     try:
         zone, at = (parse_zone(value), None) if what == "zone" else (None, parse_time(value))
@@ -71,11 +81,12 @@ async def answer(
     except BadAnswer as bad:
         async with sessions() as session:
             view = _view("invalid", await _patient(session, chat_id))
-        if view.kind == "invalid":  # the question stays open: the patient may type again
-            await _put(sessions, chat_id, user_id, what, {}, now)
-            return Outcome(
-                "invalid", view.language, view.timezone, view.reminder_time, error=bad.key, params=bad.params
-            )
+        if view.kind == "invalid" and tries >= 1:  # asked again once already: the question ends here
+            await _put(sessions, chat_id, user_id, None, None, now)
+            return replace(view, kind="gave_up", error=bad.key, params=bad.params, what=what)
+        if view.kind == "invalid":  # the question stays open once more: the patient may type again
+            await _put(sessions, chat_id, user_id, what, {"tries": tries + 1}, now)
+            return replace(view, error=bad.key, params=bad.params, what=what)
         return view
     await _settle(sessions, chat_id, user_id, outcome, {"what": what, "zone": zone, "time": at}, now)
     return replace(outcome, what=what)
@@ -112,9 +123,12 @@ async def typed(
         return view
     if dialogue.step == "confirm":
         return _pending(view, dialogue.data)
-    return await answer(
-        sessions, chat_id=chat_id, user_id=user_id, what=dialogue.step, value=text, now=now, protocol=protocol
-    )
+    tries = int(dialogue.data.get("tries", 0))
+    ids = {"chat_id": chat_id, "user_id": user_id}
+    outcome = await answer(sessions, **ids, what=dialogue.step, value=text, now=now, protocol=protocol, tries=tries)
+    if outcome.kind == "gave_up" and moments:  # a questionnaire is open: the text may be meant for it
+        return Outcome("none")
+    return outcome
 
 
 def _pending(view: Outcome, data: dict[str, Any]) -> Outcome:
@@ -128,6 +142,18 @@ def _pending(view: Outcome, data: dict[str, Any]) -> Outcome:
         previous=datetime.fromisoformat(data["previous"]) if data.get("previous") else None,
         what=data.get("what") or "time",
     )
+
+
+async def end(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
+    """Another command or button: an open /time or /timezone question ends quietly. True when one did."""
+    async with sessions() as session:
+        result = await session.exec(
+            delete(Dialogue).where(
+                col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id, col(Dialogue.kind) == KIND
+            )
+        )
+        await session.commit()
+    return bool(result.rowcount)
 
 
 async def confirm(
@@ -160,11 +186,14 @@ async def _claim(sessions: Sessions, dialogue: Dialogue) -> bool:
 
 
 async def cancel(sessions: Sessions, *, chat_id: int, user_id: int) -> Outcome:
-    """/cancel: end an open /time or /timezone question (kind "none" when there is none)."""
+    """/cancel: end an open /time or /timezone question (kind "none" when there is none and the sender is
+    no patient, or has another dialogue open: /enrol's; "nothing" for a patient with nothing open)."""
     async with sessions() as session:
         found = await _find(session, chat_id, user_id)
-        view = _view("cancelled", await _patient(session, chat_id))
+        patient = await _patient(session, chat_id)
+        view = _view("cancelled", patient)
+        other = (await session.exec(select(Dialogue.id).where(Dialogue.chat_id == chat_id))).first()
     if found is None:
-        return Outcome("none")
+        return replace(view, kind="nothing") if patient is not None and other is None else Outcome("none")
     await _put(sessions, chat_id, user_id, None, None, found.updated_at)
     return view

@@ -65,6 +65,8 @@ class Clinic:
         self.people: list[Person] = []
         self.queue: list[Action] = []
         self.seq = 0
+        self.presses: dict[str, list[int]] = {}  # questionnaire kind -> presses to answer each one
+        self.chat_messages: dict[str, list[int]] = {}  # questionnaire kind -> bot messages left in the chat
 
     def log(self, who: str, text: str) -> None:
         if self.out is not None:
@@ -180,11 +182,17 @@ class Clinic:
             text = action.message.text or ""
             found = re.search(r"\(week (\d+)\)", text)
             week = int(found.group(1)) if found else 0  # the baseline has no week number
-            total = int(text.split("Question 1 of ")[1].split("\n")[0])
-            codes = person.behaviour.questionnaire(week, pgic=total in (13, 28), mnsi=total >= 27)
-            for code in codes:
+            rules = self.sb.services.protocol.questionnaires
+            pgic, mnsi = week >= rules.pgic_from_week, week == 0 or week in rules.mnsi_weeks
+            before, presses = len(self.sb.api.sent_to(person.user.id)), 0
+            for code in person.behaviour.questionnaire(week, pgic=pgic, mnsi=mnsi):
                 if not await self.tap(action.person, code):
                     break
+                presses += 1
+            kind = "weekly" if week else "baseline"
+            self.presses.setdefault(kind, []).append(presses)
+            # the question message itself, and whatever else the bot sent while the patient answered
+            self.chat_messages.setdefault(kind, []).append(1 + len(self.sb.api.sent_to(person.user.id)) - before)
 
     async def run(self, progress: Callable[[float], None] | None) -> None:
         sb = self.sb

@@ -11,6 +11,10 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from care.instruments import RED_FLAG_ITEMS
+
+# the virtual patients take oral B12 (bot.simulate.clinic): the question about injections is not asked
+RED_FLAGS_ASKED = sum(1 for item in RED_FLAG_ITEMS if not item.injections_only)
 PROFILES = ("improving", "not_improving", "worsening", "high_b6", "forgetful", "silent", "blocks", "red_flag")
 
 BASELINE_PAIN = {
@@ -108,7 +112,7 @@ class Behaviour:
         return ["t0", "t2", "d", "4" if week % 2 else "5"]  # 100-500 mg or over 500 mg
 
     def red_flags(self, week: int) -> list[str]:
-        answers = ["n"] * 8
+        answers = ["n"] * RED_FLAGS_ASKED
         if self.p.profile == "red_flag" and week == 3:
             answers[0] = "y"  # tendon pain: urgent, not an emergency
         return answers

@@ -59,7 +59,18 @@ async def summary(clinic: Clinic, *, wall_seconds: float) -> dict[str, Any]:
             k: {**v, "flags": dict(v["flags"]), "verdicts": {w: dict(c) for w, c in v["verdicts"].items()}}
             for k, v in sorted(by_profile.items())
         },
+        "presses_per_questionnaire": _figures(clinic.presses),
+        "chat_messages_per_questionnaire": _figures(clinic.chat_messages),
         "wall_seconds": round(wall_seconds, 2),
+    }
+
+
+def _figures(by_kind: dict[str, list[int]]) -> dict[str, dict[str, float | int]]:
+    """Per questionnaire kind: how many were answered, and the fewest, mean and most of the figure."""
+    return {
+        kind: {"answered": len(v), "min": min(v), "mean": round(sum(v) / len(v), 2), "max": max(v)}
+        for kind, v in sorted(by_kind.items())
+        if v
     }
 
 
@@ -80,6 +91,12 @@ def readable(data: dict[str, Any]) -> str:
         )
         lines.append(
             f"{profile:15} {entry['patients']:>8} {adherence:>9}  {flags}" + (f" | {verdicts}" if verdicts else "")
+        )
+    for kind, figures in data.get("presses_per_questionnaire", {}).items():
+        chat = data.get("chat_messages_per_questionnaire", {}).get(kind, {})
+        lines.append(
+            f"{kind} questionnaire: {figures['min']}-{figures['max']} presses (mean {figures['mean']}), "
+            f"{chat.get('max', '-')} messages at most left in the chat"
         )
     lines.append(f"\n(wall time {data['wall_seconds']} s)")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ EN: dict[str, str] = {
         "/status: your next dose and the last 7 days\n"
         "/pause: pause reminders · /resume: start them again\n"
         "/time: change the reminder time · /timezone: change the time zone\n"
+        "/cancel: drop a question you started, such as /time\n"
         "/stop: stop all messages\n"
         "/language: change the language\n"
         "/mydata: a copy of your data · /delete_my_data: delete it\n\n"
@@ -50,6 +51,7 @@ EN: dict[str, str] = {
     "dose_nudge_oral": "A gentle reminder: have you taken your vitamin B12 ({dose})?",
     "dose_nudge_injection": "A gentle reminder: was your B12 injection ({dose}) given?",
     "dose_late": "(This reminder is a little late, sorry.)",
+    "dose_closed": "Not confirmed. This dose is closed now; your care team will see it as not confirmed.",
     "phase_switch": "From today your plan changes: {regimen_phase}.",
     "route_oral": "by mouth",
     "route_im": "injection",
@@ -72,6 +74,15 @@ EN: dict[str, str] = {
     "press_stale": "Sorry, this button no longer works.",
     "press_snooze_limit": "You cannot snooze this dose again. Please choose Taken or Skip.",
     "press_closed": "This dose is closed. Your care team will see it as not confirmed.",
+    "press_already_short": "This dose is already answered.",
+    "btn_taken_earlier": "Taken earlier…",
+    "btn_taken_at": "at {time}",
+    "skip_why": "If you like, tell me why:",
+    "skip_reason_forgot": "Forgot",
+    "skip_reason_side_effects": "Side effects",
+    "skip_reason_ran_out": "Ran out",
+    "skip_reason_other": "Other reason",
+    "skip_reason_noted": "Reason: {reason}. Thank you for telling me.",
     "status_answer_taken": "taken",
     "status_answer_given": "given",
     "status_answer_skipped": "skipped",
@@ -118,6 +129,12 @@ EN.update(
         "freq_monthly": "once a month",
         "freq_every_n_months": "every {n} months",
         "phase_text": "{label}, {frequency}",
+        "regimen_for": "{phase}, for {span}",
+        "regimen_then": "then {phase}",
+        "span_days": "{n} days",
+        "span_weeks": "{n} weeks",
+        "span_months": "{n} months",
+        "span_doses": "{n} doses",
     }
 )
 
@@ -132,6 +149,13 @@ EN.update(
         "q_progress": "Question {n} of {total}",
         "q_answer": "Your answer: {answer}",
         "q_thanks": "Thank you. That is all for now. Your care team will see your answers.",
+        "q_sum_title": "Your answers:",
+        "q_sum_scores": "Pain {pain} · numbness or tingling {numbness} (0 to 10)",
+        "q_sum_pgic": "Overall: {answer}",
+        "q_sum_mnsi": "Legs and feet: answered",
+        "q_sum_b6": "Vitamin B6: {answer}",
+        "q_sum_rf_none": "Safety questions: nothing to report",
+        "q_sum_rf_some": "Safety questions: you reported a problem, and your care team has been told",
         "q_expired": "This week's questions have closed. That is okay. The next ones come next week.",
         "q_paused": "Paused. Press Continue when you are ready. The questions stay open until {until}.",
         "q_resumed": "Welcome back. Here is where you stopped.",

@@ -42,6 +42,9 @@ SETTINGS: dict[str, str] = {
     "change_stale": "This question is no longer open.",
     "change_paused_note": "Your reminders are paused; send /resume to start them again.",
     "change_no_dose": "no dose planned",
+    "btn_question_cancel": "Cancel",
+    "change_gave_up": "{reason} I have closed this question. Send {command} when you want to try again.",
+    "cancel_nothing": "There is no open question to cancel.",
 }
 
 # English only (care team): the digest line of the info flag raised by a change (care.transition).

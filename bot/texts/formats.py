@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_skeleton
 
-from bot.render import phase_text
+from bot.render_regimen import regimen_words
 
 ENGLISH_WHEN = "EEE dd MMM, HH:mm"
 
@@ -36,7 +36,7 @@ def clock(at: datetime, timezone: str, lang: str = "en") -> str:
 
 
 def regimen_text(regimen: dict[str, Any], lang: str = "en") -> str:
-    """The regimen in words: its English title, or for another language its phases in that language."""
-    if lang == "en" or not regimen.get("phases"):
+    """The regimen in words, from its phases with their durations, the same way in every language."""
+    if not regimen.get("phases"):
         return str(regimen.get("title", regimen.get("code", "")))
-    return "; ".join(phase_text(phase, lang) for phase in regimen["phases"])
+    return regimen_words(regimen, lang)

@@ -14,4 +14,8 @@ PLURALS: dict[str, tuple[str, str]] = {
     "freq_week_days": ("{n} time a week", "n"),
     "freq_every_n_months": ("every {n} month", "n"),
     "btn_snooze": ("Snooze {minutes} min", "minutes"),
+    "span_days": ("{n} day", "n"),
+    "span_weeks": ("{n} week", "n"),
+    "span_months": ("{n} month", "n"),
+    "span_doses": ("{n} dose", "n"),
 }
