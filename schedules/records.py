@@ -71,6 +71,10 @@ async def record_outcomes(
             if outcome.uncertain:
                 change["uncertain"] = True
             box_changes.append(change)
+    done_notices = {j.outbox_id for j, o in results if j.kind == "team_notice" and not isinstance(o, Retry)}
+    for change in box_changes:  # a team notice names a former alias (an erasure): not kept once it is done
+        if change["id"] in done_notices:
+            change["payload"] = None
     async with sessions() as session:
         if box_changes:
             await session.execute(update(Outbox), box_changes)

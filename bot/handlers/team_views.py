@@ -22,7 +22,12 @@ from bot.services import auditing, team_actions, team_views
 from bot.services.team_access import Caller
 from bot.texts import t
 
-REFUSALS = {"not_a_member": "tv_refused", "not_found": "tv_no_patient", "ambiguous": "tv_ambiguous"}
+REFUSALS = {
+    "not_a_member": "tv_refused",
+    "not_found": "tv_no_patient",
+    "ambiguous": "tv_ambiguous",
+    "erased": "tv_erased",
+}
 CHANGED = {
     ("patient.pause", "changed"): "tv_paused",
     ("patient.pause", "unchanged"): "tv_already_paused",
@@ -144,7 +149,7 @@ async def discharge_pressed(update: Update, context: Context) -> None:
         return
     change = await team_actions.discharge(s.sessions, caller(update), pid, now=s.now(), confirm=fields[2] == "y")
     if change.outcome in REFUSALS:
-        await query.answer(t("tv_refused"))
+        await query.answer(t("tv_refused_erased" if change.outcome == "erased" else "tv_refused"))
         return
     await query.answer()
     if change.outcome == "cancelled":
