@@ -33,7 +33,7 @@ async def _process(app: Application, update_id: int, payload: dict[str, Any]) ->
     s = services_of(app.bot_data)
     if "ignored" in payload:  # a kind the bot does not handle (storage/updates.py): nothing to do
         return None, None
-    if await over_limit(s.sessions, user_id=sender_ids(payload)[1], now=s.now()):
+    if await over_limit(s.sessions, update_id=update_id, user_id=sender_ids(payload)[1], now=s.now()):
         return None, dict(LIMITED)
     try:
         await app.process_update(Update.de_json(payload, app.bot))

@@ -219,3 +219,8 @@ async def test_strangers_are_limited_per_sender(sqlite_url: str) -> None:
         sb.clock.advance(timedelta(hours=1))
         await sb.send(sb.users.text(strangers[0], "/start"))
         assert len(sb.api.sent_to(strangers[0].id)) == STRANGER_LIMIT + 1
+        # a burst stored at once (one getUpdates): the first STRANGER_LIMIT of it are handled
+        burst = VirtualUser(3009, "Burst")
+        sb.api.add_private_chat(burst.as_json())
+        await sb.send(*[sb.users.text(burst, f"hi {n}") for n in range(STRANGER_LIMIT + 10)])
+        assert len(sb.api.sent_to(burst.id)) == STRANGER_LIMIT

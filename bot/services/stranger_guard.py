@@ -41,8 +41,9 @@ async def _known(session: AsyncSession, user_id: int, now: datetime) -> bool:
     return False
 
 
-async def over_limit(sessions: Sessions, *, user_id: int | None, now: datetime) -> bool:
-    """True when this update (already stored) is beyond the stranger limit of its sender."""
+async def over_limit(sessions: Sessions, *, update_id: int, user_id: int | None, now: datetime) -> bool:
+    """True when this update (already stored) is beyond the stranger limit of its sender: counted up to it, so
+    a burst stored at once (one getUpdates) has its first STRANGER_LIMIT handled, not none."""
     if user_id is None:
         return False
     async with sessions() as session:
@@ -50,7 +51,11 @@ async def over_limit(sessions: Sessions, *, user_id: int | None, now: datetime) 
             return False
         recent = (
             select(literal(1))
-            .where(col(InboxUpdate.user_id) == user_id, col(InboxUpdate.received_at) > now - STRANGER_WINDOW)
+            .where(
+                col(InboxUpdate.user_id) == user_id,
+                col(InboxUpdate.received_at) > now - STRANGER_WINDOW,
+                col(InboxUpdate.update_id) <= update_id,
+            )
             .limit(STRANGER_LIMIT + 2)
             .subquery()
         )
