@@ -69,6 +69,9 @@ async def retry_due(sessions: Sessions, *, now: datetime) -> int:
         language, attempt = str(row.data.get("language", "en")), int(row.data.get("attempt", 1)) + 1
         try:
             async with sessions() as session:
+                claim = delete(Dialogue).where(col(Dialogue.id) == row.id, col(Dialogue.step) == STEP)
+                if (await session.exec(claim)).rowcount != 1:  # another process took it (and did it)
+                    continue
                 for pid, counts in await erase_person(session, row.chat_id, now=now, keep_update_id=None):
                     detail = {**counts, "attempt": attempt}
                     audit.record(session, at=now, actor="system", action="data.erase", subject=f"patient:{pid}",
