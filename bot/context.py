@@ -36,6 +36,8 @@ class Services:
     draining: asyncio.Lock = field(default_factory=asyncio.Lock)  # one inbox drain at a time in this process
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set on SIGTERM: claim nothing new
     telemetry: Telemetry = field(default_factory=Telemetry)
+    forget: set[int] = field(default_factory=set)  # updates to keep as {"erased": true} once handled (erasure)
+    checkpoint_due: bool = False  # SQLite: truncate the WAL once the erasure's updates are marked done
 
     def now(self) -> datetime:
         return self.clock()

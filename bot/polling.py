@@ -12,6 +12,7 @@ from telegram.error import Conflict, NetworkError
 from telegram.ext import Application
 
 from bot.inbox import drain, receive
+from storage.updates import ALLOWED_UPDATES
 
 App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ async def _wait(stop: asyncio.Event | None, seconds: float) -> None:
 async def _get_updates(app: App, offset: int | None, stop: asyncio.Event | None) -> list[Update]:
     """getUpdates, given up (nothing confirmed, nothing lost) when `stop` is set meanwhile."""
     call = asyncio.ensure_future(
-        app.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+        app.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
     )
     if stop is None:
         return list(await call)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     b12bot_tick_seconds: float = Field(default=5.0, ge=0.5, le=300, description="Dispatcher tick interval")
     b12bot_rate_limiter: bool = Field(default=True, description="Use AIORateLimiter (keep on in production)")
     b12bot_invite_days: int = Field(default=14, ge=1, le=90, description="Invite links expire after this")
+    b12bot_inbox_retention_days: int = Field(
+        default=30, ge=1, le=3650, description="Handled inbox rows are deleted after this many days"
+    )
     b12bot_log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     b12bot_log_format: Literal["json", "text"] | None = Field(
         default=None, description="json (one JSON object per line) or text; default json for `run`, text otherwise"

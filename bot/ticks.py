@@ -12,17 +12,21 @@ from bot.context import services_of
 from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
+from bot.services.erasure_retry import retry_due
 from bot.team_delivery import with_team_messages
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
 from schedules.flagging import latest_flag_id
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
+from schedules.retention import prune
 from schedules.reviews import review_due
+from storage.engine import checkpoint
 
 log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 TEAM_PLANNING_EVERY = timedelta(minutes=5)
+RETENTION_EVERY = timedelta(hours=1)
 MAX_ROUNDS = 50
 
 
@@ -42,6 +46,10 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
     await expire_questionnaires(s.sessions, now=now, protocol=s.protocol)
     await review_due(s.sessions, now=now, protocol=s.protocol)
     planned = await plan(s.sessions, now=now, protocol=s.protocol)
+    erased = await retry_due(s.sessions, now=now)  # erasures that failed: before dispatch, so the last message goes
+    if now >= s.next_upkeep.get("retention", now):
+        await prune(s.sessions, now=now, inbox_days=s.settings.b12bot_inbox_retention_days)
+        s.next_upkeep["retention"] = now + RETENTION_EVERY
     # digests are planned a day ahead, so every few minutes is plenty; a new flag (a verdict) plans at once
     newest_flag = await latest_flag_id(s.sessions)
     if now >= s.next_upkeep.get("team", now) or newest_flag != s.counters.get("team_planned_flag", 0):
@@ -69,6 +77,10 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         if stats.claimed < dispatch_limit:
             break
     updates = await drain(app)
+    if erased or total.counts.get("team_notice"):  # an erasure, or its notice (a former alias) sent and blanked
+        s.checkpoint_due = True
+    if s.checkpoint_due:  # SQLite: no page image of erased rows left in the write-ahead log
+        s.checkpoint_due = not await checkpoint(s.engine)
     s.count("ticks")
     s.count("sent", total.sent)
     if total.claimed:

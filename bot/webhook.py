@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.context import services_of
 from bot.inbox import drain
+from storage.updates import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0  # drain at least this often even if no request woke us (another process stored updates)
@@ -23,7 +23,7 @@ async def set_webhook(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_webhook(
         url=settings.webhook_url,
         secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
+        allowed_updates=list(ALLOWED_UPDATES),  # only the kinds the handlers take
         drop_pending_updates=False,
     )
     log.info("webhook set", extra={"url": settings.webhook_url})

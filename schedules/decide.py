@@ -150,7 +150,7 @@ def _job(box: Outbox, patient: Patient | None, dose: DoseEvent | None, q: Questi
         late=late,
         uncertain=box.uncertain,
         patient_id=box.patient_id,
-        language=patient.language if patient else "en",
+        language=patient.language if patient else str(payload.get("lang", "en")),  # a notice after erasure
         timezone=patient.timezone if patient else "UTC",
         payload=payload,
         dose=view,

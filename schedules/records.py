@@ -76,6 +76,10 @@ async def record_outcomes(
             if outcome.uncertain:
                 change["uncertain"] = True
             box_changes.append(change)
+    done_notices = {j.outbox_id for j, o in results if j.kind == "team_notice" and not isinstance(o, Retry)}
+    for change in box_changes:  # a team notice names a former alias (an erasure): not kept once it is done
+        if change["id"] in done_notices:
+            change["payload"] = None
     async with sessions() as session:
         for job, blocked in refused_team:  # the team's group refused: follow it, or reach every member
             if (again := await after_refusal(session, job, blocked, now=now)) is not None:

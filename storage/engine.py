@@ -91,9 +91,22 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # deleted and overwritten content is zeroed in the file, not left in free pages (erasure)
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     return engine
+
+
+async def checkpoint(engine: AsyncEngine) -> bool:
+    """SQLite: copy the write-ahead log into the database file and truncate it to zero bytes, so that page
+    images written before an erasure are gone from the WAL too. False when a reader kept it from finishing
+    (the caller tries again later). PostgreSQL: nothing to do here (see docs/data.md on VACUUM)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    async with engine.connect() as conn:
+        busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+    return busy is None or int(busy[0]) == 0
 
 
 def make_sessions(engine: AsyncEngine, *, audit_key: bytes | None = None) -> Sessions:

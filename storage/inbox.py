@@ -1,4 +1,7 @@
-"""The durable inbox of Telegram updates: stored before confirmation, processed once."""
+"""The durable inbox of Telegram updates: stored before confirmation, processed once.
+
+What is stored of an update, and what is kept once it has been handled: storage/updates.py.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,23 @@ from sqlmodel import col
 
 from storage.engine import Sessions
 from storage.models import InboxUpdate
+from storage.updates import handled_form, sender_ids, store_form
+
+Handled = tuple[str | None, dict[str, Any] | None]  # (error, the payload to keep instead of handled_form)
+
+
+def _row(update: dict[str, Any], now: datetime) -> dict[str, Any]:
+    chat_id, user_id = sender_ids(update)
+    payload = store_form(update)
+    return {"update_id": int(update["update_id"]), "payload": payload, "received_at": now, "chat_id": chat_id,
+            "user_id": user_id}  # fmt: skip
 
 
 async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: datetime) -> list[int]:
-    """Insert updates not seen before; returns the ids that were new."""
+    """Insert updates not seen before (tokens masked, unhandled kinds reduced); returns the ids that were new."""
     if not updates:
         return []
-    rows = [{"update_id": int(u["update_id"]), "payload": u, "received_at": now} for u in updates]
+    rows = [_row(u, now) for u in updates]
     async with sessions() as session:
         assert session.bind is not None
         dialect = session.bind.dialect.name
@@ -40,11 +53,21 @@ async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, di
         return [(row[0], row[1]) for row in result.all()]
 
 
-async def mark_done(sessions: Sessions, *, update_id: int, now: datetime, error: str | None = None) -> None:
+def _done(update_id: int, payload: dict[str, Any], now: datetime, handled: Handled) -> Any:
+    """Mark an update handled and keep only its handled form (or the replacement the handler asked for)."""
+    error, replacement = handled
+    kept = replacement if replacement is not None else handled_form(payload)
+    values: dict[str, Any] = {"processed_at": now, "error": error, "payload": kept}
+    if replacement is not None and replacement.get("erased"):
+        values.update(chat_id=None, user_id=None)
+    return update(InboxUpdate).where(col(InboxUpdate.update_id) == update_id).values(**values)
+
+
+async def mark_done(
+    sessions: Sessions, *, update_id: int, payload: dict[str, Any], now: datetime, handled: Handled = (None, None)
+) -> None:
     async with sessions() as session:
-        await session.execute(
-            update(InboxUpdate).where(col(InboxUpdate.update_id) == update_id).values(processed_at=now, error=error)
-        )
+        await session.execute(_done(update_id, payload, now, handled))
         await session.commit()
 
 
@@ -54,7 +77,7 @@ async def last_update_id(sessions: Sessions) -> int | None:
 
 
 async def process_next(
-    sessions: Sessions, *, handle: Callable[[int, dict[str, Any]], Awaitable[str | None]], clock: Callable[[], datetime]
+    sessions: Sessions, *, handle: Callable[[int, dict[str, Any]], Awaitable[Handled]], clock: Callable[[], datetime]
 ) -> bool:
     """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED),
     handle it while holding the lock, mark it done in the same transaction. False when none is left."""
@@ -70,10 +93,8 @@ async def process_next(
         ).first()
         if row is None:
             return False
-        error = await handle(row[0], row[1])
-        await session.execute(
-            update(InboxUpdate).where(col(InboxUpdate.update_id) == row[0]).values(processed_at=clock(), error=error)
-        )
+        handled = await handle(row[0], row[1])
+        await session.execute(_done(row[0], row[1], clock(), handled))
         await session.commit()
     return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, func, literal_column
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -48,7 +48,7 @@ class Invite(SQLModel, table=True):
     created_by: str = Field(max_length=40)
     created_at: datetime = _utc()
     expires_at: datetime = _utc()
-    opened_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    opened_chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)  # who opened it (erasure)
     used_at: datetime | None = _utc(nullable=True)
     outcome: str | None = Field(default=None, max_length=20)  # joined | consented | declined
 
@@ -58,6 +58,8 @@ class Patient(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("team_id", "alias"),
+        # FHIR file names are <alias>.json: MK-17 and mk-17 would collide on a case-insensitive disk
+        Index("uq_patient_team_alias_ci", "team_id", func.lower(literal_column("alias")), unique=True),
         Index("ix_patient_planning", "status", "planned_until"),
         Index("ix_patient_review", "status", "reviewed_at"),
         Index("ix_patient_start", "team_id", "therapy_start"),
@@ -146,10 +148,16 @@ class InboxUpdate(SQLModel, table=True):
     """Every update from Telegram, stored before it is confirmed, processed once."""
 
     __tablename__ = "inbox_update"
-    __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
+    __table_args__ = (
+        Index("ix_inbox_pending", "processed_at", "update_id"),
+        Index("ix_inbox_sender", "user_id", "received_at"),  # a stranger's updates lately; erasure by sender
+        Index("ix_inbox_chat", "chat_id"),  # erasure by chat
+    )
     update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     received_at: datetime = _utc()
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)  # the update's chat; cleared by erasure
+    user_id: int | None = Field(default=None, sa_type=BigInteger)  # its sender; cleared by erasure
     processed_at: datetime | None = _utc(nullable=True)
     error: str | None = Field(default=None, max_length=200)
 

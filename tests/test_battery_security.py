@@ -21,6 +21,7 @@ from bot.sandbox import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
+from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.texts import t
 from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire, TeamMember
 from tests.conftest import LogScan
@@ -190,29 +191,31 @@ def guesses(n: int) -> list[str]:
 async def test_token_guessing_is_rate_limited_per_chat_audited_and_survives_a_restart(database_url: str) -> None:
     """300 guesses from one chat (100 on PostgreSQL): none accepted; after GUESS_LIMIT unknown tokens every
     further link (even a real one) is refused with the kind message, until the window has passed; other chats
-    are not affected; the count lives in the audit trail, so a restart does not reset it."""
+    are not affected; the count lives in the audit trail, so a restart does not reset it. A stranger's updates
+    beyond STRANGER_LIMIT an hour (bot/services/stranger_guard.py) get no answer and no audit row but one."""
     n = 300 if database_url.startswith("sqlite") else 100
     async with Sandbox(database_url=database_url, start=NOW) as sb:
         await team_with_member(sb)
         real = await invite(sb, start=date(2026, 5, 4))
         mark = await audit_mark(sb)
-        answers = []
         for i, guess in enumerate(guesses(n)):
             if i == n // 2:
                 await sb.restart()
             await sb.send(sb.users.text(STRANGER, f"/start {guess}"))
-            answers.append(sb.api.last_to(STRANGER.id).text)  # type: ignore[union-attr]
             sb.clock.advance(timedelta(seconds=1))
-        limit = link_guard.GUESS_LIMIT
-        assert answers[:limit] == [t("link_unknown")] * limit
-        assert answers[limit:] == [t("link_rate_limited")] * (n - limit)
+        limit, quiet = link_guard.GUESS_LIMIT, STRANGER_LIMIT
+        answers = sb.api.texts_to(STRANGER.id)
+        assert answers == [t("link_unknown")] * limit + [t("link_rate_limited")] * (quiet - limit)
         rows = await audit_after(sb, mark)
-        assert [(r.action, r.outcome, r.actor) for r in rows] == [("link.open", "refused", f"tg:{STRANGER.id}")] * n
+        refused = ("link.open", "refused", f"tg:{STRANGER.id}")
+        assert [(r.action, r.outcome, r.actor) for r in rows] == [refused] * quiet + [
+            ("updates.limited", "refused", f"tg:{STRANGER.id}")
+        ]
         reasons = [(r.detail or {}).get("reason") for r in rows]
-        assert reasons == ["unknown"] * limit + ["rate_limited"] * (n - limit)
-        # the real link is refused too while the chat is limited, and nothing was accepted
+        assert reasons == ["unknown"] * limit + ["rate_limited"] * (quiet - limit) + ["stranger_limit"]
+        # the real link gets no answer while the chat is limited, and nothing was accepted
         await sb.send(sb.users.text(STRANGER, f"/start {real}"))
-        assert sb.api.last_to(STRANGER.id).text == t("link_rate_limited")  # type: ignore[union-attr]
+        assert len(sb.api.texts_to(STRANGER.id)) == quiet
         async with sb.services.sessions() as session:
             patient = (await session.exec(select(Patient))).one()
             assert (patient.status, patient.chat_id) == ("invited", None)

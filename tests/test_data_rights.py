@@ -76,7 +76,8 @@ async def test_mydata_sends_the_patients_own_data_only(database_url: str) -> Non
         assert "QX-2" not in raw and str(SAM.id) not in raw and str(PAT.id) not in raw
         assert str(CLINICIAN.id) not in raw  # no clinician's Telegram id
         rows = await audit_rows(sb, "data.export")
-        assert [(r.actor, r.detail) for r in rows] == [("patient", {"doses": 2, "questionnaires": 1, "flags": 0})]
+        counts = {"enrolments": 1, "doses": 2, "questionnaires": 1, "flags": 0}
+        assert [(r.actor, r.detail) for r in rows] == [("patient", counts)]
         await sb.send(sb.users.text(CLINICIAN, "/mydata"))  # not a patient: no file
         assert "To join, open the link" in (sb.api.last_to(CLINICIAN.id).text or "")  # type: ignore[union-attr]
         assert sb.api.refusals == 0

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from storage import audit, migrate
 from storage.engine import make_engine, make_sessions
+from storage.tokens import token_hash
 
 TABLES = {
     "team",
@@ -212,6 +216,77 @@ async def test_0004_patientux_dose_details_backfill_and_downgrade(database_url: 
         async with engine.connect() as conn:
             assert not {"timezone", "taken_at", "skip_reason"} & await conn.run_sync(columns, "dose_event")
             assert (await conn.execute(text("SELECT count(*) FROM dose_event"))).scalar() == 1
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+BEFORE_0005 = "0005_erasure_person-1"  # the revision before it, whatever the chain becomes
+PATIENT_0002 = text(
+    "INSERT INTO patient (team_id, alias, status, reachable, timezone, reminder_time, regimen_code, regimen,"
+    " therapy_start, language, created_at) VALUES (1, :alias, 'invited', true, 'UTC', '09:00', 'oral-high', '{}',"
+    " :day, 'en', :at)"
+)
+INBOX_0002 = text("INSERT INTO inbox_update (update_id, payload, received_at) VALUES (:id, :payload, :at)")
+RAW_TOKEN = "T" * 43
+
+
+async def _seed_0002(engine: AsyncEngine, aliases: list[str]) -> datetime:
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    stamp = at.replace(tzinfo=None) if engine.dialect.name == "sqlite" else at
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO team (id, name, timezone, digest_time, language, created_at) VALUES (1, 'T', 'UTC',"
+                 " '08:00', 'en', :at)"),
+            {"at": stamp},
+        )  # fmt: skip
+        for alias in aliases:
+            await conn.execute(PATIENT_0002, {"alias": alias, "day": date(2026, 1, 2), "at": stamp})
+    return stamp
+
+
+async def test_0005_stops_on_aliases_that_differ_only_in_case_and_changes_nothing(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        await migrate.upgrade(engine, BEFORE_0005)
+        await _seed_0002(engine, ["MK-17", "QX-2", "mk-17"])
+        with pytest.raises(Exception, match=r"differ only in case:\n  team 1: patient 1 'MK-17'\n  team 1: patient 3"):
+            await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == "0004_patientux"
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE patient SET alias = 'MK-17b' WHERE id = 3"))
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()
+
+
+async def test_0005_fills_in_the_senders_masks_stored_tokens_and_downgrades(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        await migrate.upgrade(engine, BEFORE_0005)
+        stamp = await _seed_0002(engine, [])
+        user = {"id": 2001, "is_bot": False, "first_name": "Pat"}
+        start = {"update_id": 7, "message": {"message_id": 1, "date": 1, "chat": {"id": 2001, "type": "private"},
+                                             "from": user, "text": f"/start {RAW_TOKEN}"}}  # fmt: skip
+        press = {"update_id": 8, "callback_query": {"id": "q", "from": user, "chat_instance": "c", "data": "d1:1:t",
+                                                    "message": {"message_id": 2, "date": 1,
+                                                                "chat": {"id": 2001, "type": "private"}}}}  # fmt: skip
+        async with engine.begin() as conn:
+            for update in (start, press):
+                values = {"id": update["update_id"], "payload": json.dumps(update), "at": stamp}
+                await conn.execute(INBOX_0002, values)
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT update_id, chat_id, user_id, payload FROM inbox_update"))).all()
+        by_id = {r[0]: (r[1], r[2], r[3] if isinstance(r[3], dict) else json.loads(r[3])) for r in rows}
+        assert by_id[7][:2] == (2001, 2001) and by_id[8][:2] == (2001, 2001)
+        assert by_id[7][2]["message"]["text"] == "/start ~" + token_hash(RAW_TOKEN)
+        assert RAW_TOKEN not in json.dumps(by_id[8][2])
+        await migrate.downgrade(engine, BEFORE_0005)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("inbox_update")})
+        assert not {"chat_id", "user_id"} & columns
         await migrate.upgrade(engine)
     finally:
         await engine.dispose()

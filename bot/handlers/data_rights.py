@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
-from bot.services import data_rights, erasure
+from bot.services import data_rights
 from bot.services import my_data as mydata
 from bot.texts import patient, t
 
-log = logging.getLogger(__name__)
 GROUP = -1  # before the catch-all button handler; each handler here ends the update's handling
 
 
@@ -40,6 +36,9 @@ async def my_data(update: Update, context: Context) -> None:
 async def delete_my_data(update: Update, context: Context) -> None:
     s = svc(context)
     asked = await data_rights.ask_erase(s.sessions, chat_id=chat_id(update), user_id=user_id(update), now=s.now())
+    if asked.outcome == "pending":  # an erasure that failed is being tried again
+        await reply(update, patient("erase_failed", asked.language))
+        raise ApplicationHandlerStop
     if asked.outcome != "asked":
         await reply(update, t("not_enrolled"))
         raise ApplicationHandlerStop
@@ -74,18 +73,10 @@ async def pressed(update: Update, context: Context) -> None:
     if result.outcome == "kept":
         await reply(update, patient("erase_kept", result.language))
         raise ApplicationHandlerStop
+    if result.outcome == "failed":  # told now; bot/services/erasure_retry.py tries again until it is done
+        await reply(update, patient("erase_failed", result.language))
+        raise ApplicationHandlerStop
     await reply(update, t("erase_done", result.language))
-    # the press itself is stored too: blank it once the drain has let go of it (on PostgreSQL it holds it locked)
-    task = asyncio.get_running_loop().create_task(erasure.scrub_update(s.sessions, update.update_id))
-    _scrubbing.add(task)
-    task.add_done_callback(_scrubbed)
+    s.forget.add(update.update_id)  # the press itself: kept as {"erased": true} once the inbox marks it done
+    s.checkpoint_due = True  # SQLite: then the WAL is truncated (no page image of the erased rows stays in it)
     raise ApplicationHandlerStop
-
-
-_scrubbing: set[asyncio.Task[None]] = set()
-
-
-def _scrubbed(task: asyncio.Task[None]) -> None:
-    _scrubbing.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("blanking the erasure's own update failed: %s", type(task.exception()).__name__)

@@ -13,6 +13,7 @@ from bot.services.language import pick
 from bot.services.patients import patient_for_chat
 from bot.texts import patient, supported, t
 from bot.texts.formats import when
+from storage.updates import start_digest
 
 LINK_REPLIES = {
     "unknown": "link_unknown",
@@ -33,7 +34,7 @@ async def start(update: Update, context: Context) -> None:
         return
     result = await consent.open_link(
         s.sessions,
-        token=context.args[0],
+        digest=start_digest(context.args[0]),  # the inbox stored the token's hash in its place
         chat_id=chat_id(update),
         user_id=user_id(update),
         now=s.now(),

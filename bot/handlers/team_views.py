@@ -28,6 +28,7 @@ REFUSALS = {
     "other_chat": "tv_refused",
     "not_found": "tv_no_patient",
     "ambiguous": "tv_ambiguous",
+    "erased": "tv_erased",
 }
 CHANGED = {
     ("patient.pause", "changed"): "tv_paused",
@@ -150,7 +151,7 @@ async def discharge_pressed(update: Update, context: Context) -> None:
         return
     change = await team_actions.discharge(s.sessions, caller(update), pid, now=s.now(), confirm=fields[2] == "y")
     if change.outcome in REFUSALS:
-        await query.answer(t("tv_refused"))
+        await query.answer(t("tv_refused_erased" if change.outcome == "erased" else "tv_refused"))
         return
     await query.answer()
     if change.outcome == "cancelled":

@@ -123,7 +123,7 @@ def columns(protocol: Protocol) -> tuple[Column, ...]:
             "late | stopped | discharged | paused | ...",
             "why a dose was not sent or was late",
         ),
-        ("doses", "taken_at", "datetime", "", "", "when the patient took it (\"Taken earlier, at ...\", else the tap)"),
+        ("doses", "taken_at", "datetime", "", "", 'when the patient took it ("Taken earlier, at ...", else the tap)'),
         (
             "doses",
             "skip_reason",

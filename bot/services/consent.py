@@ -47,20 +47,24 @@ def first_dose(patient: Patient, after: datetime) -> datetime | None:
 async def open_link(
     sessions: Sessions,
     *,
-    token: str,
     chat_id: int,
     user_id: int,
     now: datetime,
+    token: str | None = None,
+    digest: str | None = None,
     language: str | None = None,
     username: str | None = None,
 ) -> LinkResult:
-    """`language`: the patient's Telegram language when the bot speaks it (stored), else None (asked).
+    """The link's `token`, or its sha256 `digest` (the inbox stores `/start` with the hash, never the token).
+    `language`: the patient's Telegram language when the bot speaks it (stored), else None (asked).
     `username`: the opener's Telegram @username, kept for a joining clinician (operators name members by it)."""
+    if digest is None and token is not None and looks_like_token(token):
+        digest = token_hash(token)
     async with sessions() as session:
         invite = None
         limited = await link_guard.limited(session, actor=f"tg:{user_id}", now=now)  # guessing tokens
-        if looks_like_token(token) and not limited:
-            invite = (await session.exec(select(Invite).where(col(Invite.token_hash) == token_hash(token)))).first()
+        if digest is not None and not limited:
+            invite = (await session.exec(select(Invite).where(col(Invite.token_hash) == digest))).first()
         refusal = "rate_limited" if limited else _refusal(invite, chat_id, now)
         if invite is not None and invite.kind == "patient" and refusal is None:
             enrolled = (
@@ -91,7 +95,8 @@ async def open_link(
         invite.opened_chat_id = chat_id
         if language is not None:
             patient.language = language
-        audit.record(session, at=now, actor=f"tg:{user_id}", action="link.open", subject=f"patient:{patient.id}")
+        # the chat is kept on the invite (erasure clears it), never in the append-only audit trail
+        audit.record(session, at=now, actor="patient", action="link.open", subject=f"patient:{patient.id}")
         result = await consent_details(session, invite, patient)
         await session.commit()
         return result if language is not None else replace(result, language=None)
@@ -126,8 +131,9 @@ async def _join(
         )
     ).first()
     if member is not None and member.active:
+        name = team.name  # read before the rollback expires it (reading it after raised MissingGreenlet)
         await session.rollback()
-        return LinkResult("member_already", team.name)
+        return LinkResult("member_already", name)
     assert team.id is not None
     role = await members.join_role(session, team.id)  # the team's first (active) member is its admin
     if member is None:

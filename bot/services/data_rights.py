@@ -1,5 +1,8 @@
 """/delete_my_data: asked, then confirmed (the erasure itself: bot.services.erasure; /mydata: my_data).
 
+An erasure that fails (the database refused it) is told to the patient and tried again by the tick
+(bot.services.erasure_retry) until it succeeds.
+
 The confirmation is a `dialogue` row (kind "erase") holding a random nonce; its buttons name that row
 and nonce (`x1:<dialogue id>:<nonce>:y|n`), so a press counts only from the chat and user that asked,
 and only once (the row is gone after). Everything is audited with ids and counts only.
@@ -11,9 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, delete, select
 
-from bot.services.erasure import erase
+from bot.services import erasure_retry
+from bot.services.erasure import erase_person
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Dialogue, Patient
@@ -24,7 +29,7 @@ CONFIRM_WITHIN = timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class Asked:
-    outcome: str  # asked not_enrolled
+    outcome: str  # asked not_enrolled pending (an erasure that failed is waiting to be tried again)
     dialogue_id: int = 0
     nonce: str = ""
     language: str = "en"
@@ -36,6 +41,8 @@ async def ask_erase(sessions: Sessions, *, chat_id: int, user_id: int, now: date
         p = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         if p is None:
             return Asked("not_enrolled")
+        if await erasure_retry.pending(sessions, chat_id):
+            return Asked("pending", language=p.language)
         await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
         nonce = secrets.token_hex(6)
         row = Dialogue(
@@ -50,7 +57,7 @@ async def ask_erase(sessions: Sessions, *, chat_id: int, user_id: int, now: date
 
 @dataclass(frozen=True)
 class Confirmed:
-    outcome: str  # erased kept refused
+    outcome: str  # erased kept refused failed (told, and retried: bot/services/erasure_retry.py)
     language: str = "en"
 
 
@@ -70,7 +77,11 @@ async def confirm_erase(
         row = await session.get(Dialogue, dialogue_id)
         p = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         reason = None
-        if row is None or row.kind != KIND or not secrets.compare_digest(str(row.data.get("nonce", "")), nonce):
+        if (
+            row is None
+            or (row.kind, row.step) != (KIND, "confirm")
+            or not secrets.compare_digest(str(row.data.get("nonce", "")), nonce)
+        ):
             reason = "stale"
         elif row.chat_id != chat_id or row.user_id != user_id:
             reason = "not_yours"
@@ -81,13 +92,21 @@ async def confirm_erase(
                          detail={"reason": reason or "stale"})  # fmt: skip
             await session.commit()
             return Confirmed("refused")
-        language, subject = p.language, f"patient:{p.id}"
+        language, subject, error = p.language, f"patient:{p.id}", None
         await session.delete(row)
         if not erase_now:
             audit.record(session, at=now, actor="patient", action="data.erase_kept", subject=subject)
             await session.commit()
             return Confirmed("kept", language)
-        counts = await erase(session, p, now=now, keep_update_id=update_id)
-        audit.record(session, at=now, actor="patient", action="data.erase", subject=subject, detail=counts)
-        await session.commit()
+        try:
+            for pid, counts in await erase_person(session, chat_id, now=now, keep_update_id=update_id):
+                audit.record(session, at=now, actor="patient", action="data.erase", subject=f"patient:{pid}",
+                             detail=counts)  # fmt: skip
+            await session.commit()
+        except SQLAlchemyError as exc:
+            await session.rollback()
+            error = type(exc).__name__
+    if error is None:
         return Confirmed("erased", language)
+    await erasure_retry.failed(sessions, chat_id=chat_id, user_id=user_id, language=language, error=error, now=now)
+    return Confirmed("failed", language)

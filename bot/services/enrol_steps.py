@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.regimens import PRESET_CODES, Regimen, RegimenError, build_regimen
 from schedules.dosetimes import DoseTimeError, parse_reminder_time, parse_timezone, validate_day_fits
-from storage.models import Patient
 
 from .enrol_parse import parse_b12, parse_date, parse_phases
 from .enrol_prompts import team_today
-from .enrolment import ALIAS_RE, START_MAX_PAST
+from .enrolment import START_MAX_PAST, alias_taken, valid_alias
 from .errors import UserError
 
 BUTTON_ONLY = {"team", "stepdown", "confirm"}
@@ -44,10 +42,9 @@ async def apply(session: AsyncSession, step: str, value: str, data: dict[str, An
         data["team_id"], data["team"], data["team_tz"] = chosen[0]
         return "alias"
     if step == "alias":
-        if not ALIAS_RE.match(value):
+        if not valid_alias(value):
             raise UserError("err_alias")
-        taken = select(Patient.id).where(col(Patient.team_id) == data["team_id"], col(Patient.alias) == value)
-        if (await session.exec(taken)).first() is not None:
+        if await alias_taken(session, team_id=data["team_id"], alias=value):
             raise UserError("err_alias_taken", alias=value)
         data["alias"] = value
         return "regimen"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,8 +19,20 @@ from storage.tokens import new_token, token_hash
 
 from .errors import UserError
 
-ALIAS_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_.-]{1,23}$")
+ALIAS_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_.-]{1,23}")  # the whole alias: fullmatch, never match
+ERASED_PREFIX = "erased-"  # the stubs of erased patients (bot/services/erasure.py): no clinician may type it
 START_MAX_PAST = timedelta(days=30)
+
+
+def valid_alias(alias: str) -> bool:
+    """A pseudonym like MK-17, as a whole ("MK-17\\n" is not one), not an erased stub's name."""
+    return ALIAS_RE.fullmatch(alias) is not None and not alias.lower().startswith(ERASED_PREFIX)
+
+
+async def alias_taken(session: AsyncSession, *, team_id: int, alias: str) -> bool:
+    """Aliases are unique per team whatever their case (FHIR file names collide on case-insensitive disks)."""
+    query = select(col(Patient.id)).where(col(Patient.team_id) == team_id, func.lower(Patient.alias) == alias.lower())
+    return (await session.exec(query)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,7 @@ class PatientRequest:
 
 async def invite_patient(sessions: Sessions, *, request: PatientRequest, now: datetime, ttl: timedelta) -> LinkIssued:
     """A new patient (status invited) and a one-time consent link. Changes nothing on any error."""
-    if not ALIAS_RE.match(request.alias):
+    if not valid_alias(request.alias):
         raise UserError("err_alias")
     check_timezone(request.timezone)
     if request.start < (now - START_MAX_PAST).date():
@@ -128,12 +141,7 @@ async def invite_patient(sessions: Sessions, *, request: PatientRequest, now: da
                 raise UserError("err_not_member", user=request.clinician_user_id, team=team.name)
         elif not members:
             raise UserError("err_no_members", team=team.name)
-        taken = (
-            await session.exec(
-                select(col(Patient.id)).where(col(Patient.team_id) == team.id, col(Patient.alias) == request.alias)
-            )
-        ).first()
-        if taken is not None:
+        if await alias_taken(session, team_id=team.id, alias=request.alias):
             raise UserError("err_alias_taken", alias=request.alias)
         actor = f"tg:{request.clinician_user_id}" if request.clinician_user_id else "cli"
         patient = Patient(

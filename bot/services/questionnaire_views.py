@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,10 +84,10 @@ def parse_choice(item: Item, code: str) -> Answer | None:
     """The answer a button code stands for, or None when the code does not fit the item."""
     kind = str(item.kind)
     if kind == "nrs":
-        return int(code) if code.isdigit() and len(code) <= 2 and 0 <= int(code) <= 10 else None
+        return int(code) if re.fullmatch(r"[0-9]{1,2}", code) and int(code) <= 10 else None
     if kind == "yes_no":
         return {"y": True, "n": False}.get(code)
-    if kind in ("pgic", "choice") and code.isdigit() and int(code) < len(item.choices):
+    if kind in ("pgic", "choice") and re.fullmatch(r"[0-9]{1,2}", code) and int(code) < len(item.choices):
         return str(item.choices[int(code)])
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -150,7 +151,7 @@ async def _press(
     answer: Answer | None
     if str(current.kind) == "multi":
         draft = tuple(q.draft or ())
-        if code.startswith("t") and code[1:].isdigit() and int(code[1:]) < len(current.choices):
+        if code.startswith("t") and re.fullmatch(r"[0-9]{1,2}", code[1:]) and int(code[1:]) < len(current.choices):
             draft = toggle(draft, str(current.choices[int(code[1:])]))
             saved = await _save(session, q, draft=list(draft), last_answer_at=now)
             return Step("toggled", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
@@ -201,7 +202,8 @@ async def typed(sessions: Sessions, *, chat_id: int, text: str, now: datetime, p
     if view is None:
         return None
     value = text.strip()
-    if view.kind != "nrs" or not value.isdigit() or int(value) > 10:
+    # ASCII digits only: "⁷" passes str.isdigit() and then int() raised, with the answer in the log
+    if view.kind != "nrs" or not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > 10:
         return Step("use_buttons_nrs" if view.kind == "nrs" else "use_buttons")
     return await press(
         sessions,

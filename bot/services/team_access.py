@@ -76,10 +76,13 @@ async def find(
         if team_ids
         else []
     )
+    if len(found) == 1 and found[0][0].status == "erased":  # a stub: nothing to see, nothing to change
+        await refuse(session, caller, action=action, now=now, subject=f"patient:{found[0][0].id}", reason="erased")
+        return "erased"
     if len(found) == 1:
         return found[0]
     reason = "not_found" if not found else "ambiguous"
     if not team_ids:
         reason = await refusal_reason(session, caller, None)
-    await refuse(session, caller, action=action, now=now, subject=f"alias:{alias}"[:40], reason=reason)
+    await refuse(session, caller, action=action, now=now, reason=reason)  # never the typed alias (docs/data.md)
     return reason

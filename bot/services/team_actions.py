@@ -22,7 +22,7 @@ from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
 
 @dataclass(frozen=True)
 class Change:
-    outcome: str  # changed unchanged not_allowed cancelled | not_a_member not_found ambiguous
+    outcome: str  # changed unchanged not_allowed cancelled | not_a_member not_found ambiguous erased
     alias: str = ""
     status: str = ""
     patient_id: int = 0
@@ -86,6 +86,10 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
             subject = f"patient:{patient_id}"
             await refuse(session, caller, action="patient.discharge", now=now, subject=subject, reason=reason)
             return Change(reason)
+        if patient.status == "erased":  # asked before the patient erased their data, confirmed after
+            subject = f"patient:{patient_id}"
+            await refuse(session, caller, action="patient.discharge", now=now, subject=subject, reason="erased")
+            return Change("erased")
         if not confirm:
             return Change("cancelled", patient.alias, patient.status, patient_id)
         if patient.status == "discharged":

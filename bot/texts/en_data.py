@@ -18,6 +18,10 @@ DATA: dict[str, str] = {
         "Done. Your data has been deleted and I will not send you any more messages. "
         "If you want to use the service again, ask your care team for a new link. Take care."
     ),
+    "erase_failed": (
+        "Sorry, I could not delete your data just now. I have stopped all messages to you and I will keep "
+        "trying. I will tell you when it is done."
+    ),
 }
 
 # care-team text: English only, like bot/texts/en_team.py
@@ -27,4 +31,6 @@ DATA_TEAM: dict[str, str] = {
         "Patient {alias} deleted their data with /delete_my_data: their doses, answers and flags are gone "
         "and no more messages are sent to them."
     ),
+    "tv_erased": "{alias}: this patient deleted their data. Nothing is kept about them and nothing can be changed.",
+    "tv_refused_erased": "This patient deleted their data: nothing can be changed.",
 }

@@ -12,9 +12,9 @@ OPERATOR: dict[str, str] = {
     "err_start_past": "the therapy start {value} is more than 30 days in the past",
     "err_alias": (
         "the alias must be a pseudonym like MK-17: 2-24 letters, digits, '-', '_' or '.', "
-        "with at least one digit and no spaces (never the patient's name)"
+        "with at least one digit and no spaces, not starting with 'erased-' (never the patient's name)"
     ),
-    "err_alias_taken": "the alias {alias!r} is already used in this team",
+    "err_alias_taken": "the alias {alias!r} is already used in this team (aliases differing only in case count as one)",
     "err_regimen": "{message}",
     "err_qr_path": "cannot write the QR code picture to {path}: {reason}",
     "err_day_fit": "{message}",
