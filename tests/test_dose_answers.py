@@ -70,8 +70,10 @@ async def test_taken_earlier_records_the_time_taken_not_the_tap(database_url: st
         async with sb.services.sessions() as session:
             _, records = await dose_records(session, patient_id=dose.patient_id, since=NINE, now=sb.clock())
         assert records[0].taken_at == dose.taken_at
-        tables = await export.collect(sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir")
-        export.write_dir(tables, tmp_path / "out")
+        tables = await export.collect(
+            sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
+        export.write_dir(tables, tmp_path / "out", sb.services.protocol)
         with (tmp_path / "out" / "doses.csv").open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert rows[0]["taken_at"] == "2026-11-03T08:20:00+00:00" and rows[0]["skip_reason"] == ""
@@ -104,8 +106,10 @@ async def test_skip_asks_why_and_the_reason_is_kept_in_spanish(database_url: str
         assert "dígame por qué" not in (told.text or "")
         dose = await first_dose(sb)
         assert dose.skip_reason == "side_effects" and dose.taken_at is None
-        tables = await export.collect(sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir")
-        export.write_dir(tables, tmp_path / "out")
+        tables = await export.collect(
+            sb.services.sessions, team="Neuro clinic", now=sb.clock(), target="dir", protocol=sb.services.protocol
+        )
+        export.write_dir(tables, tmp_path / "out", sb.services.protocol)
         with (tmp_path / "out" / "doses.csv").open(encoding="utf-8") as handle:
             assert next(csv.DictReader(handle))["skip_reason"] == "side_effects"
 

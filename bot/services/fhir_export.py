@@ -31,6 +31,7 @@ from bot.services.fhir_flags import flag_resources
 from bot.services.fhir_questionnaire_defs import definition, questionnaire_resource
 from bot.services.fhir_questionnaires import observations, response
 from bot.services.fhir_resources import administration, baseline_b12, patient_resource, statement
+from bot.services.questionnaire_views import uses_injections
 from bot.services.team_records import team_records
 from care.protocol import Protocol
 from storage import audit
@@ -58,7 +59,7 @@ def _questionnaires(rows: PatientRows, subject: str, protocol: Protocol) -> list
     for q in rows.questionnaires:
         if q.status != "completed":
             continue
-        d = definition(q, protocol)
+        d = definition(q, protocol, injections=uses_injections(rows.patient.regimen))
         if d.canonical not in defined:
             defined[d.canonical] = (
                 urn("definition", d.canonical),

@@ -45,10 +45,11 @@ class Definition:
         return f"{self.url}|{self.version}"
 
 
-def definition(q: Questionnaire, protocol: Protocol) -> Definition:
-    """The items asked in this questionnaire (by its kind and week), named and versioned."""
+def definition(q: Questionnaire, protocol: Protocol, *, injections: bool = True) -> Definition:
+    """The items asked in this questionnaire (by its kind and week, and whether the patient's regimen has
+    injections: an oral patient is not asked about reactions after one), named and versioned."""
     kind: Literal["baseline", "weekly"] = "baseline" if q.kind == "baseline" else "weekly"
-    items = questionnaire_items(kind, q.week, protocol)
+    items = questionnaire_items(kind, q.week, protocol, injections=injections)
     keys = {i.key for i in items}
     name = (
         kind
