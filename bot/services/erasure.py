@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.conversation_records import erase_conversation
 from schedules.flagging import alert_chats
 from storage.engine import Sessions
 from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire
@@ -70,6 +71,7 @@ async def erase(
         counts["inbox"] = _count(await session.execute(scrub.values(payload={"erased": True}, processed_at=done)))
         counts["dialogues"] = _count(await session.execute(delete(Dialogue).where(col(Dialogue.chat_id) == chat)))
     await session.execute(update(Invite).where(col(Invite.patient_id) == pid).values(opened_chat_id=None))
+    counts.update(await erase_conversation(session, patient, now=now))  # messages and helper (issue 14)
     await _notify_team(session, patient, now)
     patient.alias = f"erased-{pid}"
     patient.chat_id = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.services.conversation_records import my_conversation
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
@@ -101,7 +102,9 @@ async def my_data(sessions: Sessions, *, chat_id: int, now: datetime) -> MyData 
                 for f in flags
             ],
         }
+        data.update(await my_conversation(session, p.id or 0))  # messages and helper (issue 14)
         counts = {"doses": len(doses), "questionnaires": len(qs), "flags": len(flags)}
+        counts.update(messages=len(data["messages"]), helper_links=len(data["helper"]))
         audit.record(session, at=now, actor="patient", action="data.export", subject=f"patient:{p.id}", detail=counts)
         await session.commit()
     content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).encode()

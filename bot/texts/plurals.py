@@ -14,4 +14,5 @@ PLURALS: dict[str, tuple[str, str]] = {
     "freq_week_days": ("{n} time a week", "n"),
     "freq_every_n_months": ("every {n} month", "n"),
     "btn_snooze": ("Snooze {minutes} min", "minutes"),
+    "helper_doses": ("{n} dose", "n"),
 }
