@@ -22,7 +22,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
 from bot.texts import t
-from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire
+from storage.models import DoseEvent, Flag, Invite, Patient, PatientMessage, Questionnaire
 from tests.conftest import LogScan
 from tests.helpers import (
     CLINICIAN,
@@ -72,6 +72,9 @@ async def build_world(sb: Sandbox) -> World:
             patient_id=a.id, kind="red_flag", severity="urgent", episode="e", summary_key="k", raised_at=sb.clock()
         )
         session.add(flag)
+        message_b = PatientMessage(patient_id=b.id, direction="to_patient", member_user_id=CLINICIAN.id, text="x",
+                                   created_at=sb.clock())  # fmt: skip
+        session.add(message_b)
         await session.commit()
     sent_a = next(d for d in doses if d.patient_id == a.id and d.status == "sent")
     planned_a = next(d for d in doses if d.patient_id == a.id and d.status == "planned")
@@ -83,6 +86,7 @@ async def build_world(sb: Sandbox) -> World:
         "planned_a": int(planned_a.id or 0),
         "q_a": int(questionnaires[a.id].id or 0),
         "flag_a": int(flag.id or 0),
+        "message_b": int(message_b.id or 0),
     }
     messages = {str(u.id): sb.api.last_to(u.id) for u in (A, B, C, STRANGER, CLINICIAN)}
     messages["group"] = sb.api.last_to(GROUP)
@@ -127,6 +131,17 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("s1", "stale: no change asked", A, "2001", "s1:no"),
     ("s1", "a stranger picks a time", STRANGER, "3001", "s1:t:0900"),
     ("s1", "random", A, "2001", "s1:zz:1"),
+    ("m1", "a stranger in the team group", GROUP_STRANGER, "group", "m1:p:{patient_a}"),
+    ("m1", "a patient writes to another patient", B, "2002", "m1:f:{flag_a}"),
+    ("m1", "no such flag", CLINICIAN, "1001", "m1:f:2147483647"),
+    ("m1", "random", CLINICIAN, "1001", "m1:x:{patient_a}"),
+    ("m2", "another patient's message", A, "2001", "m2:{message_b}"),
+    ("m2", "no such message", B, "2002", "m2:2147483647"),
+    ("m2", "random", B, "2002", "m2:-1"),
+    ("h2", "a stranger creates a helper link", STRANGER, "3001", "h2:y"),
+    ("h2", "random", B, "2002", "h2:maybe"),
+    ("h1", "a stranger answers a patient's invite as a helper", STRANGER, "3001", "h1:{invite_a}:y"),
+    ("h1", "random", STRANGER, "3001", "h1:{invite_c}"),
     ("", "unknown prefix", STRANGER, "3001", "zz:{dose_a}:t"),
     ("", "random bytes", A, "2001", "\x00\ufffd\U0001f600" * 5),
 ]

@@ -26,6 +26,8 @@ TABLES = {
     "questionnaire",
     "flag",
     "dialogue",
+    "patient_message",
+    "helper_link",
 }
 
 
@@ -109,5 +111,26 @@ async def test_0002_chains_existing_audit_rows_and_downgrades(database_url: str)
             assert (await conn.execute(text("SELECT count(*) FROM audit_event"))).scalar() == 4
         await migrate.upgrade(engine)
         assert (await audit.verify(sessions)).broken_id is None
+    finally:
+        await engine.dispose()
+
+
+async def test_0003_conversation_adds_and_drops_only_its_tables(database_url: str) -> None:
+    """Issue 14: patient_message and helper_link come with 0003_conversation and go with its downgrade."""
+    engine = make_engine(database_url)
+    mine = {"patient_message", "helper_link"}
+    try:
+        await migrate.upgrade(engine, "0002")
+        async with engine.connect() as conn:
+            before = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert not mine & before
+        await migrate.upgrade(engine, "0003_conversation")
+        async with engine.connect() as conn:
+            assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) == before | mine
+        await migrate.downgrade(engine, "0002")
+        async with engine.connect() as conn:
+            assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) == before
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()

@@ -104,7 +104,6 @@ async def my_data(sessions: Sessions, *, chat_id: int, now: datetime) -> MyData 
         }
         data.update(await my_conversation(session, p.id or 0))  # messages and helper (issue 14)
         counts = {"doses": len(doses), "questionnaires": len(qs), "flags": len(flags)}
-        counts.update(messages=len(data["messages"]), helper_links=len(data["helper"]))
         audit.record(session, at=now, actor="patient", action="data.export", subject=f"patient:{p.id}", detail=counts)
         await session.commit()
     content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).encode()
