@@ -333,3 +333,19 @@ async def test_mydata_has_the_messages_and_erasure_removes_them_and_the_members_
         assert NOTE.split("\n")[0] not in stored and ANSWER not in stored  # the member's /msg update too
         (erase,) = [a for a in await rows(sb, AuditEvent) if a.action == "data.erase"]
         assert (erase.detail or {})["messages"] == 2 and (erase.detail or {})["member_updates"] == 1
+
+
+async def test_a_reply_for_a_member_who_blocked_the_bot_goes_to_the_team_instead(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await setup(sb)
+        await second_member(sb)
+        await sb.send(sb.users.text(DR2, f"/msg MK-17 {NOTE}"))
+        await sb.tick()
+        sb.api.block(DR2.id)  # Dr Two blocked the bot (still a member)
+        await sb.send(sb.users.text(PAT, ANSWER))
+        await sb.tick()
+        await sb.tick()  # the fallback rows go out on the next round
+        assert texts(sb, CLINICIAN.id)[-1] == f"💬 MK-17 (Neuro clinic) writes:\n\n{ANSWER}"
+        assert all(ANSWER not in x for x in texts(sb, DR2.id))
+        (patient,) = await rows(sb, Patient)
+        assert patient.reachable  # a member's refusal never marks the patient unreachable
