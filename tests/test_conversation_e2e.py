@@ -125,6 +125,11 @@ async def test_message_patient_buttons_under_the_view_and_an_alert_then_the_next
         assert last(sb, CLINICIAN.id).text == (
             "Type your message to MK-17. Your next message is sent to them as it is. /cancel to stop."
         )
+        await sb.send(sb.users.text_in_group(CLINICIAN, GROUP, "/msg MK-17 Written in the group"))
+        assert texts(sb, GROUP)[-1] == "Sent to MK-17. You will be told here if it cannot be delivered."
+        stranger = VirtualUser(3002, "Eve")
+        await sb.send(sb.users.text_in_group(stranger, GROUP, "/msg MK-17 hi"))  # in the group, not in the team
+        assert texts(sb, GROUP)[-1] == "Sorry, this is only for active members of the patient's care team."
         await sb.restart()  # the dialogue is a row: it survives
         await sb.send(sb.users.text(CLINICIAN, NOTE))
         assert last(sb, CLINICIAN.id).text.startswith("Sent to MK-17.")  # type: ignore[union-attr]
@@ -145,7 +150,7 @@ async def test_message_patient_buttons_under_the_view_and_an_alert_then_the_next
         sb.clock.advance(timedelta(minutes=31))
         await sb.send(sb.users.text(CLINICIAN, "too late"))
         assert "not sent: more than 30 minutes passed" in texts(sb, CLINICIAN.id)[-1]
-        assert len(await rows(sb, PatientMessage)) == 1
+        assert len(await rows(sb, PatientMessage)) == 2
         assert sb.api.refusals == 0
 
 
