@@ -127,6 +127,8 @@ async def test_message_patient_buttons_under_the_view_and_an_alert_then_the_next
         )
         await sb.send(sb.users.text_in_group(CLINICIAN, GROUP, "/msg MK-17 Written in the group"))
         assert texts(sb, GROUP)[-1] == "Sent to MK-17. You will be told here if it cannot be delivered."
+        await sb.tick()
+        assert "Written in the group" in texts(sb, PAT.id)[-1]
         stranger = VirtualUser(3002, "Eve")
         await sb.send(sb.users.text_in_group(stranger, GROUP, "/msg MK-17 hi"))  # in the group, not in the team
         assert texts(sb, GROUP)[-1] == "Sorry, this is only for active members of the patient's care team."
@@ -354,3 +356,22 @@ async def test_a_reply_for_a_member_who_blocked_the_bot_goes_to_the_team_instead
         assert all(ANSWER not in x for x in texts(sb, DR2.id))
         (patient,) = await rows(sb, Patient)
         assert patient.reachable  # a member's refusal never marks the patient unreachable
+
+
+async def test_text_while_answering_questions_is_an_answer_and_otherwise_reaches_the_team(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 10, 6)))
+        await sb.tick()
+        await answer_all(sb, PAT, ["6"])  # answering the baseline: the questionnaire is the dialogue
+        await sb.send(sb.users.text(PAT, "quite bad"))
+        assert "type a number from 0 to 10" in texts(sb, PAT.id)[-1]
+        assert not await rows(sb, PatientMessage)
+        sb.clock.advance(timedelta(minutes=20))  # left open and idle: text is a message again
+        await sb.send(sb.users.text(PAT, "sorry, I will finish the questions later"))
+        relayed = texts(sb, PAT.id)[-1]
+        assert relayed.startswith("I passed your message to your care team")
+        assert "Your questions are still open: please answer them with the buttons." in relayed
+        await sb.send(sb.users.text(PAT, "5"))  # a number still answers the open 0-10 question
+        assert "Question 3 of 27" in texts(sb, PAT.id)[-1]
+        assert len(await rows(sb, PatientMessage)) == 1

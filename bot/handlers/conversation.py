@@ -3,7 +3,8 @@
 Group -4 (before /time, /enrol and the stray-text answer): /msg, the Message patient (`m1:p|f:<id>`) and
 Reply (`m2:<message id>`) buttons, a member's text while Message patient is open, /cancel of it, and
 pictures, stickers and other media (refused kindly). A patient's free text arrives through the stray-text
-handler (`patient_text`): a number may answer an open 0-10 question; anything else goes to the team.
+handler (`patient_text`): while they are answering a questionnaire (an answer within the last 15 minutes)
+it is an answer or gets the pointer to the buttons, as before; otherwise it goes to the team.
 """
 
 from __future__ import annotations
@@ -165,11 +166,14 @@ async def media(update: Update, context: Context) -> None:
 
 
 async def patient_text(update: Update, context: Context) -> None:
-    """A patient's free text (from the stray-text handler): a typed 0-10 answer, else relayed to the team."""
+    """A patient's free text (from the stray-text handler): while a questionnaire is being answered, an
+    answer or a pointer to its buttons (as before); else relayed to the team (a typed 0-10 number still
+    answers an open question)."""
     message, s = update.effective_message, svc(context)
     assert message is not None and message.text is not None
-    if message.text.strip().isdigit() and await questionnaire.typed(update, context):
-        return
+    answering = await relay.answering_questions(s.sessions, chat_id=chat_id(update), now=s.now(), protocol=s.protocol)
+    if (answering or message.text.strip().isdigit()) and await questionnaire.typed(update, context):
+        return  # an answer, or a pointer to the buttons: the questionnaire is the dialogue
     words = bool(red_flag_words(message.text, lists=s.protocol.conversation.red_flag_words))
     result = await relay.patient_wrote(
         s.sessions, chat_id=chat_id(update), text=message.text, red_flag_words=words, now=s.now(), protocol=s.protocol

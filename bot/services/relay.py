@@ -21,7 +21,7 @@ from care.protocol import Protocol
 from schedules.flagging import alert_chats
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient, PatientMessage, Team
+from storage.models import Patient, PatientMessage, Questionnaire, Team
 
 
 async def relay_targets(session: AsyncSession, patient: Patient) -> tuple[str, list[int]]:
@@ -144,3 +144,19 @@ async def red_flag_words_seen(sessions: Sessions, *, chat_id: int, now: datetime
 async def is_patient(sessions: Sessions, *, chat_id: int) -> bool:
     async with sessions() as session:
         return (await session.exec(select(Patient.id).where(col(Patient.chat_id) == chat_id))).first() is not None
+
+
+async def answering_questions(sessions: Sessions, *, chat_id: int, now: datetime, protocol: Protocol) -> bool:
+    """A questionnaire is being answered in this chat right now (an answer within `active_within`): a
+    dialogue, so free text is taken as an attempt to answer it, not as a message for the team."""
+    async with sessions() as session:
+        found = await session.exec(
+            select(Questionnaire.id)
+            .join(Patient, col(Patient.id) == Questionnaire.patient_id)
+            .where(
+                col(Patient.chat_id) == chat_id,
+                Questionnaire.status == "in_progress",
+                col(Questionnaire.last_answer_at) >= now - protocol.questionnaires.active_within,
+            )
+        )
+        return found.first() is not None
