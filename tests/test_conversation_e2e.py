@@ -374,4 +374,8 @@ async def test_text_while_answering_questions_is_an_answer_and_otherwise_reaches
         assert "Your questions are still open: please answer them with the buttons." in relayed
         await sb.send(sb.users.text(PAT, "5"))  # a number still answers the open 0-10 question
         assert "Question 3 of 27" in texts(sb, PAT.id)[-1]
-        assert len(await rows(sb, PatientMessage)) == 1
+        await sb.send(sb.users.text(PAT, "my chest hurts badly, help"))  # red-flag words always reach the team
+        forbid("my chest hurts badly, help")
+        assert texts(sb, PAT.id)[-2].startswith("If this is an emergency")
+        assert texts(sb, PAT.id)[-1].startswith("I passed your message to your care team")
+        assert len(await rows(sb, PatientMessage)) == 2

@@ -4,7 +4,8 @@ Group -4 (before /time, /enrol and the stray-text answer): /msg, the Message pat
 Reply (`m2:<message id>`) buttons, a member's text while Message patient is open, /cancel of it, and
 pictures, stickers and other media (refused kindly). A patient's free text arrives through the stray-text
 handler (`patient_text`): while they are answering a questionnaire (an answer within the last 15 minutes)
-it is an answer or gets the pointer to the buttons, as before; otherwise it goes to the team.
+it is an answer or gets the pointer to the buttons, as before, unless it has red-flag words; otherwise it
+goes to the team.
 """
 
 from __future__ import annotations
@@ -171,10 +172,12 @@ async def patient_text(update: Update, context: Context) -> None:
     answers an open question)."""
     message, s = update.effective_message, svc(context)
     assert message is not None and message.text is not None
-    answering = await relay.answering_questions(s.sessions, chat_id=chat_id(update), now=s.now(), protocol=s.protocol)
+    words = bool(red_flag_words(message.text, lists=s.protocol.conversation.red_flag_words))
+    answering = not words and await relay.answering_questions(
+        s.sessions, chat_id=chat_id(update), now=s.now(), protocol=s.protocol
+    )  # red-flag words always reach the team
     if (answering or message.text.strip().isdigit()) and await questionnaire.typed(update, context):
         return  # an answer, or a pointer to the buttons: the questionnaire is the dialogue
-    words = bool(red_flag_words(message.text, lists=s.protocol.conversation.red_flag_words))
     result = await relay.patient_wrote(
         s.sessions, chat_id=chat_id(update), text=message.text, red_flag_words=words, now=s.now(), protocol=s.protocol
     )

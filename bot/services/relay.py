@@ -147,11 +147,11 @@ async def is_patient(sessions: Sessions, *, chat_id: int) -> bool:
 
 
 async def answering_questions(sessions: Sessions, *, chat_id: int, now: datetime, protocol: Protocol) -> bool:
-    """A questionnaire is being answered in this chat right now (an answer within `active_within`): a
-    dialogue, so free text is taken as an attempt to answer it, not as a message for the team."""
+    """A questionnaire is being answered in this chat right now (answered at least once, the last answer
+    within `active_within`): a dialogue, so free text is taken as an attempt to answer it."""
     async with sessions() as session:
         found = await session.exec(
-            select(Questionnaire.id)
+            select(Questionnaire.answers)
             .join(Patient, col(Patient.id) == Questionnaire.patient_id)
             .where(
                 col(Patient.chat_id) == chat_id,
@@ -159,4 +159,4 @@ async def answering_questions(sessions: Sessions, *, chat_id: int, now: datetime
                 col(Questionnaire.last_answer_at) >= now - protocol.questionnaires.active_within,
             )
         )
-        return found.first() is not None
+        return any(bool(answers) for answers in found.all())
