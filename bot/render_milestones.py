@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.render_conversation import message_patient_button
 from bot.render_digest import figures_text, flag_buttons
 from bot.texts import CATALOGUES, EN, t
 from care.digest import Figures
@@ -82,8 +83,12 @@ def verdict_text(payload: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def flag_keyboard(payload: Mapping[str, Any], lang: str = "en") -> InlineKeyboardMarkup | None:
-    """Acknowledge / Assign to me under a team alert whose payload names the flag and the alias."""
+    """Acknowledge / Assign to me under a team alert whose payload names the flag and the alias; then
+    Message patient (issue 14: `w1:f:<flag id>`)."""
     flag_id = payload.get("flag_id")
     if not isinstance(flag_id, int):
         return None
-    return InlineKeyboardMarkup([flag_buttons(flag_id, str(payload.get("alias", "?")), lang=lang)])
+    alias = str(payload.get("alias", "?"))
+    return InlineKeyboardMarkup(
+        [flag_buttons(flag_id, alias, lang=lang), [message_patient_button(alias=alias, flag_id=flag_id)]]
+    )

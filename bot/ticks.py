@@ -9,6 +9,7 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.context import services_of
+from bot.conversation_delivery import with_conversation
 from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
@@ -17,6 +18,7 @@ from bot.team_delivery import with_team_messages
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
 from schedules.flagging import latest_flag_id
+from schedules.helper_notices import plan_helper_notices
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
 from schedules.retention import prune
@@ -56,7 +58,13 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         await plan_team_messages(s.sessions, now=now, protocol=s.protocol)  # digests, milestone alerts
         s.next_upkeep["team"] = now + TEAM_PLANNING_EVERY
         s.counters["team_planned_flag"] = newest_flag
-    deliver = guarded(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), s)
+    if closed or newest_flag != s.counters.get("helper_planned_flag", 0) or now >= s.next_upkeep.get("helper", now):
+        await plan_helper_notices(s.sessions, now=now, protocol=s.protocol)  # issue 14: the family helper
+        s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
+        s.counters["helper_planned_flag"] = newest_flag
+    deliver = guarded(
+        with_conversation(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), app.bot, s), s
+    )
     total = DispatchStats()
     for _ in range(MAX_ROUNDS):
         if s.stopping.is_set():  # shutting down: claim nothing more

@@ -238,3 +238,45 @@ class Dialogue(SQLModel, table=True):
     step: str = Field(max_length=30)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _utc()
+
+
+class PatientMessage(SQLModel, table=True):
+    """A free-text message between a care team and a patient (issue 14), kept like an answer (docs/data.md).
+
+    direction "to_patient": written by the member `member_user_id` (/msg or Message patient);
+    "from_patient": the patient's own text, relayed to the team. The text is never logged.
+    """
+
+    __tablename__ = "patient_message"
+    __table_args__ = (Index("ix_patient_message_thread", "patient_id", "direction", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id")
+    direction: str = Field(max_length=12)  # to_patient | from_patient
+    member_user_id: int | None = Field(default=None, sa_type=BigInteger)  # the writer (to_patient)
+    text: str = Field(max_length=4096)
+    red_flag_words: bool = False  # the patient's text held words of the red-flag list (screen shown)
+    update_id: int | None = Field(default=None, sa_type=BigInteger)  # the member's update: blanked on erasure
+    status: str = Field(default="queued", max_length=12)  # queued sent undelivered
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc(nullable=True)
+
+
+class HelperLink(SQLModel, table=True):
+    """A family helper of one patient (issue 14): told of unconfirmed doses and red flags, never of answers.
+
+    The link's token is an `invite` row (kind "helper", only its hash kept). status: invited (the patient
+    agreed and has a link), active (the helper agreed too), declined, removed (by the patient), stopped
+    (by the helper), blocked (the helper blocked the bot), expired (a newer link replaced it).
+    """
+
+    __tablename__ = "helper_link"
+    __table_args__ = (Index("ix_helper_link_patient", "patient_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id")
+    invite_id: int | None = Field(default=None, foreign_key="invite.id")
+    status: str = Field(default="invited", max_length=12)
+    helper_chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    language: str = Field(default="en", max_length=8)  # the helper's
+    created_at: datetime = _utc()  # the patient's consent (/helper, then Create the link)
+    consented_at: datetime | None = _utc(nullable=True)  # the helper's consent
+    ended_at: datetime | None = _utc(nullable=True)

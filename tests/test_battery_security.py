@@ -23,7 +23,7 @@ from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
 from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.texts import t
-from storage.models import DoseEvent, Flag, Invite, Patient, Questionnaire, TeamMember
+from storage.models import DoseEvent, Flag, Invite, Patient, PatientMessage, Questionnaire, TeamMember
 from tests.conftest import LogScan
 from tests.helpers import (
     CLINICIAN,
@@ -73,6 +73,9 @@ async def build_world(sb: Sandbox) -> World:
             patient_id=a.id, kind="red_flag", severity="urgent", episode="e", summary_key="k", raised_at=sb.clock()
         )
         session.add(flag)
+        message_b = PatientMessage(patient_id=b.id, direction="to_patient", member_user_id=CLINICIAN.id, text="x",
+                                   created_at=sb.clock())  # fmt: skip
+        session.add(message_b)
         await session.commit()
     sent_a = next(d for d in doses if d.patient_id == a.id and d.status == "sent")
     planned_a = next(d for d in doses if d.patient_id == a.id and d.status == "planned")
@@ -84,6 +87,7 @@ async def build_world(sb: Sandbox) -> World:
         "planned_a": int(planned_a.id or 0),
         "q_a": int(questionnaires[a.id].id or 0),
         "flag_a": int(flag.id or 0),
+        "message_b": int(message_b.id or 0),
     }
     messages = {str(u.id): sb.api.last_to(u.id) for u in (A, B, C, STRANGER, CLINICIAN)}
     messages["group"] = sb.api.last_to(GROUP)
@@ -138,6 +142,17 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("s1", "stale: no change asked", A, "2001", "s1:no"),
     ("s1", "a stranger picks a time", STRANGER, "3001", "s1:t:0900"),
     ("s1", "random", A, "2001", "s1:zz:1"),
+    ("w1", "a stranger in the team group", GROUP_STRANGER, "group", "w1:p:{patient_a}"),
+    ("w1", "a patient writes to another patient", B, "2002", "w1:f:{flag_a}"),
+    ("w1", "no such flag", CLINICIAN, "1001", "w1:f:2147483647"),
+    ("w1", "random", CLINICIAN, "1001", "w1:x:{patient_a}"),
+    ("m2", "another patient's message", A, "2001", "m2:{message_b}"),
+    ("m2", "no such message", B, "2002", "m2:2147483647"),
+    ("m2", "random", B, "2002", "m2:-1"),
+    ("h2", "a stranger creates a helper link", STRANGER, "3001", "h2:y"),
+    ("h2", "random", B, "2002", "h2:maybe"),
+    ("h1", "a stranger answers a patient's invite as a helper", STRANGER, "3001", "h1:{invite_a}:y"),
+    ("h1", "random", STRANGER, "3001", "h1:{invite_c}"),
     ("", "unknown prefix", STRANGER, "3001", "zz:{dose_a}:t"),
     ("", "random bytes", A, "2001", "\x00\ufffd\U0001f600" * 5),
 ]
@@ -359,8 +374,11 @@ FOREIGN: list[tuple[str, str, int, str]] = [
     ("m1", "removing B's member in A's group", GROUP_A, "m1:rm:{member_b}"),
     ("m1", "confirming the removal of B's member in A's group", GROUP_A, "m1:ok:{member_b}"),
     ("a1", "moving B's alerts into A's group", GROUP_A, "a1:{team_b}:y"),
+    ("/msg", "writing to B's patient from A's group", GROUP_A, "/msg PB-1 hello"),
+    ("w1", "writing to B's patient from A's group", GROUP_A, "w1:p:{patient_b}"),
 ]
-PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1"}  # a patient's own buttons (above)
+# a patient's (or their helper's) own buttons, tested above: Reply (m2), the helper's link and consent (h1, h2)
+PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1", "m2", "h1", "h2"}
 
 
 def refusals(world: TwoTeams) -> set[str]:

@@ -45,7 +45,10 @@ COMMANDS = [
     "discharge", "enrol", "cancel", "team_chat", "ack", "language", "time", "timezone", "mydata", "delete_my_data",
     "settings", "x", "members",
 ]  # fmt: skip
-PREFIXES = ["c1", "d1", "p1", "q1", "v1:p", "v1:dc", "f1", "e1", "l1", "l1:me", "x1", "s1", "a1", "m1", "zz", ""]
+PREFIXES = [
+    "c1", "d1", "p1", "q1", "v1:p", "v1:dc", "f1", "e1", "l1", "l1:me", "x1", "s1",
+    "a1", "m1", "w1", "m2", "h1", "h2", "zz", "",
+]  # fmt: skip
 ALLOWED_OUTCOMES = {"refused", "ignored"}
 
 

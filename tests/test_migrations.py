@@ -30,6 +30,8 @@ TABLES = {
     "questionnaire",
     "flag",
     "dialogue",
+    "patient_message",
+    "helper_link",
 }
 
 
@@ -288,5 +290,29 @@ async def test_0005_fills_in_the_senders_masks_stored_tokens_and_downgrades(data
             columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("inbox_update")})
         assert not {"chat_id", "user_id"} & columns
         await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+BEFORE_0006 = "0006_conversation-1"  # the revision before it, whatever the chain becomes
+
+
+async def test_0006_conversation_adds_and_drops_only_its_tables(database_url: str) -> None:
+    """Issue 14: patient_message and helper_link come with 0006_conversation and go with its downgrade."""
+    engine = make_engine(database_url)
+    mine = {"patient_message", "helper_link"}
+    try:
+        await migrate.upgrade(engine, BEFORE_0006)
+        async with engine.connect() as conn:
+            before = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert not mine & before
+        await migrate.upgrade(engine, "0006_conversation")
+        async with engine.connect() as conn:
+            assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) == before | mine
+        await migrate.downgrade(engine, BEFORE_0006)
+        async with engine.connect() as conn:
+            assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) == before
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()

@@ -53,8 +53,8 @@ async def test_status_pause_resume_stop_and_help(database_url: str) -> None:
 
         await sb.send(sb.users.text(PAT, "/help"))
         assert "/status" in texts(sb, PAT)[-1] and "not an emergency service" in texts(sb, PAT)[-1]
-        await sb.send(sb.users.text(PAT, "hello?"))
-        assert "Please use the buttons" in texts(sb, PAT)[-1]
+        await sb.send(sb.users.text(PAT, "hello?"))  # free text goes to the care team (issue 14)
+        assert "I passed your message to your care team" in texts(sb, PAT)[-1]
 
         await sb.send(sb.users.text(PAT, "/stop"))
         confirm = sb.api.last_to(PAT.id)

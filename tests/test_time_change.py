@@ -185,7 +185,7 @@ async def test_bad_zone_paused_stopped_and_cancel(database_url: str) -> None:
         await sb.send(sb.users.text(PAT, "/cancel"))
         assert "There is no open question to cancel." in last_text(sb)
         await sb.send(sb.users.text(PAT, "Europe/Paris"))  # no question open: not taken as a zone
-        assert "Please use the buttons" in last_text(sb)
+        assert "I passed your message to your care team" in last_text(sb)  # free text goes to the team
         assert (await patient_row(sb)).timezone == "Europe/Berlin"
         assert [(d.due_at, d.status) for d in await doses(sb)] == before
 

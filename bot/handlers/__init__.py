@@ -14,8 +14,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers import conversation as conversation_handlers
 from bot.handlers import data_rights, doses, flags, language, patient, questionnaire, start, team_enrol, team_views
+from bot.handlers import helper as helper_handlers
 from bot.handlers import members as team_members
+from bot.handlers import red_flag_entry as red_flag_handlers
 from bot.handlers import settings as time_settings
 from bot.handlers.common import Context
 
@@ -52,4 +55,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     team_members.register(app)  # /members and the admin's Remove buttons: group -1
     data_rights.register(app)  # /mydata, /delete_my_data and its buttons: group -1
     time_settings.register(app)  # /time, /timezone, their buttons and typed answers: group -3
+    conversation_handlers.register(app)  # /msg, Message patient, Reply, a member's typed message, media: group -4
+    helper_handlers.register(app)  # /helper, the helper's consent, a helper's /stop: group -4
+    red_flag_handlers.register(app)  # red-flag words in free text bring up the red-flag screen: group -5
     app.add_error_handler(on_error)

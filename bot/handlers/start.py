@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import questionnaire
+from bot.handlers import conversation, helper
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
@@ -22,6 +22,7 @@ LINK_REPLIES = {
     "other_chat": "link_other_chat",
     "already_enrolled": "already_enrolled",
     "rate_limited": "link_rate_limited",
+    "helper_self": "helper_self",
 }
 
 
@@ -47,6 +48,8 @@ async def start(update: Update, context: Context) -> None:
         await ask_at_consent(update, result)
     elif result.kind == "consent":
         await show_consent(update, result)
+    elif result.kind == "helper_consent":  # a family helper's link (issue 14)
+        await helper.show_consent(update, context, result)
     else:
         await reply(update, t(LINK_REPLIES[result.kind], await lang_for(update, context)))
 
@@ -113,8 +116,4 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def stray_text(update: Update, context: Context) -> None:
-    if await questionnaire.typed(update, context):
-        return
-    known = await patient_for_chat(svc(context).sessions, chat_id(update))
-    lang = await lang_for(update, context)
-    await reply(update, patient("use_buttons", lang) if known else t("not_enrolled", lang))
+    await conversation.patient_text(update, context)  # a typed 0-10 answer, else passed to the care team

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -17,10 +17,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import charts
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
+from bot.render_conversation import message_patient_button
 from bot.render_team import chart_data, page_keyboard, page_text, view_text
 from bot.services import auditing, team_actions, team_views
+from bot.services.messages import MESSAGEABLE
 from bot.services.team_access import Caller
 from bot.texts import t
+from storage.models import Patient
 
 REFUSALS = {
     "not_a_member": "tv_refused",
@@ -92,11 +95,18 @@ async def patient(update: Update, context: Context) -> None:
     if isinstance(view, str):
         await _refused(update, view, alias)
         return
-    await reply(update, view_text(view))
+    await reply(update, view_text(view), reply_markup=message_keyboard(view.patient))
     png = await asyncio.to_thread(charts.trend_png, chart_data(view))
     message = update.effective_message
     if message is not None:
         await message.reply_photo(png, caption=t("tv_chart_caption", alias=view.patient.alias))
+
+
+def message_keyboard(patient: Patient) -> InlineKeyboardMarkup | None:
+    """Message patient under the /patient view (issue 14), while messages can reach them."""
+    if patient.status not in MESSAGEABLE:
+        return None
+    return InlineKeyboardMarkup([[message_patient_button(alias=patient.alias, patient_id=patient.id)]])
 
 
 async def _pause_or_resume(update: Update, context: Context, *, paused: bool) -> None:

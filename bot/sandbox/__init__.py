@@ -151,7 +151,7 @@ def render_message(msg: SentMessage, chat: JSON, bot_user: JSON, edit_date: int 
         }
     if msg.text is not None:
         out["text" if msg.kind == "text" else "caption"] = msg.text
-    if msg.reply_markup:
+    if msg.reply_markup and "inline_keyboard" in msg.reply_markup:  # Telegram returns inline keyboards only
         out["reply_markup"] = msg.reply_markup
     return out
 

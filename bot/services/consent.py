@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import link_guard, members
+from bot.services import helper_consent, link_guard, members
 from bot.services.questionnaire_outcomes import start_baseline
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
@@ -90,6 +90,11 @@ async def open_link(
         assert team is not None
         if invite.kind == "member":
             return await _join(session, invite, team, user_id, now, username)
+        if invite.kind == "helper":  # a patient's family helper (issue 14): bot/services/helper_consent.py
+            kind, lang = await helper_consent.opened(
+                session, invite, chat_id=chat_id, user_id=user_id, now=now, language=language
+            )
+            return LinkResult(kind, team.name, invite.id, language=lang)
         patient = await session.get(Patient, invite.patient_id)
         assert patient is not None
         invite.opened_chat_id = chat_id

@@ -19,6 +19,7 @@ from sqlalchemy import String, cast, delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.conversation_records import erase_conversation
 from bot.services.enrolment import ERASED_PREFIX
 from bot.services.person import linked_patients
 from schedules.flagging import alert_chats
@@ -62,6 +63,7 @@ async def _erase_enrolment(session: AsyncSession, patient: Patient, *, now: date
     )
     counts["flags"] = _count(await session.execute(delete(Flag).where(col(Flag.patient_id) == pid)))
     await session.execute(update(Invite).where(col(Invite.patient_id) == pid).values(opened_chat_id=None))
+    counts.update(await erase_conversation(session, patient, now=now))  # messages and helper (issue 14)
     await _notify_team(session, patient, now)
     patient.alias = await _stub_alias(session, patient)
     patient.chat_id = None

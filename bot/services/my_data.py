@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.conversation_records import my_conversation
 from bot.services.person import linked_patients
 from storage import audit
 from storage.engine import Sessions
@@ -100,6 +101,7 @@ async def _record(session: AsyncSession, p: Patient) -> dict[str, Any]:
             }
             for f in flags
         ],
+        **(await my_conversation(session, p.id or 0)),  # messages and helper (issue 14)
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
+from bot.texts.en_conversation import CONVERSATION, CONVERSATION_TEAM
 from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_operator import OPERATOR
 from bot.texts.en_security import SECURITY
@@ -24,16 +25,19 @@ from bot.texts.plurals import PLURALS
 
 # English only (care teams and operators): left out of the .po files.
 ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR) | frozenset(DATA_TEAM) | frozenset(SETTINGS_TEAM)
+ENGLISH_ONLY |= frozenset(CONVERSATION_TEAM)
 EN.update(TEAM)
 EN.update(DATA_TEAM)
 EN.update(SETTINGS_TEAM)
 EN.update(OPERATOR)
 ENGLISH_ONLY |= frozenset(TRUST)  # issue 12: alert chats, members (care-team and operator texts)
 EN.update(TRUST)
+EN.update(CONVERSATION_TEAM)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
 EN.update(SECURITY)
 EN.update(SETTINGS)
+EN.update(CONVERSATION)
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

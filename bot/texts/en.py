@@ -9,7 +9,6 @@ EN: dict[str, str] = {
         "Hello. This bot sends vitamin B12 reminders for patients of a care team.\n"
         "To join, open the link your care team gave you."
     ),
-    "use_buttons": "Please use the buttons under the message. For a list of commands, send /help.",
     "help": (
         "I remind you of your vitamin B12 doses and pass your answers to your care team.\n\n"
         "/status: your next dose and the last 7 days\n"

@@ -18,4 +18,5 @@ PLURALS: dict[str, tuple[str, str]] = {
     "span_weeks": ("{n} week", "n"),
     "span_months": ("{n} month", "n"),
     "span_doses": ("{n} dose", "n"),
+    "helper_doses": ("{n} dose", "n"),
 }

@@ -1,0 +1,207 @@
+"""Messages between a care team and a patient (issue 14): /msg, Message patient, the patient's Reply and text.
+
+Group -4 (before /time, /enrol and the stray-text answer): /msg, the Message patient (`w1:p|f:<id>`) and
+Reply (`m2:<message id>`) buttons, a member's text while Message patient is open, /cancel of it, and
+pictures, stickers and other media (refused kindly). A patient's free text arrives through the stray-text
+handler (`patient_text`): while they are answering a questionnaire (an answer within the last 15 minutes)
+it is an answer or gets the pointer to the buttons, as before, unless it has red-flag words; otherwise it
+goes to the team.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import ForceReply, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import filters as f
+
+from bot.handlers import questionnaire
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.handlers.language import lang_for
+from bot.handlers.team_views import caller
+from bot.services import auditing, helper_consent, message_dialogue, messages, questionnaires, relay
+from bot.services.message_dialogue import Begun
+from bot.services.messages import Written
+from bot.texts import patient, t
+from care.keywords import red_flag_words
+
+GROUP = -4
+COMMAND = re.compile(r"^/msg(?:@\w+)?\s+(\S+)(?:\s+(.*))?$", re.DOTALL)
+MEDIA = (
+    f.Sticker.ALL | f.PHOTO | f.VIDEO | f.VOICE | f.AUDIO | f.Document.ALL | f.ANIMATION | f.VIDEO_NOTE
+    | f.LOCATION | f.CONTACT | f.VENUE | f.POLL | f.Dice.ALL
+)  # fmt: skip
+
+
+def written_text(result: Written) -> str:
+    if result.outcome == "queued":
+        return t("msg_queued", alias=result.alias)
+    if result.outcome == "not_messageable":
+        return t("msg_not_messageable", alias=result.alias, status=t(f"tv_status_{result.status}"))
+    if result.outcome == "unreachable":
+        return t("msg_unreachable", alias=result.alias)
+    if result.outcome == "expired":
+        return t("msg_expired")
+    if result.outcome in ("not_found", "ambiguous"):
+        return t(f"tv_{'no_patient' if result.outcome == 'not_found' else 'ambiguous'}", alias=result.alias)
+    return t("msg_usage") if result.outcome == "empty" else t("tv_refused")
+
+
+async def _prompt(update: Update, context: Context, begun: Begun) -> str | None:
+    """Ask for the text in the member's private chat; the refusal text for the member, or None."""
+    if begun.outcome in ("not_messageable", "unreachable"):
+        return written_text(Written(begun.outcome, begun.alias, begun.status))
+    if begun.outcome == "busy":
+        return t("msg_busy")
+    if begun.outcome != "begun":
+        return written_text(Written(begun.outcome, begun.alias))
+    try:
+        await context.bot.send_message(user_id(update), t("msg_prompt", alias=begun.alias))
+    except (Forbidden, BadRequest):  # the member never opened a private chat with the bot
+        await message_dialogue.forget(svc(context).sessions, user_id=user_id(update))
+        return t("msg_open_private")
+    return None
+
+
+async def msg_command(update: Update, context: Context) -> None:
+    message, s = update.effective_message, svc(context)
+    found = COMMAND.match(message.text or "") if message is not None else None
+    if found is None:
+        await reply(update, t("msg_usage"))
+        raise ApplicationHandlerStop
+    alias, text = found[1][:40], (found[2] or "").strip()
+    if text:
+        result = await messages.write(s.sessions, caller(update), alias, text, now=s.now(), update_id=update.update_id)
+        await reply(update, written_text(result))
+    else:
+        begun = await message_dialogue.begin_alias(s.sessions, caller(update), alias, now=s.now())
+        refusal = await _prompt(update, context, begun)
+        if refusal is not None or chat_id(update) != user_id(update):
+            await reply(update, refusal or t("msg_write_private"))
+    raise ApplicationHandlerStop
+
+
+async def message_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "w1", 2)
+    target = row_id(fields[1]) if fields and fields[0] in ("p", "f") else None
+    if fields is None or target is None:
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="message.begin", reason="malformed", now=s.now()
+        )
+        await query.answer(t("press_stale"))
+        raise ApplicationHandlerStop
+    by_patient = fields[0] == "p"
+    begun = await message_dialogue.begin(
+        s.sessions,
+        caller(update),
+        patient_id=target if by_patient else None,
+        flag_id=None if by_patient else target,
+        now=s.now(),
+    )
+    refusal = await _prompt(update, context, begun)
+    private = chat_id(update) == user_id(update)
+    await query.answer(refusal or (None if private else t("msg_write_private")), show_alert=refusal is not None)
+    raise ApplicationHandlerStop
+
+
+async def member_typed(update: Update, context: Context) -> None:
+    message, s = update.effective_message, svc(context)
+    if message is None or message.text is None:
+        return
+    result = await message_dialogue.typed(
+        s.sessions,
+        chat_id=chat_id(update),
+        user_id=user_id(update),
+        text=message.text,
+        now=s.now(),
+        update_id=update.update_id,
+    )
+    if result is None:
+        return  # no message being written here: the later groups have it
+    await reply(update, written_text(result))
+    raise ApplicationHandlerStop
+
+
+async def cancel(update: Update, context: Context) -> None:
+    if await message_dialogue.cancel(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update)):
+        await reply(update, t("msg_cancelled"))
+        raise ApplicationHandlerStop
+
+
+async def reply_pressed(update: Update, context: Context) -> None:
+    query, s = update.callback_query, svc(context)
+    assert query is not None
+    fields = split_data(query.data, "m2", 1)
+    message_id = row_id(fields[0]) if fields else None
+    lang = None
+    if message_id is not None:
+        lang = await relay.reply_allowed(s.sessions, message_id=message_id, chat_id=chat_id(update), now=s.now())
+    else:
+        await auditing.refused(
+            s.sessions, actor=f"tg:{user_id(update)}", action="message.reply", reason="malformed", now=s.now()
+        )
+    if lang is None:
+        await query.answer(t("press_stale", await lang_for(update, context)))
+        raise ApplicationHandlerStop
+    await query.answer()
+    await reply(update, t("msg_reply_prompt", lang), reply_markup=ForceReply())
+    raise ApplicationHandlerStop
+
+
+async def media(update: Update, context: Context) -> None:
+    """A picture, sticker, voice message or file: only typed text is passed on."""
+    s = svc(context)
+    if await message_dialogue.is_open(s.sessions, chat_id=chat_id(update), user_id=user_id(update)):
+        await reply(update, t("msg_only_text"))
+    elif await relay.is_patient(s.sessions, chat_id=chat_id(update)):
+        await reply(update, patient("msg_media_refused", await lang_for(update, context)))
+    elif (lang := await helper_consent.is_helper(s.sessions, chat_id=chat_id(update))) is not None:
+        await reply(update, t("helper_chat_hint", lang))
+    else:
+        await reply(update, t("not_enrolled", await lang_for(update, context)))
+    raise ApplicationHandlerStop
+
+
+async def patient_text(update: Update, context: Context) -> None:
+    """A patient's free text (from the stray-text handler): while a questionnaire is being answered, an
+    answer or a pointer to its buttons (as before); else relayed to the team (a typed 0-10 number still
+    answers an open question)."""
+    message, s = update.effective_message, svc(context)
+    assert message is not None and message.text is not None
+    words = bool(red_flag_words(message.text, lists=s.protocol.conversation.red_flag_words))
+    answering = not words and await relay.answering_questions(
+        s.sessions, chat_id=chat_id(update), now=s.now(), protocol=s.protocol
+    )  # red-flag words always reach the team
+    if (answering or message.text.strip().isdigit()) and await questionnaire.typed(update, context):
+        return  # an answer, or a pointer to the buttons: the questionnaire is the dialogue
+    result = await relay.patient_wrote(
+        s.sessions, chat_id=chat_id(update), text=message.text, red_flag_words=words, now=s.now(), protocol=s.protocol
+    )
+    lang = result.language
+    if result.outcome == "not_enrolled":
+        helper_lang = await helper_consent.is_helper(s.sessions, chat_id=chat_id(update))
+        if helper_lang is not None:
+            await reply(update, t("helper_chat_hint", helper_lang))
+        else:
+            await reply(update, t("not_enrolled", await lang_for(update, context)))
+    elif result.outcome in ("ended", "rate_limited"):
+        await reply(update, patient("msg_not_passed_ended" if result.outcome == "ended" else "msg_rate_limited", lang))
+    else:
+        text = t("msg_relayed", lang)
+        if await questionnaires.current_for_chat(s.sessions, chat_id(update), s.protocol) is not None:
+            text += "\n\n" + t("msg_relayed_questions_open", lang)
+        await reply(update, f"{text}\n\n{t('footer', lang)}")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    private, where = f.ChatType.PRIVATE, f.ChatType.PRIVATE | f.ChatType.GROUPS
+    app.add_handler(CommandHandler("msg", msg_command, filters=where), group=GROUP)
+    app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
+    app.add_handler(CallbackQueryHandler(message_pressed, pattern=r"^w1:"), group=GROUP)
+    app.add_handler(CallbackQueryHandler(reply_pressed, pattern=r"^m2:"), group=GROUP)
+    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, member_typed), group=GROUP)
+    app.add_handler(MessageHandler(private & MEDIA, media), group=GROUP)

@@ -1,0 +1,117 @@
+"""Planning the family helper's notices (issue 14): unconfirmed doses in a row, and a reported red flag.
+
+Run by the tick when doses were just closed, when a new flag appeared, and every few minutes anyway (a
+crash between the two loses nothing): each notice's outbox key is unique, so planning twice adds one row.
+A run of unconfirmed doses is named by the last answered dose before it (`miss:<id>`, or `miss:0`): one
+notice per run, however long it grows. A red flag is named by its report (the flag's episode without its
+item), so several items answered yes in one report make one notice. Only what happened after the helper
+agreed counts. The notices hold no health detail (care team name and the number of doses at most).
+Each new notice is an audit row (ids only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from care.flags import FlagKind
+from care.helper_rules import ANSWERED, UNCONFIRMED, ClosedDose, helper_should_hear
+from care.protocol import Protocol
+from schedules.sql import insert_ignore
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Flag, HelperLink, Outbox, Patient, Team
+
+NOTICE = "helper_notice"
+FLAG_LOOKBACK = timedelta(days=2)
+JUDGED = (*ANSWERED, UNCONFIRMED)
+
+
+def _row(
+    link: HelperLink, patient: Patient, *, key: str, why: str, team: str, now: datetime, n: int = 0
+) -> dict[str, Any]:
+    return {
+        "kind": NOTICE,
+        "dedupe_key": f"helper:{link.id}:{why}"[:80],
+        "chat_id": link.helper_chat_id,
+        "patient_id": patient.id,
+        "ref_id": link.id,
+        "due_at": now,
+        "status": "pending",
+        "created_at": now,
+        "payload": {"key": key, "link": link.id, "lang": link.language, "to": "helper", "team": team, "n": n},
+    }
+
+
+async def _missed(session: AsyncSession, link: HelperLink, patient: Patient, *, in_a_row: int) -> str | None:
+    """`miss:<id>` when the patient's latest `in_a_row` judged doses since the helper agreed are unconfirmed."""
+    since = link.consented_at
+    assert since is not None
+    judged = select(DoseEvent).where(
+        DoseEvent.patient_id == patient.id, col(DoseEvent.due_at) >= since, col(DoseEvent.status).in_(JUDGED)
+    )
+    latest = (await session.exec(judged.order_by(col(DoseEvent.due_at).desc()).limit(in_a_row))).all()
+    closed = [ClosedDose(d.id or 0, d.due_at, d.status) for d in latest]
+    if helper_should_hear(closed, in_a_row=in_a_row) is None:
+        return None
+    answered = judged.where(col(DoseEvent.status).in_(ANSWERED)).order_by(col(DoseEvent.due_at).desc())
+    before = (await session.exec(answered.limit(1))).first()
+    return f"miss:{before.id if before is not None else 0}"
+
+
+async def plan_helper_notices(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
+    """Queue the notices due to every active helper; returns how many were new."""
+    async with sessions() as session:
+        found = (
+            await session.exec(
+                select(HelperLink, Patient, Team)
+                .join(Patient, col(Patient.id) == HelperLink.patient_id)
+                .join(Team, col(Team.id) == Patient.team_id)
+                .where(
+                    HelperLink.status == "active",
+                    col(Patient.status).in_(("active", "paused")),
+                    col(Patient.reachable).is_(True),
+                )
+            )
+        ).all()
+        if not found:
+            return 0
+        flags = (
+            await session.exec(
+                select(Flag).where(
+                    col(Flag.patient_id).in_([p.id for _, p, _ in found]),
+                    Flag.kind == FlagKind.RED_FLAG,
+                    col(Flag.raised_at) >= now - FLAG_LOOKBACK,
+                )
+            )
+        ).all()
+        rows = []
+        for link, patient, team in found:
+            assert link.consented_at is not None
+            for flag in flags:
+                if flag.patient_id == patient.id and flag.raised_at >= link.consented_at:
+                    report = flag.episode.rsplit(":", 1)[0]
+                    rows.append(_row(link, patient, key="helper_red_flag", why=f"rf:{report}", team=team.name, now=now))
+            in_a_row = protocol.helper.unconfirmed_in_a_row
+            if why := await _missed(session, link, patient, in_a_row=in_a_row):
+                rows.append(_row(link, patient, key="helper_missed", why=why, team=team.name, now=now, n=in_a_row))
+        new = 0
+        for row in rows:
+            stmt = insert_ignore(session, Outbox).values(row).on_conflict_do_nothing().returning(col(Outbox.id))
+            if (await session.execute(stmt)).scalar() is None:
+                continue
+            new += 1
+            reason = "red_flag" if row["payload"]["key"] == "helper_red_flag" else "unconfirmed"
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action="helper.notify",
+                subject=f"patient:{row['patient_id']}",
+                detail={"link": row["ref_id"], "reason": reason},
+            )
+        await session.commit()
+        return new
