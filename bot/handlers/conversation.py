@@ -166,6 +166,12 @@ async def media(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+def number_like(text: str) -> bool:
+    """ "7", "7.0", "⁷", "０", "-1": meant as an answer to an open question, not a message to the team."""
+    text = text.strip()
+    return any(c.isdigit() for c in text) and all(c.isdigit() or c in ".,+-" for c in text)
+
+
 async def patient_text(update: Update, context: Context) -> None:
     """A patient's free text (from the stray-text handler): while a questionnaire is being answered, an
     answer or a pointer to its buttons (as before); else relayed to the team (a typed 0-10 number still
@@ -176,7 +182,7 @@ async def patient_text(update: Update, context: Context) -> None:
     answering = not words and await relay.answering_questions(
         s.sessions, chat_id=chat_id(update), now=s.now(), protocol=s.protocol
     )  # red-flag words always reach the team
-    if (answering or message.text.strip().isdigit()) and await questionnaire.typed(update, context):
+    if (answering or number_like(message.text)) and await questionnaire.typed(update, context):
         return  # an answer, or a pointer to the buttons: the questionnaire is the dialogue
     result = await relay.patient_wrote(
         s.sessions, chat_id=chat_id(update), text=message.text, red_flag_words=words, now=s.now(), protocol=s.protocol
