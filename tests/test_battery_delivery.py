@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.delivery import make_deliver
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.faults import FAULT_KINDS
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser

@@ -127,3 +127,15 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert cycles(graph) == [["a", "b", "c"]]
     assert "bot.handlers.team_enrol" in import_graph() and import_graph()["care.protocol"] >= {"care.pgic"}
+
+
+def test_no_private_telegram_modules() -> None:
+    """python-telegram-bot's `telegram._...` modules are private: they may change in any release."""
+    bad = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for pkg in (*PACKAGES, "tests", "bench")
+        for p in files(pkg)
+        for name in imports(p)
+        if name.startswith("telegram._")
+    ]
+    assert not bad
