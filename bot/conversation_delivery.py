@@ -21,9 +21,10 @@ from bot.render_conversation import helper_text, message_patient_button, reply_k
 from bot.services.helper_invites import NOTICE
 from bot.services.messages import TO_PATIENT, TO_TEAM, outbox_row
 from bot.texts import t
+from schedules import agenda
 from schedules.flagging import alert_chats
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
-from storage.models import HelperLink, Outbox, Patient, PatientMessage, Team
+from storage.models import HelperLink, Patient, PatientMessage, Team
 
 log = logging.getLogger(__name__)
 KINDS = frozenset({TO_PATIENT, TO_TEAM, NOTICE})
@@ -124,21 +125,21 @@ async def _unreachable(job: Job, services: Services) -> Outcome:
             message.status = "undelivered"
             if message.member_user_id is not None:
                 params = {"alias": patient.alias}
-                session.add(
-                    Outbox(
-                        kind="team_notice",
-                        dedupe_key=f"msg:{message.id}:undelivered",
-                        chat_id=message.member_user_id,
-                        due_at=now,
-                        created_at=now,
-                        payload={"key": "msg_undelivered", "params": params},
-                    )
+                told = agenda.Entry(
+                    "team_notice",
+                    agenda.key_message(message.id or 0, "undelivered"),
+                    message.member_user_id,
+                    now,
+                    payload={"key": "msg_undelivered", "params": params},
                 )
+                await agenda.enqueue(session, [told], now=now)
             await session.commit()
             return Blocked()
         if job.payload.get("to") == "member":
             for chat in await alert_chats(session, patient.team_id):
                 if chat != job.chat_id:
-                    session.add(outbox_row(TO_TEAM, message.id or 0, chat, now, to="fallback"))
+                    await agenda.enqueue(
+                        session, [outbox_row(TO_TEAM, message.id or 0, chat, now, to="fallback")], now=now
+                    )
             await session.commit()
         return Failed("forbidden: the team's chat refused the bot")

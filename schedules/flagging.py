@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -17,9 +16,10 @@ from care.adherence import DoseRecord
 from care.flags import Flag as CareFlag
 from care.flags import Severity, flags_for_adherence
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.sql import insert_ignore
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Outbox, Patient, Team, TeamMember
+from storage.models import DoseEvent, Flag, Patient, Team, TeamMember
 
 DOSE_STATE = {
     "planned": "pending",
@@ -69,29 +69,25 @@ async def raise_flags(
     urgent = [f for f in new if f.severity == Severity.URGENT]
     if urgent:
         chats = await alert_chats(session, patient.team_id)
-        alerts: list[dict[str, Any]] = [
-            {
-                "kind": "alert",
-                "dedupe_key": f"alert:{f.id}:{chat}",
-                "chat_id": chat,
-                "patient_id": None,
-                "ref_id": f.id,
-                "due_at": now,
-                "status": "pending",
-                "created_at": now,
-                "payload": {
+        alerts = [
+            agenda.Entry(
+                "alert",
+                agenda.key_alert(f.id or 0, chat),
+                chat,
+                now,
+                ref_id=f.id,
+                payload={
                     "alias": patient.alias,
                     "summary_key": f.summary_key,
                     "facts": f.facts,
                     "flag_id": f.id,
                     "severity": f.severity,
                 },
-            }
+            )
             for f in urgent
             for chat in chats
         ]
-        if alerts:
-            await session.execute(insert_ignore(session, Outbox).values(alerts).on_conflict_do_nothing())
+        await agenda.enqueue(session, alerts, now=now)
     return new
 
 

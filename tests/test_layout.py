@@ -139,3 +139,29 @@ def test_no_private_telegram_modules() -> None:
         if name.startswith("telegram._")
     ]
     assert not bad
+
+
+# the tick's own bookkeeping of each send (claimed, sending, sent, failed) and the test/bench seeding
+DELIVERY_BOOKKEEPING = {"schedules/agenda.py", "schedules/dispatch.py", "schedules/records.py", "bot/sandbox/procs.py"}
+
+
+def test_only_the_agenda_writes_the_outbox() -> None:
+    """Issue 16: one door to the outbox. Adding, dropping, moving or deleting a row goes through
+    schedules/agenda.py (enqueue, drop, purge, move, redirect, defer, release); dedupe keys are built there."""
+    writes = ("Outbox(", "insert(Outbox", "insert_ignore(session, Outbox)", "update(Outbox)", "delete(Outbox)")
+    bad = [
+        f"{rel}: {w}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if (rel := str(p.relative_to(ROOT))) not in DELIVERY_BOOKKEEPING
+        for w in writes
+        if w in p.read_text(encoding="utf-8")
+    ]
+    assert not bad
+    keys = [
+        f"{p.relative_to(ROOT)}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if str(p.relative_to(ROOT)) != "schedules/agenda.py" and '"dedupe_key": f"' in p.read_text(encoding="utf-8")
+    ]
+    assert not keys
