@@ -171,3 +171,14 @@ def test_only_the_agenda_writes_the_outbox() -> None:
         if str(p.relative_to(ROOT)) != "schedules/agenda.py" and '"dedupe_key": f"' in p.read_text(encoding="utf-8")
     ]
     assert not keys
+
+
+def test_services_take_plain_data_and_print_nothing() -> None:
+    """Issue 16: a use case is called by handlers and the CLI alike: no argparse, no print."""
+    bad = [
+        f"{p.relative_to(ROOT)}: {what}"
+        for p in files("bot/services")
+        for what in ("argparse", "print(")
+        if what in p.read_text(encoding="utf-8")
+    ]
+    assert not bad
