@@ -1,6 +1,8 @@
-"""Storing flags once per (patient, kind, episode), and queueing urgent ones to the care team at once.
+"""Where a flag is raised: every rule-to-flag trigger, storing flags once per (patient, kind, episode), and
+queueing urgent ones to the care team at once.
 
-Alerts go through the same outbox as every other message (claimed, sent and recorded once).
+The triggers (`on_*` and `review_adherence`) each ask one rule of care/ and store what it finds; nothing
+else calls `raise_flags`. Alerts go through the agenda like every other message.
 """
 
 from __future__ import annotations
@@ -14,8 +16,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.adherence import DoseRecord
 from care.flags import Flag as CareFlag
-from care.flags import Severity, flags_for_adherence
+from care.flags import (
+    ResponseFacts,
+    Severity,
+    flag_for_unreachable,
+    flags_for_adherence,
+    flags_for_missed,
+    flags_for_response,
+    red_flag_flags,
+)
 from care.protocol import Protocol
+from care.transition import flag_for_change
 from schedules import agenda
 from schedules.sql import insert_ignore
 from storage.engine import Sessions
@@ -122,6 +133,39 @@ async def review_adherence(session: AsyncSession, *, patient: Patient, now: date
     return len(
         await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)
     )
+
+
+async def on_response(
+    session: AsyncSession, *, patient: Patient, facts: ResponseFacts, protocol: Protocol, now: datetime
+) -> list[Flag]:
+    """A questionnaire was completed: red flags, B6, worsening, the verdict at a milestone."""
+    return await raise_flags(session, patient=patient, flags=flags_for_response(facts, protocol), now=now)
+
+
+async def on_red_flags(
+    session: AsyncSession, *, patient: Patient, report: str, items: Sequence[str], now: datetime
+) -> list[Flag]:
+    """Red-flag symptoms reported (`report`: the questionnaire or report they came with): urgent at once."""
+    return await raise_flags(session, patient=patient, flags=red_flag_flags(report, items), now=now)
+
+
+async def on_missed(
+    session: AsyncSession, *, patient: Patient, history: Sequence[tuple[int, str]], protocol: Protocol, now: datetime
+) -> list[Flag]:
+    """A questionnaire expired: two missed in a row is a flag."""
+    return await raise_flags(session, patient=patient, flags=flags_for_missed(history, protocol), now=now)
+
+
+async def on_unreachable(session: AsyncSession, *, patient: Patient, now: datetime) -> list[Flag]:
+    """The patient blocked the bot."""
+    return await raise_flags(session, patient=patient, flags=[flag_for_unreachable(now)], now=now)
+
+
+async def on_schedule_change(
+    session: AsyncSession, *, patient: Patient, facts: dict[str, object], now: datetime
+) -> list[Flag]:
+    """The patient changed their reminder time or time zone (info, for the digest)."""
+    return await raise_flags(session, patient=patient, flags=[flag_for_change(now, facts)], now=now)
 
 
 async def latest_flag_id(sessions: Sessions) -> int:

@@ -9,11 +9,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from care.flags import flags_for_missed
 from care.protocol import Protocol
-from schedules import agenda
+from schedules import agenda, flagging
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
-from schedules.flagging import raise_flags
 from schedules.sql import insert_ignore
 from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
@@ -93,6 +91,6 @@ async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: 
                 )
             ).all()
             statuses = [(w, s if s in ("completed", "expired") else "open") for w, s in history]
-            await raise_flags(session, patient=patient, flags=flags_for_missed(statuses, protocol), now=now)
+            await flagging.on_missed(session, patient=patient, history=statuses, protocol=protocol, now=now)
         await session.commit()
     return len(expired)

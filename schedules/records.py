@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
-from care.flags import flag_for_unreachable
 from care.protocol import Protocol
-from schedules import agenda
-from schedules.flagging import raise_flags
+from schedules import agenda, flagging
 from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
 from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
@@ -149,7 +147,7 @@ async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source:
     await agenda.drop(session, col(Outbox.chat_id) == chat_id, reason="unreachable")
     patient = await session.get(Patient, patient_id)
     assert patient is not None
-    await raise_flags(session, patient=patient, flags=[flag_for_unreachable(now)], now=now)
+    await flagging.on_unreachable(session, patient=patient, now=now)
     audit.record(
         session,
         at=now,

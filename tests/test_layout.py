@@ -182,3 +182,14 @@ def test_services_take_plain_data_and_print_nothing() -> None:
         if what in p.read_text(encoding="utf-8")
     ]
     assert not bad
+
+
+def test_flags_are_raised_in_one_module() -> None:
+    """Issue 16: 'where is a flag raised' has one answer, schedules/flagging.py (its on_* triggers)."""
+    bad = [
+        f"{p.relative_to(ROOT)}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if str(p.relative_to(ROOT)) != "schedules/flagging.py" and "raise_flags(" in p.read_text(encoding="utf-8")
+    ]
+    assert not bad

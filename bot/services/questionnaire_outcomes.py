@@ -14,13 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.questionnaire_views import items_of, load_answers, uses_injections
 from care.adherence import adherence_summary
 from care.b6 import phase_b6_mg_per_day
-from care.flags import ResponseFacts, flags_for_response
+from care.flags import ResponseFacts
 from care.pgic import Pgic
 from care.protocol import Protocol
 from care.regimens import Regimen
 from care.scoring import QuestionnaireScore, score_response
-from schedules import agenda
-from schedules.flagging import dose_records, raise_flags
+from schedules import agenda, flagging
+from schedules.flagging import dose_records
 from storage.models import Patient, Questionnaire
 
 
@@ -104,6 +104,6 @@ async def complete(
         .where(col(Questionnaire.id) == q.id)
         .values(status="completed", completed_at=now, score=score_to_dict(score))
     )
-    await raise_flags(session, patient=patient, flags=flags_for_response(facts, protocol), now=now)
+    await flagging.on_response(session, patient=patient, facts=facts, protocol=protocol, now=now)
     # the reminders held back while the patient was answering go out now; none other comes early
     await agenda.release(session, patient_id=patient.id or 0, now=now)
