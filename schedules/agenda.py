@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules.sql import insert_ignore, rowcount
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED, OutboxStatus
 
 SLICE = 500  # rows per INSERT statement
 KEY_LENGTH = 80  # Outbox.dedupe_key's column length
@@ -51,7 +52,7 @@ class Entry:
             "ref_id": self.ref_id,
             "payload": self.payload,
             "due_at": self.due_at,
-            "status": "pending",
+            "status": OutboxStatus.PENDING,
             "created_at": now,
         }
 
@@ -67,13 +68,13 @@ async def enqueue(session: AsyncSession, entries: Iterable[Entry], *, now: datet
 
 
 def pending(*where: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
-    return (col(Outbox.status) == "pending", *where)
+    return (col(Outbox.status) == OutboxStatus.PENDING, *where)
 
 
 async def drop(session: AsyncSession, *where: ColumnElement[bool], reason: str) -> int:
     """Pending rows matching `where` will not be sent (kept, status 'dropped', `reason` in error)."""
     return rowcount(
-        await session.execute(update(Outbox).where(*pending(*where)).values(status="dropped", error=reason))
+        await session.execute(update(Outbox).where(*pending(*where)).values(status=OutboxStatus.DROPPED, error=reason))
     )
 
 
@@ -95,7 +96,7 @@ async def redirect(session: AsyncSession, *where: ColumnElement[bool], chat_id: 
 
 def defer(change: dict[str, Any], *, until: datetime) -> dict[str, Any]:
     """A claimed reminder's row change that holds it back until `until` (the patient is answering)."""
-    return {**change, "status": "pending", "due_at": until, "error": HELD}
+    return {**change, "status": OutboxStatus.PENDING, "due_at": until, "error": HELD}
 
 
 async def release(session: AsyncSession, *, patient_id: int, now: datetime) -> int:
@@ -128,7 +129,7 @@ class Moments:
 
 async def next_moments(session: AsyncSession) -> Moments:
     """Every kind of timed work's earliest moment, in one query."""
-    enrolled = col(Patient.status).in_(("active", "paused"))
+    enrolled = col(Patient.status).in_(ENROLLED)
     query = sa.select(
         select(func.min(Outbox.due_at)).where(*pending()).scalar_subquery(),
         select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed"))).scalar_subquery(),

@@ -19,6 +19,7 @@ from schedules import agenda
 from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED, OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze", "dose_close")
 PATIENT_KINDS = (*DOSE_KINDS[:3], "questionnaire")  # not sent while paused (a closed reminder is still closed)
@@ -72,10 +73,10 @@ async def decide(
             if verdict == "defer":  # marked: only these are released when the questions are done
                 boxes.append(agenda.defer({"id": box.id, "claimed_by": None}, until=now + DEFER_STEP))
                 continue
-            if verdict in ("dropped", "expired"):
+            if verdict in (OutboxStatus.DROPPED, OutboxStatus.EXPIRED):
                 boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
-                dropped += verdict == "dropped"
-                expired += verdict == "expired"
+                dropped += verdict == OutboxStatus.DROPPED
+                expired += verdict == OutboxStatus.EXPIRED
                 if dose is not None and dose.status == "planned" and note in ("missed", "not_sent"):
                     doses.append(
                         {"id": dose.id, "status": note, "note": "late" if note == "missed" else patient.status}
@@ -87,7 +88,7 @@ async def decide(
             if box.error == agenda.HELD:  # the bot chose to wait (questions open): late only past the end of the wait
                 reference = box.due_at
             late = now - reference > protocol.doses.late_mark
-            boxes.append({"id": box.id, "status": "claimed", "attempts": box.attempts + 1, "late": late})
+            boxes.append({"id": box.id, "status": OutboxStatus.CLAIMED, "attempts": box.attempts + 1, "late": late})
             jobs.append(_job(box, patient, dose, q, late=late))
         for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
             if changes:
@@ -107,18 +108,18 @@ def _verdict(
     protocol: Protocol,
 ) -> tuple[str, str | None]:
     if patient is not None:
-        if patient.status not in ("active", "paused") or not patient.reachable:
-            return "dropped", "not_sent"
+        if patient.status not in ENROLLED or not patient.reachable:
+            return OutboxStatus.DROPPED, "not_sent"
         if patient.status == "paused" and box.kind in PATIENT_KINDS:
-            return "dropped", "not_sent"
+            return OutboxStatus.DROPPED, "not_sent"
     if box.kind == "questionnaire":
         if q is None or q.status != "planned":
-            return "dropped", None
+            return OutboxStatus.DROPPED, None
         if now - q.due_at > protocol.questionnaires.expire_after:
             return "expired", None
     if box.kind in DOSE_KINDS:
         if dose is None or dose.status != WANTED_DOSE_STATUS[box.kind]:
-            return "dropped", None
+            return OutboxStatus.DROPPED, None
         reference = dose.due_at if box.kind == "dose_reminder" else box.due_at
         if now - reference > protocol.doses.late_window:
             return "expired", "missed" if box.kind == "dose_reminder" else None

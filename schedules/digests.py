@@ -24,8 +24,8 @@ from schedules import agenda
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
 from storage.engine import Sessions
 from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.status import ENROLLED
 
-ENROLLED = ("active", "paused")
 VERDICT_FLAGS = ("milestone_verdict", "poor_improvement")
 VERDICT_LOOKBACK = timedelta(days=2)
 TOO_LATE = timedelta(days=1)  # a week-4 alert not sent within a day of its moment is not planned

@@ -23,6 +23,7 @@ from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Flag, HelperLink, Patient, Team
+from storage.status import ENROLLED
 
 NOTICE = "helper_notice"
 FLAG_LOOKBACK = timedelta(days=2)
@@ -63,7 +64,7 @@ async def plan_helper_notices(sessions: Sessions, *, now: datetime, protocol: Pr
                 .join(Team, col(Team.id) == Patient.team_id)
                 .where(
                     HelperLink.status == "active",
-                    col(Patient.status).in_(("active", "paused")),
+                    col(Patient.status).in_(ENROLLED),
                     col(Patient.reachable).is_(True),
                 )
             )

@@ -20,8 +20,9 @@ from schedules.questionnaires import plan_weekly
 from schedules.sql import insert_ignore, is_postgres
 from storage.engine import Sessions
 from storage.models import DoseEvent, Patient
+from storage.status import ENROLLED
 
-PLANNED_STATES = ("active", "paused")
+PLANNED_STATES = ENROLLED
 
 
 def closes_at(*, route: str, local_date: Any, due_at: datetime, zone: Any, protocol: Protocol) -> datetime:

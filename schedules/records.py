@@ -16,6 +16,7 @@ from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import OutboxStatus
 
 
 def nudge_after(route: str, protocol: Protocol) -> timedelta:
@@ -66,7 +67,7 @@ async def record_outcomes(
         elif isinstance(outcome, Retry):
             change: dict[str, Any] = {
                 "id": job.outbox_id,
-                "status": "pending",
+                "status": OutboxStatus.PENDING,
                 "claimed_by": None,
                 "due_at": now + timedelta(seconds=outcome.after_seconds),
                 "error": outcome.error[:200] or None,
@@ -99,7 +100,9 @@ async def mark_sending(session: Any, ids: Sequence[int]) -> None:
     """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain."""
     if ids:
         await session.execute(
-            update(Outbox).where(col(Outbox.id).in_(ids), col(Outbox.status) == "claimed").values(status="sending")
+            update(Outbox)
+            .where(col(Outbox.id).in_(ids), col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(status=OutboxStatus.SENDING)
         )
 
 

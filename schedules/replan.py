@@ -32,6 +32,7 @@ from schedules.planner import closes_at, plan_now
 from schedules.questionnaires import WEEK
 from schedules.reschedule import ChangePlan, Kept, Setting, plan_change
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
 KEPT_ROWS = 64  # the latest doses the rule looks at (ten days of the busiest regimen, 6 a day)
@@ -114,11 +115,15 @@ async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime, 
             col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_([row[0] for row in future])
         )
     )
-    busy = {ref for ref, status in boxes.all() if status != "pending"}  # claimed or sending: never touched
+    busy = {ref for ref, status in boxes.all() if status != OutboxStatus.PENDING}  # claimed or sending: never touched
     removed = [row for row in future if row[0] not in busy]
     gone = [row[0] for row in removed]
     if gone:
-        mine = col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(gone), col(Outbox.status) == "pending"
+        mine = (
+            col(Outbox.kind).in_(DOSE_KINDS),
+            col(Outbox.ref_id).in_(gone),
+            col(Outbox.status) == OutboxStatus.PENDING,
+        )
         await agenda.purge(session, *mine)
         await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(gone)))
     return [

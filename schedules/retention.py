@@ -18,11 +18,12 @@ from sqlmodel import col
 from schedules import agenda
 from storage.engine import Sessions
 from storage.models import Dialogue, InboxUpdate, Outbox
+from storage.status import OutboxStatus
 
 DIALOGUE_ENDS = timedelta(minutes=30)  # /enrol, /time, /timezone and the erasure question end 30 minutes idle
 DIALOGUE_KEPT = timedelta(days=1)  # the row of an ended dialogue (its step, no answers), so a late reply is told
 NOTICES = ("notice", "team_notice")
-DONE = ("sent", "failed", "dropped", "expired")
+DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.EXPIRED)
 
 
 def _count(result: Any) -> int:

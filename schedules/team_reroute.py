@@ -21,6 +21,7 @@ from schedules import agenda
 from schedules.jobs import Blocked, Job
 from storage import audit
 from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.status import OutboxStatus
 
 TEAM_KINDS = frozenset({"alert", "digest", "milestone", "verdict", "team_notice"})
 NO_FALLBACK = "no_fallback"  # a notice meant for one chat only (e.g. "alerts moved" to the old group)
@@ -66,7 +67,13 @@ async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, no
         return None  # a member's own private chat (they blocked the bot): nothing to fall back to
     if outcome.moved_to is not None and team.alert_chat_id in (job.chat_id, outcome.moved_to):
         await _follow(session, team, old=job.chat_id, new=outcome.moved_to, now=now)
-        return {"id": box.id, "status": "pending", "chat_id": outcome.moved_to, "claimed_by": None, "due_at": now}
+        return {
+            "id": box.id,
+            "status": OutboxStatus.PENDING,
+            "chat_id": outcome.moved_to,
+            "claimed_by": None,
+            "due_at": now,
+        }
     if team.alert_chat_id == job.chat_id:
         await _lose(session, team, people, reason=outcome.reason, now=now)
     if not (box.payload or {}).get(NO_FALLBACK):
@@ -106,7 +113,9 @@ async def _lose(session: AsyncSession, team: Team, people: list[int], *, reason:
         (
             await session.exec(
                 select(Outbox).where(
-                    col(Outbox.chat_id) == lost, col(Outbox.status) == "pending", col(Outbox.kind).in_(TEAM_KINDS)
+                    col(Outbox.chat_id) == lost,
+                    col(Outbox.status) == OutboxStatus.PENDING,
+                    col(Outbox.kind).in_(TEAM_KINDS),
                 )
             )
         ).all()

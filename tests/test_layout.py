@@ -193,3 +193,10 @@ def test_flags_are_raised_in_one_module() -> None:
         if str(p.relative_to(ROOT)) != "schedules/flagging.py" and "raise_flags(" in p.read_text(encoding="utf-8")
     ]
     assert not bad
+
+
+def test_states_are_named_once() -> None:
+    """Issue 16: the outbox's states and the enrolled states are storage.status enums, not strings retyped."""
+    retyped = ('("active", "paused")', 'Outbox.status) == "', 'Outbox.status == "', 'in_(("claimed", "sending"))')
+    bad = [f"{p.relative_to(ROOT)}: {r}" for pkg in PACKAGES for p in files(pkg) for r in retyped if r in p.read_text()]
+    assert not bad

@@ -15,6 +15,7 @@ from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
+from storage.status import ENROLLED
 
 ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
 ANSWERABLE = ("sent", "snoozed")
@@ -60,7 +61,7 @@ async def press(
             await session.commit()
             return PressResult("not_yours")
         view = partial(PressResult, route=dose.route, timezone=patient.timezone, language=patient.language)
-        if patient.status not in ("active", "paused"):
+        if patient.status not in ENROLLED:
             return view("stale")
         if dose.status in ("taken", "skipped"):
             return view("already", answer=dose.status)

@@ -20,6 +20,7 @@ from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Dialogue, Patient
+from storage.status import ENROLLED
 
 log = logging.getLogger(__name__)
 KIND, STEP = "erase", "retry"
@@ -40,7 +41,7 @@ async def failed(
         data = {"attempt": attempt, "next_at": (now + _wait(attempt)).isoformat(), "language": language}
         row = Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=STEP, data=data, updated_at=now)
         session.add(row)
-        enrolled = col(Patient.status).in_(("active", "paused"))
+        enrolled = col(Patient.status).in_(ENROLLED)
         await session.execute(
             update(Patient).where(col(Patient.chat_id) == chat_id, enrolled).values(status="stopped", stopped_at=now)
         )

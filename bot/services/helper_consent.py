@@ -13,11 +13,12 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.helper_invites import ENROLLED, end_links, notice
+from bot.services.helper_invites import end_links, notice
 from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import HelperLink, Invite, Patient
+from storage.status import ENROLLED
 
 
 async def opened(

@@ -20,9 +20,9 @@ from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import HelperLink, Invite, Outbox, Patient
+from storage.status import ENROLLED
 from storage.tokens import new_token, token_hash
 
-ENROLLED = ("active", "paused")
 LIVE = ("invited", "active")
 NOTICE = "helper_notice"
 

@@ -20,6 +20,7 @@ from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from storage import audit
 from storage.models import Outbox, Team, TeamMember
+from storage.status import OutboxStatus
 
 ADMIN = "admin"
 CLINICIAN = "clinician"
@@ -112,7 +113,7 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
         await session.exec(
             select(Outbox).where(
                 Outbox.chat_id == member.telegram_user_id,
-                Outbox.status == "pending",
+                Outbox.status == OutboxStatus.PENDING,
                 col(Outbox.kind).in_(TEAM_KINDS),
             )
         )

@@ -19,8 +19,9 @@ from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient, PatientMessage
+from storage.status import ENROLLED
 
-MESSAGEABLE = ("active", "paused")  # paused stops reminders and questions, not the conversation
+MESSAGEABLE = ENROLLED  # paused stops reminders and questions, not the conversation
 TO_PATIENT, TO_TEAM = "msg_to_patient", "msg_to_team"
 RATE_WINDOW = timedelta(hours=1)
 

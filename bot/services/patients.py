@@ -15,6 +15,7 @@ from schedules.records import mark_unreachable
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
+from storage.status import ENROLLED
 
 HISTORY_DAYS = 7
 
@@ -89,7 +90,7 @@ async def set_paused(sessions: Sessions, *, chat_id: int, paused: bool, now: dat
         patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         if patient is None:
             return PauseResult("not_enrolled")
-        if patient.status not in ("active", "paused"):
+        if patient.status not in ENROLLED:
             return PauseResult("discharged" if patient.status == "discharged" else "stopped")
         wanted = "paused" if paused else "active"
         if patient.status == wanted:

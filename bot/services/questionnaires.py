@@ -29,6 +29,7 @@ from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
+from storage.status import ENROLLED
 
 OPEN = ("in_progress", "paused")
 MOVING = ("answered", "completed", "toggled", "back", "paused", "resumed")  # presses that change the message
@@ -125,7 +126,7 @@ async def _press(
     now: datetime,
     protocol: Protocol,
 ) -> Step:
-    if q.status not in OPEN or patient.status not in ("active", "paused"):
+    if q.status not in OPEN or patient.status not in ENROLLED:
         return Step("closed")
     injections = uses_injections(patient.regimen)
     items, answers = items_of(q, protocol, injections=injections), load_answers(q.answers)

@@ -24,8 +24,8 @@ from schedules.sql import is_postgres
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient
+from storage.status import ENROLLED
 
-ENROLLED = ("active", "paused")
 _TIME = re.compile(r"([0-9]{1,2})(?:\s*[:.h]\s*([0-9]{2}))?")
 
 

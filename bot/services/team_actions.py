@@ -19,6 +19,7 @@ from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
             return Change("cancelled", patient.alias, patient.status, patient_id)
         if patient.status == "discharged":
             return Change("unchanged", patient.alias, patient.status, patient_id)
-        was_enrolled = patient.status in ("active", "paused")
+        was_enrolled = patient.status in ENROLLED
         patient.status, patient.stopped_at = "discharged", now
         await agenda.drop(session, col(Outbox.patient_id) == patient_id, reason="discharged")
         for statement in (
