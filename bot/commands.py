@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 
-from bot import operator_cli, serve
-from bot.bootstrap import build_services, configure_logging
+from bot import operator_cli, runner
+from bot.app import build_services, configure_logging
 from bot.context import Services
 from bot.links import link
 from bot.output import emit
@@ -112,7 +112,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command != "audit":  # a wrong or missing B12BOT_AUDIT_KEY stops here; a plain chain becomes keyed
             await check_key(services.sessions, key=settings.audit_key, now=now)
         if args.command in ("run", "start"):
-            return await serve.run(
+            return await runner.run(
                 services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
             )
         if (args.command, getattr(args, "action", None)) in operator_cli.ACTIONS:

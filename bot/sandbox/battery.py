@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
 from bot.inbox import drain, receive
 from bot.sandbox.api import BotApiStandIn

@@ -13,8 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
 from bot.inbox import deliver_updates
 from bot.sandbox.api import BotApiStandIn

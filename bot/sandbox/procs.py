@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.http import standin_app
+from bot.web import HttpServer
 from care.regimens import build_regimen
 from schedules import agenda
 from storage import migrate
