@@ -30,7 +30,7 @@ from storage.models import Outbox
 from storage.status import OutboxStatus
 
 SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
-RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (bot/ticks.py CLAIM_LEASE, 2 minutes)
+RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (schedules/tick.py CLAIM_LEASE, 2 minutes)
 __all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
 OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}
 
