@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
-from bot import commands, operator_cli
+from bot import cli_errors, commands, operator_cli
 from bot.httpserver import ListenError
 from bot.lock import AlreadyRunning
 from bot.serve import ConfigError
@@ -22,7 +23,7 @@ from bot.texts import t
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
 from storage.audit_key import AuditKeyError
-from storage.engine import DatabaseUnreachable, DatabaseUrlError
+from storage.engine import DatabaseUnreachable, DatabaseUrlError, normalise_url
 from storage.migrate import SchemaOutOfDate
 
 
@@ -104,8 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"b12bot: bad setting: {problems}", file=sys.stderr)
+        print(f"b12bot: {cli_errors.bad_settings(exc)}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(commands.dispatch(args, settings))
@@ -126,6 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a database, Telegram or file error: one line; anything else keeps its traceback
+        password = make_url(normalise_url(settings.db_url)).password
+        line = cli_errors.one_line(exc, api_base=settings.telegram_api_base_url, password=password)
+        if line is None:
+            raise
+        print(f"b12bot: {line}", file=sys.stderr)
+        return 2
 
 
 def emit(payload: dict[str, object], as_json: bool) -> None:

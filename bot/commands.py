@@ -18,7 +18,7 @@ from bot.private_files import private_file
 from bot.services import enrolment
 from bot.services.errors import UserError
 from bot.settings import Settings
-from care.regimens import PRESET_CODES, RegimenError, build_regimen
+from care.regimens import RegimenError, build_regimen
 from storage import migrate
 from storage.audit_key import check_key
 from storage.engine import probe
@@ -85,9 +85,9 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger().setLevel(logging.WARNING)
         return await run_command(args)
     if args.command == "regimens":
-        for code in PRESET_CODES:
-            regimen = build_regimen(code, dose_mcg=500 if code == "source-daily" else None)
-            print(f"{code:18} {regimen.title}  [{regimen.basis}]")
+        from bot.regimen_list import regimen_lines
+
+        print("\n".join(regimen_lines()))
         return 0
     if args.command in ("demo", "start") and (args.command == "demo" or settings.token is None):
         from bot.demo import run_demo
@@ -160,11 +160,9 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 0
         if args.command == "export":
-            from bot.services import export
+            from bot.services import export, export_files
 
-            folder = Path(args.zip).parent if args.zip else None
-            if folder is not None and not folder.is_dir():
-                raise UserError("err_export_path", path=args.zip, reason=f"the folder {folder} does not exist")
+            export_files.check_target(out=args.out, zip_file=args.zip)
             kind = "zip" if args.zip else "dir"
             protocol = services.protocol
             tables = await export.collect(services.sessions, team=args.team, now=now, target=kind, protocol=protocol)
@@ -184,8 +182,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
     if args.action == "upgrade":
+        before = await migrate.current_revision(engine)
         await migrate.upgrade(engine)
-        print(f"schema at {await migrate.current_revision(engine)}")
+        after = await migrate.current_revision(engine)
+        print(f"schema at {after}" + (f" (upgraded from {before or 'an empty database'})" if before != after else ""))
     elif args.action == "downgrade":
         await migrate.downgrade(engine, args.revision)
         print(f"schema at {await migrate.current_revision(engine) or 'base'}")

@@ -6,14 +6,51 @@ create under a random partial name, no link followed, mode 0600 (folders 0700), 
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 from bot.private_files import private_dir, private_file, write_private
+from bot.services.errors import UserError
+
+
+def _refuse(path: str, reason: str) -> UserError:
+    return UserError("err_export_path", path=path, reason=reason)
+
+
+def _writable(folder: Path, path: str) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _refuse(path, f"the folder {folder} is not writable")
+
+
+def check_target(*, out: str | None, zip_file: str | None) -> None:
+    """Refuse a target that cannot be written before anything is read or audited: one sentence, no traceback."""
+    if zip_file is not None:
+        target = Path(zip_file)
+        if target.is_dir():
+            raise _refuse(zip_file, "it is a folder; give a file name, for example export.zip")
+        if not target.parent.is_dir():
+            raise _refuse(zip_file, f"the folder {target.parent} does not exist")
+        _writable(target.parent, zip_file)
+        return
+    assert out is not None
+    folder = Path(out)
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        reason = "it is a file, not a folder" if existing == folder else f"{existing} is a file, not a folder"
+        raise _refuse(out, reason)
+    _writable(existing, out)
 
 
 def write(files: dict[str, str], *, out: Path | None, zip_file: Path | None) -> list[Path]:
     """`files` (name -> text) into the folder `out` (created if needed), or into the zip; the paths written."""
+    try:
+        return _write(files, out=out, zip_file=zip_file)
+    except OSError as exc:  # a disk that filled up, a folder that went away: no partial file is left behind
+        raise _refuse(str(zip_file or out), exc.strerror or type(exc).__name__) from exc
+
+
+def _write(files: dict[str, str], *, out: Path | None, zip_file: Path | None) -> list[Path]:
     if zip_file is not None:
         with private_file(zip_file) as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, text in files.items():

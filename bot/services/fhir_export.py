@@ -26,7 +26,6 @@ from fhir.resources.R4B.resource import Resource
 from sqlmodel import col, select
 
 from bot.services import export_files
-from bot.services.errors import UserError
 from bot.services.fhir_flags import flag_resources
 from bot.services.fhir_questionnaire_defs import definition, questionnaire_resource
 from bot.services.fhir_questionnaires import observations, response
@@ -161,8 +160,7 @@ async def export_command(
 ) -> dict[str, object]:
     """Collect and write; the summary for the CLI to print."""
     zip_file = Path(args.zip) if args.zip else None
-    if zip_file is not None and not zip_file.parent.is_dir():
-        raise UserError("err_export_path", path=args.zip, reason=f"the folder {zip_file.parent} does not exist")
+    export_files.check_target(out=args.out, zip_file=args.zip)
     bundles = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
     files = write(bundles, out=None if zip_file else Path(args.out), zip_file=zip_file)
     return {"team": args.team, "format": "fhir", "files": files, "patients": len(bundles)}

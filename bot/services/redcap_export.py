@@ -21,7 +21,6 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.services import export_files
-from bot.services.errors import UserError
 from bot.services.export import b6_bounds
 from bot.services.fhir_flags import ASSUMED
 from bot.services.redcap_dictionary import RECORD_ID, Field, dictionary_csv, field_name, fields, repeating_csv
@@ -154,8 +153,7 @@ async def export_command(
 ) -> dict[str, object]:
     """Collect and write; the summary for the CLI to print."""
     zip_file = Path(args.zip) if args.zip else None
-    if zip_file is not None and not zip_file.parent.is_dir():
-        raise UserError("err_export_path", path=args.zip, reason=f"the folder {zip_file.parent} does not exist")
+    export_files.check_target(out=args.out, zip_file=args.zip)
     files = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
     written = export_files.write(files, out=None if zip_file else Path(args.out), zip_file=zip_file)
     return {"team": args.team, "format": "redcap", "files": [str(p) for p in written]}

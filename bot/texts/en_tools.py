@@ -1,0 +1,31 @@
+"""Issue 13's texts for operators and care teams (English only): CLI errors, `b12bot regimens`, the chart.
+
+The printable invite card (`CARD`) is handed to the patient, so it is translated like every patient text.
+"""
+
+from __future__ import annotations
+
+TOOLS: dict[str, str] = {
+    "regimens_line": "{code}  {title}",
+    "regimens_source": "source: {source}",
+    "regimens_says": "it says: {says}",
+    "regimens_protocol": "protocol: {section}",
+    "err_settings": "bad setting: {problems}",
+    "err_setting_number": "{name} must be a number",
+    "err_setting_whole": "{name} must be a whole number",
+    "err_setting_bool": "{name} must be true or false",
+    "err_setting_ge": "{name} must be at least {ge}",
+    "err_setting_le": "{name} must be at most {le}",
+    "err_setting_gt": "{name} must be more than {gt}",
+    "err_setting_lt": "{name} must be less than {lt}",
+    "err_setting_choice": "{name} must be {expected}",
+    "err_telegram_token": "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): copy it again from @BotFather",
+    "err_telegram_unreachable": (
+        "cannot reach Telegram at {url} ({reason}): check the network (a proxy, a firewall) or "
+        "TELEGRAM_API_BASE_URL, then start again"
+    ),
+    "err_database": "the database failed: {reason} (check DATABASE_URL, the disk and the file's permissions)",
+    "err_file": "cannot use{where}: {reason}",
+}
+
+CARD: dict[str, str] = {}
