@@ -26,6 +26,16 @@ TOOLS: dict[str, str] = {
     ),
     "err_database": "the database failed: {reason} (check DATABASE_URL, the disk and the file's permissions)",
     "err_file": "cannot use{where}: {reason}",
+    "tv_chart_milestone": "wk {week}",
+    "tv_chart_zero": "0% confirmed",
+    "tv_chart_none_due": "no doses due",
+    "tv_chart_today": "today",
+    "tv_chart_red_flag": "red flag",
+    "tv_chart_b6": "vitamin B6 flag",
+    "tv_chart_verdict_good": "verdict: good",
+    "tv_chart_verdict_partial": "verdict: partial",
+    "tv_chart_verdict_poor": "verdict: poor",
+    "tv_chart_verdict_residual_symptoms": "verdict: residual symptoms",
 }
 
 CARD: dict[str, str] = {}
