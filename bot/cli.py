@@ -19,7 +19,7 @@ from bot.serve import ConfigError
 from bot.services.errors import UserError
 from bot.settings import Settings
 from bot.simulate import command as simulate_command
-from bot.texts import t
+from bot.texts import languages, t
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
 from storage.audit_key import AuditKeyError
@@ -79,6 +79,11 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--time", type=_time, required=True, help="daily reminder time, HH:MM")
     inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
     inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
+    inv.add_argument(
+        "--qr-card",
+        help="write a printable card (PNG, A6): the QR code with the team, the alias, how to scan it and the expiry",
+    )
+    inv.add_argument("--card-language", choices=languages(), default="en", help="the card's language (default en)")
     inv.add_argument("--json", action="store_true")
     export = sub.add_parser("export", help="a team's data as CSV, FHIR R4 or REDCap (aliases only, no Telegram ids)")
     export.add_argument("--team", required=True)

@@ -225,16 +225,25 @@ async def _invite(args: argparse.Namespace, services: Services, *, now: datetime
     )
     username = await bot_username(services.settings)  # before any change: no orphan invite on error
     qr = check_qr_path(args.qr) if args.qr else None  # likewise: an unwritable --qr path fails first
+    card = check_qr_path(args.qr_card) if args.qr_card else None
     issued = await enrolment.invite_patient(services.sessions, request=request, now=now, ttl=ttl)
     url = link(username, issued.token)
     if qr is not None:
         write_qr(url, qr)
+    if card is not None:
+        from bot.invite_card import write_card
+
+        lang, zone = args.card_language, args.timezone
+        write_card(
+            card, url, team=issued.team, alias=args.alias, expires_at=issued.expires_at, timezone=zone, lang=lang
+        )
     emit(
         {
             "patient": args.alias,
             "invite_link": url,
             "expires_at": issued.expires_at.isoformat(),
             **({"qr": args.qr} if args.qr else {}),
+            **({"qr_card": args.qr_card} if args.qr_card else {}),
         },
         args.json,
     )

@@ -38,4 +38,9 @@ TOOLS: dict[str, str] = {
     "tv_chart_verdict_residual_symptoms": "verdict: residual symptoms",
 }
 
-CARD: dict[str, str] = {}
+CARD: dict[str, str] = {
+    "card_team": "Care team: {team}",
+    "card_scan": "Scan this code with your phone's camera. It opens your vitamin B12 reminders in Telegram.",
+    "card_alias": "Your code name: {alias}",
+    "card_expiry": "The code works once, until {when}. If it has expired, ask your care team for a new one.",
+}
