@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from care.regimens import PRESET_CODES
 from tests import test_cli
 from tests.test_cli import GOOD_TOKEN, cli, invite_args, use_db
 
@@ -202,15 +203,7 @@ def test_regimens_name_their_sources_for_a_reader(capsys: pytest.CaptureFixture[
     assert code == 0 and err == ""
     assert "../shared/seed)" not in out and "[" not in out
     blocks = {block.splitlines()[0].split()[0]: block for block in out.strip().split("\n\n")}
-    assert list(blocks) == [
-        "source-weekly",
-        "source-daily",
-        "oral-high",
-        "oral-methyl",
-        "im-hydroxo-neuro",
-        "im-hydroxo",
-        "im-cyano-1000",
-    ]
+    assert tuple(blocks) == PRESET_CODES  # every preset, in order
     weekly = " ".join(blocks["source-weekly"].split())
     assert weekly == (
         "source-weekly B12 1000 mcg by mouth once a week "
