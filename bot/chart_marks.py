@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bot.charts import TrendData
+from bot.chart_data import TrendData, bar_x, label
 
 DOSES, ZERO, NONE_DUE = "#aab7b8", "#6e2c00", "#b3b6b7"
 RED_FLAG, B6 = "#e74c3c", "#d68910"
@@ -20,8 +19,6 @@ PLAIN = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a verdict ove
 def draw_doses(bars: Any, data: TrendData) -> list[Any]:
     """Bars of % confirmed, a dark stub for 0 %, a hatched band for nothing due; the legend handles."""
     from matplotlib.patches import Patch
-
-    from bot.charts import bar_x, label
 
     shown = [(w, p) for w, p in zip(data.dose_weeks, data.dose_pct, strict=True) if p > 0]
     zero = [w for w, p in zip(data.dose_weeks, data.dose_pct, strict=True) if p <= 0]
@@ -52,8 +49,6 @@ def draw_strip(strip: Any, data: TrendData, x_max: int) -> list[Any]:
     """Milestone labels, each verdict under its milestone, a marker per flag; the legend handles."""
     from matplotlib.lines import Line2D
     from matplotlib.transforms import offset_copy
-
-    from bot.charts import label
 
     strip.set_ylim(0, 1)
     strip.axis("off")

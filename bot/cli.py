@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -138,18 +137,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"b12bot: {line}", file=sys.stderr)
         return 2
-
-
-def emit(payload: dict[str, object], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(payload, default=str))
-    else:
-        for key, value in payload.items():
-            print(f"{key}: {value}")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def ttl(settings: Settings) -> timedelta:

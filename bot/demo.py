@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.keyboard_text import keyboard_rows
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.keyboard_text import keyboard_rows
-from bot.sandbox import SentMessage, parse_markup
+from bot.sandbox.contract import SentMessage, parse_markup
 from bot.sandbox.harness import Sandbox
 
 INDENT = " " * 4
