@@ -116,8 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
         return 2
+    except ProtocolError as exc:
+        cause = exc.__cause__
+        said = str(exc)
+        if isinstance(cause, ValidationError):
+            said = cli_errors.bad_protocol(cause, settings.b12bot_protocol_file)
+        print(f"b12bot: {said}", file=sys.stderr)
+        return 2
     except (
-        ProtocolError,
         DatabaseUrlError,
         DatabaseUnreachable,
         SchemaOutOfDate,

@@ -29,11 +29,14 @@ SENTENCES = {
     "greater_than": "err_setting_gt",
     "less_than": "err_setting_lt",
     "literal_error": "err_setting_choice",
+    "extra_forbidden": "err_setting_unknown",
+    "missing": "err_setting_missing",
 }
 
 
-def _setting(error: Any) -> str:
-    name = ".".join(str(x) for x in error["loc"]).upper()
+def _setting(error: Any, *, env: bool = True) -> str:
+    name = ".".join(str(x) for x in error["loc"])
+    name = name.upper() if env else name
     message = str(error["msg"]).removeprefix("Value error, ")
     key = SENTENCES.get(str(error["type"]))
     if key is not None:
@@ -44,6 +47,12 @@ def _setting(error: Any) -> str:
 def bad_settings(exc: ValidationError) -> str:
     """One line: every bad setting as a sentence."""
     return t("err_settings", problems="; ".join(_setting(e) for e in exc.errors()))
+
+
+def bad_protocol(exc: ValidationError, path: object) -> str:
+    """One line: every bad key of the protocol file (B12BOT_PROTOCOL_FILE) as a sentence."""
+    problems = "; ".join(_setting(e, env=False) for e in exc.errors())
+    return t("err_protocol", path=str(path), problems=problems)
 
 
 def _first_line(exc: BaseException) -> str:

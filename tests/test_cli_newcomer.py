@@ -223,3 +223,18 @@ def test_regimens_name_their_sources_for_a_reader(capsys: pytest.CaptureFixture[
         text = seed.read_text(encoding="utf-8")
         assert text.startswith("Vitamin B12 for Peripheral Neuropathy Due to Levofloxacin\n")
         assert "\nTreatment Recommendations\n" in text
+
+
+def test_a_bad_protocol_file_reads_as_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text('[b6]\nwarning_above_mg = "fifty"\n[questionnaires]\nexpire_after_days = 0\n[nope]\na = 1\n')
+    monkeypatch.setenv("B12BOT_PROTOCOL_FILE", str(protocol))
+    use_db(monkeypatch, f"sqlite:///{tmp_path}/b12bot.db")
+    code, out, err = cli(capsys, "team", "list")
+    assert code == 2 and out == ""
+    assert one_line(err) == (
+        f"b12bot: protocol file {protocol} (B12BOT_PROTOCOL_FILE): b6.warning_above_mg must be a number; "
+        "questionnaires.expire_after_days must be at least 1; nope is not a setting b12bot knows (a typing error?)"
+    )

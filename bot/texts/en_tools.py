@@ -19,6 +19,9 @@ TOOLS: dict[str, str] = {
     "err_setting_gt": "{name} must be more than {gt}",
     "err_setting_lt": "{name} must be less than {lt}",
     "err_setting_choice": "{name} must be {expected}",
+    "err_setting_unknown": "{name} is not a setting b12bot knows (a typing error?)",
+    "err_setting_missing": "{name} is required",
+    "err_protocol": "protocol file {path} (B12BOT_PROTOCOL_FILE): {problems}",
     "err_telegram_token": "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): copy it again from @BotFather",
     "err_telegram_unreachable": (
         "cannot reach Telegram at {url} ({reason}): check the network (a proxy, a firewall) or "
