@@ -26,9 +26,9 @@ PROGRAM = ".venv/bin/b12bot"  # as `make run` installs it (the same in the lines
 
 
 def show(who: str, text: str, at: datetime, tz: str = "Europe/Berlin") -> None:
-    from bot.render import local
+    from bot.texts.formats import when
 
-    stamp = local(at, tz, "%a %d %b %H:%M")
+    stamp = when(at, tz).replace(",", "")
     lines = text.strip().splitlines() or [""]
     print(f"[{stamp}] {who:>7} │ {lines[0]}")
     for line in lines[1:]:

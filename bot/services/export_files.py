@@ -23,23 +23,23 @@ def _writable(folder: Path, path: str) -> None:
         raise _refuse(path, f"the folder {folder} is not writable")
 
 
-def check_target(*, out: str | None, zip_file: str | None) -> None:
-    """Refuse a target that cannot be written before anything is read or audited: one sentence, no traceback."""
+def check_target(zip_file: Path | None, out: Path | None = None) -> None:
+    """Before any query: refuse a target that cannot be written (one sentence, no traceback); a missing folder
+    given as `out` is created later, when its nearest existing parent is a writable folder."""
     if zip_file is not None:
-        target = Path(zip_file)
-        if target.is_dir():
-            raise _refuse(zip_file, "it is a folder; give a file name, for example export.zip")
-        if not target.parent.is_dir():
-            raise _refuse(zip_file, f"the folder {target.parent} does not exist")
-        _writable(target.parent, zip_file)
+        if zip_file.is_dir():
+            raise _refuse(str(zip_file), "it is a folder; give a file name, for example export.zip")
+        if not zip_file.parent.is_dir():
+            raise _refuse(str(zip_file), f"the folder {zip_file.parent} does not exist")
+        _writable(zip_file.parent, str(zip_file))
         return
-    assert out is not None
-    folder = Path(out)
-    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == Path(p.anchor))
+    if out is None:
+        return
+    existing = next(p for p in (out, *out.parents) if p.exists() or p == Path(p.anchor))
     if not existing.is_dir():
-        reason = "it is a file, not a folder" if existing == folder else f"{existing} is a file, not a folder"
-        raise _refuse(out, reason)
-    _writable(existing, out)
+        reason = "it is a file, not a folder" if existing == out else f"{existing} is a file, not a folder"
+        raise _refuse(str(out), reason)
+    _writable(existing, str(out))
 
 
 def write(files: dict[str, str], *, out: Path | None, zip_file: Path | None) -> list[Path]:

@@ -9,7 +9,6 @@ Telegram id is exported. Audited (format redcap, counts).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -149,12 +148,11 @@ async def collect(sessions: Sessions, *, team: str, now: datetime, target: str, 
     }
 
 
-async def export_command(
-    args: argparse.Namespace, sessions: Sessions, *, now: datetime, protocol: Protocol
+async def export_to(
+    sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
-    """Collect and write; the summary for the CLI to print."""
-    zip_file = Path(args.zip) if args.zip else None
-    export_files.check_target(out=args.out, zip_file=args.zip)
-    files = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
-    written = export_files.write(files, out=None if zip_file else Path(args.out), zip_file=zip_file)
-    return {"team": args.team, "format": "redcap", "files": [str(p) for p in written]}
+    """Collect and write the REDCap dictionary and records (into `out`, or `zip_file`); what was written."""
+    export_files.check_target(zip_file, out)
+    files = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
+    written = export_files.write(files, out=None if zip_file else out, zip_file=zip_file)
+    return {"team": team, "format": "redcap", "files": [str(p) for p in written]}
