@@ -9,19 +9,20 @@ from collections.abc import Sequence
 from datetime import date, time, timedelta
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
-from bot import commands, operator_cli
+from bot import cli_errors, commands, operator_cli
 from bot.lock import AlreadyRunning
 from bot.runner import ConfigError
 from bot.services.errors import UserError
 from bot.settings import Settings
 from bot.simulate import command as simulate_command
-from bot.texts import t
+from bot.texts import languages, t
 from bot.web import ListenError
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
 from storage.audit_key import AuditKeyError
-from storage.engine import DatabaseUnreachable, DatabaseUrlError
+from storage.engine import DatabaseUnreachable, DatabaseUrlError, normalise_url
 from storage.migrate import SchemaOutOfDate
 
 
@@ -77,6 +78,11 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--time", type=_time, required=True, help="daily reminder time, HH:MM")
     inv.add_argument("--clinician", type=int, help="Telegram user id of the inviting team member")
     inv.add_argument("--qr", help="write the invite's QR code picture (PNG) to this file")
+    inv.add_argument(
+        "--qr-card",
+        help="write a printable card (PNG, A6): the QR code with the team, the alias, how to scan it and the expiry",
+    )
+    inv.add_argument("--card-language", choices=languages(), default="en", help="the card's language (default en)")
     inv.add_argument("--json", action="store_true")
     export = sub.add_parser("export", help="a team's data as CSV, FHIR R4 or REDCap (aliases only, no Telegram ids)")
     export.add_argument("--team", required=True)
@@ -103,16 +109,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"b12bot: bad setting: {problems}", file=sys.stderr)
+        print(f"b12bot: {cli_errors.bad_settings(exc)}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(commands.dispatch(args, settings))
     except UserError as exc:
         print(f"b12bot: {t(exc.key, **exc.params)}", file=sys.stderr)
         return 2
+    except ProtocolError as exc:
+        cause = exc.__cause__
+        said = str(exc)
+        if isinstance(cause, ValidationError):
+            said = cli_errors.bad_protocol(cause, settings.b12bot_protocol_file)
+        print(f"b12bot: {said}", file=sys.stderr)
+        return 2
     except (
-        ProtocolError,
         DatabaseUrlError,
         DatabaseUnreachable,
         SchemaOutOfDate,
@@ -125,6 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a database, Telegram or file error: one line; anything else keeps its traceback
+        password = make_url(normalise_url(settings.db_url)).password
+        line = cli_errors.one_line(exc, api_base=settings.telegram_api_base_url, password=password)
+        if line is None:
+            raise
+        print(f"b12bot: {line}", file=sys.stderr)
+        return 2
 
 
 def ttl(settings: Settings) -> timedelta:

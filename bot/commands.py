@@ -21,7 +21,7 @@ from bot.private_files import private_file
 from bot.services import enrolment
 from bot.services.errors import UserError
 from bot.settings import Settings
-from care.regimens import PRESET_CODES, RegimenError, build_regimen
+from care.regimens import RegimenError, build_regimen
 from storage import migrate
 from storage.audit_key import check_key
 from storage.engine import probe
@@ -83,9 +83,9 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger().setLevel(logging.WARNING)
         return await run_command(args)
     if args.command == "regimens":
-        for code in PRESET_CODES:
-            regimen = build_regimen(code, dose_mcg=500 if code == "source-daily" else None)
-            print(f"{code:18} {regimen.title}  [{regimen.basis}]")
+        from bot.regimen_list import regimen_lines
+
+        print("\n".join(regimen_lines()))
         return 0
     if args.command in ("demo", "start") and (args.command == "demo" or settings.token is None):
         from bot.demo import run_demo
@@ -158,8 +158,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
     if args.action == "upgrade":
+        before = await migrate.current_revision(engine)
         await migrate.upgrade(engine)
-        print(f"schema at {await migrate.current_revision(engine)}")
+        after = await migrate.current_revision(engine)
+        print(f"schema at {after}" + (f" (upgraded from {before or 'an empty database'})" if before != after else ""))
     elif args.action == "downgrade":
         await migrate.downgrade(engine, args.revision)
         print(f"schema at {await migrate.current_revision(engine) or 'base'}")
@@ -213,16 +215,25 @@ async def _invite(args: argparse.Namespace, services: Services, *, now: datetime
     )
     username = await bot_username(services.settings)  # before any change: no orphan invite on error
     qr = check_qr_path(args.qr) if args.qr else None  # likewise: an unwritable --qr path fails first
+    card = check_qr_path(args.qr_card) if args.qr_card else None
     issued = await enrolment.invite_patient(services.sessions, request=request, now=now, ttl=ttl)
     url = link(username, issued.token)
     if qr is not None:
         write_qr(url, qr)
+    if card is not None:
+        from bot.invite_card import write_card
+
+        lang, zone = args.card_language, args.timezone
+        write_card(
+            card, url, team=issued.team, alias=args.alias, expires_at=issued.expires_at, timezone=zone, lang=lang
+        )
     emit(
         {
             "patient": args.alias,
             "invite_link": url,
             "expires_at": issued.expires_at.isoformat(),
             **({"qr": args.qr} if args.qr else {}),
+            **({"qr_card": args.qr_card} if args.qr_card else {}),
         },
         args.json,
     )

@@ -5,11 +5,13 @@ Everything below runs the real Application, handlers, storage and ticks; only Te
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.keyboard_text import keyboard_rows
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
@@ -19,6 +21,8 @@ from care.regimens import build_regimen
 CLINICIAN = VirtualUser(1001, "Dr Demo")
 PATIENT = VirtualUser(2001, "Pat")
 TTL = timedelta(days=14)
+TEAM, ZONE = "Neuro clinic", "Europe/Berlin"
+PROGRAM = ".venv/bin/b12bot"  # as `make run` installs it (the same in the lines printed after the demo)
 
 
 def show(who: str, text: str, at: datetime, tz: str = "Europe/Berlin") -> None:
@@ -34,8 +38,37 @@ def show(who: str, text: str, at: datetime, tz: str = "Europe/Berlin") -> None:
 def show_bot(message: SentMessage | None, at: datetime) -> None:
     if message is None:
         return
-    buttons = [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
-    show("bot", (message.text or "") + (f"\n[ {' ] [ '.join(buttons)} ]" if buttons else ""), at)
+    show("bot", "\n".join([message.text or "", *keyboard_rows(message.reply_markup)]), at)
+
+
+def command_line(*argv: str) -> str:
+    """A `b12bot` command as the operator would type it: every required option, quoted for a shell."""
+    return shlex.join([PROGRAM, *argv])
+
+
+def team_create_argv() -> list[str]:
+    return ["team", "create", "--name", TEAM, "--timezone", ZONE]
+
+
+def invite_argv(request: enrolment.PatientRequest) -> list[str]:
+    return [
+        "patient",
+        "invite",
+        "--team",
+        request.team,
+        "--alias",
+        request.alias,
+        "--regimen",
+        request.regimen.code,
+        "--start",
+        request.start.isoformat(),
+        "--timezone",
+        request.timezone,
+        "--time",
+        request.reminder_time.strftime("%H:%M"),
+        "--qr",
+        "invite.png",
+    ]
 
 
 async def run_demo() -> int:
@@ -50,23 +83,23 @@ async def run_demo() -> int:
 
 async def _script(sb: Sandbox) -> None:
     now = sb.clock
-    print("Operator: b12bot team create --name 'Neuro clinic' --timezone Europe/Berlin")
+    print(f"Operator: {command_line(*team_create_argv())}")
     team = await enrolment.create_team(
-        sb.services.sessions, name="Neuro clinic", timezone="Europe/Berlin", digest_time=time(8), now=now(), ttl=TTL
+        sb.services.sessions, name=TEAM, timezone=ZONE, digest_time=time(8), now=now(), ttl=TTL
     )
     print(f"          join link: {sb.link(team.token)}\n")
     await _say(sb, CLINICIAN, f"/start {team.token}")
     regimen = build_regimen("oral-high")
     request = enrolment.PatientRequest(
-        team="Neuro clinic",
+        team=TEAM,
         alias="MK-17",
         regimen=regimen,
         start=date(2026, 3, 28),
-        timezone="Europe/Berlin",
+        timezone=ZONE,
         reminder_time=time(9),
     )
     invite = await enrolment.invite_patient(sb.services.sessions, request=request, now=now(), ttl=TTL)
-    print("\nClinician: b12bot patient invite --alias MK-17 --regimen oral-high --start 2026-03-28 --time 09:00")
+    print(f"\nClinician: {command_line(*invite_argv(request))}")
     print(f"          invite link (also as a QR code): {sb.link(invite.token)}\n")
     await _say(sb, PATIENT, f"/start {invite.token}")
     await _press(sb, "I agree")

@@ -75,3 +75,6 @@ def configure_logging(level: str, fmt: str = "text") -> None:
     quiet_secret_loggers()
     # "skipped: maximum number of running instances reached" every interval while a long tick runs: by design
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    # alembic says "Context impl SQLiteImpl." at INFO each time the schema is checked (every command):
+    # shown only at DEBUG; `b12bot db upgrade` prints the revisions it went through itself
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

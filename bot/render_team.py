@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.charts import TrendData
 from bot.services.team_views import Page, View
 from bot.texts import formats, t
 
@@ -117,22 +116,3 @@ def view_text(view: View, lang: str = "en") -> str:
     ]
     tail = "\n".join([t("tv_flags_header", lang), *flags]) if flags else t("tv_flags_none", lang)
     return f"{text}\n\n{tail}"[:4000]
-
-
-def chart_data(view: View, lang: str = "en") -> TrendData:
-    baseline = next((s for s in view.scores if s["week"] == 0), None)
-    keys = ("pain", "numbness", "doses", "baseline", "week", "nrs")
-    labels = {k: t(f"tv_chart_{k}", lang) for k in keys}
-    return TrendData(
-        title=f"{view.patient.alias} · {view.patient.regimen.get('title', view.patient.regimen_code)}"[:90],
-        weeks=[s["week"] for s in view.scores],
-        pain=[s["pain"] for s in view.scores],
-        numbness=[s["numbness"] for s in view.scores],
-        dose_weeks=view.dose_weeks[0],
-        dose_pct=view.dose_weeks[1],
-        baseline_pain=baseline["pain"] if baseline else None,
-        baseline_numbness=baseline["numbness"] if baseline else None,
-        milestones=view.milestones,
-        current_week=view.week or 0,
-        labels=labels,
-    )

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from care.regimen_sources import SEED_TITLE
+
 
 class Route(StrEnum):
     ORAL = "oral"
@@ -147,7 +149,7 @@ class Regimen:
         return regimen
 
 
-SOURCE = "source document (../shared/seed)"
+SOURCE = f'source document "{SEED_TITLE}", section "Treatment Recommendations"'  # regimen_sources: in full
 SOURCE_DAILY_DOSE_RANGE_MCG = (100, 500)  # source: "100-500 mcg daily"
 ORAL_HIGH_STEP_DOWN_AFTER_DAYS = 56  # CLINICAL.md: optionally 1000 mcg weekly after week 8
 

@@ -238,7 +238,7 @@ def test_upgrade_create_team_join_and_invite_with_qr(
     code, out, _ = cli(capsys, "db", "current")
     assert (code, out.strip()) == (0, f"schema at base; this version needs {head}")
     code, out, _ = cli(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, f"schema at {head}")
+    assert (code, out.strip()) == (0, f"schema at {head} (upgraded from an empty database)")
     code, out, _ = cli(capsys, "db", "current")
     assert (code, out.strip()) == (0, f"schema at {head}; this version needs {head}")
 

@@ -56,7 +56,36 @@ async def test_every_profile_produces_what_the_protocol_expects(sqlite_url: str,
     assert alerts and alerts[0].date - red.raised_at <= timedelta(seconds=5)
     assert data["digests_sent"] >= WEEKS * 7 - 1 and data["questionnaires_completed"] > 30
     text = transcript.read_text(encoding="utf-8")
-    assert "bot→SIM-001: Time for your vitamin B12" in text and "SIM-001: answers" in text
+    assert "bot → SIM-001\n    Time for your vitamin B12" in text and "SIM-001 → bot: presses “" in text
+    assert "bot → care team (Virtual clinician)\n    🔴 Urgent · patient SIM-008" in text  # the red flag's alert
+
+
+async def test_the_transcript_shows_both_sides_the_buttons_and_local_times(tmp_path: Path) -> None:
+    """What a clinician reads to preview the bot: patients and the care team, keyboards row by row, each line
+    at the local time of the person it concerns (SIM-001 in New York, the team in Berlin) with UTC beside it."""
+    from bot.simulate.run import simulate
+
+    transcript = tmp_path / "transcript.txt"
+    await simulate(Config(1, 1, 7, ("high_b6",), f"sqlite:///{tmp_path}/sim.db", transcript))
+    text = transcript.read_text(encoding="utf-8")
+    assert text.startswith(
+        "2026-01-05 Mon 08:00 CET (07:00 UTC)  care team (Virtual clinician) → bot: /start <join link>\n"
+        "2026-01-05 Mon 08:00 CET (07:00 UTC)  bot → care team (Virtual clinician)\n"
+        "    Welcome. You are now a member of the care team “Virtual clinic”.\n"
+        "2026-01-05 Mon 02:00 EST (07:00 UTC)  SIM-001 → bot: /start <invite link>\n"
+    )
+    assert (
+        "    Do you agree?\n    [ I agree ] [ No thanks ]\n"
+        "2026-01-05 Mon 02:00 EST (07:00 UTC)  SIM-001 → bot: presses “I agree”\n"
+    ) in text
+    assert "    [ 0 ] [ 1 ] [ 2 ] [ 3 ] [ 4 ] [ 5 ]\n    [ 6 ] [ 7 ] [ 8 ] [ 9 ] [ 10 ]\n" in text
+    assert "2026-01-06 Tue 09:00 EST (14:00 UTC)  bot → SIM-001\n    Time for your vitamin B12" in text
+    assert "    [ Taken ] [ Snooze 30 min ] [ Skip ]\n    [ Taken earlier… ]\n" in text
+    assert "SIM-001 → bot: presses “More than 500 mg”" in text  # button texts, not callback codes
+    alert = text.split("bot → care team (Virtual clinician)\n    🔴 Urgent · patient SIM-001", 1)
+    assert len(alert) == 2 and "\n    [ ✓ Acknowledge #1 SIM-001 ]" in alert[1].split(" → ", 1)[0]
+    assert "2026-01-06 Tue 08:00 CET (07:00 UTC)  bot → care team (Virtual clinician)\n" in text  # the digest
+    assert "bot edits its message to SIM-001\n" in text  # the questionnaire, edited in place
 
 
 async def test_improving_patient_reaches_a_good_verdict_at_week_twelve(sqlite_url: str) -> None:

@@ -17,8 +17,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import charts
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
+from bot.render_chart import chart_data
 from bot.render_conversation import message_patient_button
-from bot.render_team import chart_data, page_keyboard, page_text, view_text
+from bot.render_team import page_keyboard, page_text, view_text
 from bot.services import auditing, team_actions, team_views
 from bot.services.messages import MESSAGEABLE
 from bot.services.team_access import Caller

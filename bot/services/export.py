@@ -140,7 +140,7 @@ async def export_to(
     sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
     """Collect and write the CSV files and the codebook (into `out`, or `zip_file`); what was written."""
-    export_files.check_target(zip_file)
+    export_files.check_target(zip_file, out)
     target = "zip" if zip_file else "dir"
     tables = await collect(sessions, team=team, now=now, target=target, protocol=protocol)
     written = export_files.write(files(tables, protocol), out=None if zip_file else out, zip_file=zip_file)

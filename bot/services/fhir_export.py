@@ -158,7 +158,7 @@ async def export_to(
     sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
     """Collect and write one Bundle per patient (into `out`, or `zip_file`); a summary of what was written."""
-    export_files.check_target(zip_file)
+    export_files.check_target(zip_file, out)
     bundles = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
     files = write(bundles, out=None if zip_file else out, zip_file=zip_file)
     return {"team": team, "format": "fhir", "files": files, "patients": len(bundles)}

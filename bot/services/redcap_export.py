@@ -152,7 +152,7 @@ async def export_to(
     sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
     """Collect and write the REDCap dictionary and records (into `out`, or `zip_file`); what was written."""
-    export_files.check_target(zip_file)
+    export_files.check_target(zip_file, out)
     files = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
     written = export_files.write(files, out=None if zip_file else out, zip_file=zip_file)
     return {"team": team, "format": "redcap", "files": [str(p) for p in written]}

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, func, select
 
 from bot.services import course
+from bot.services.course_timeline import Timeline, timeline
 from bot.services.team_access import Caller, find, refuse, scope
 from care.protocol import Protocol
 from storage import audit
@@ -101,6 +102,7 @@ class View:
     flags: tuple[Flag, ...]
     dose_weeks: tuple[list[int], list[float]]
     milestones: tuple[int, ...]
+    timeline: Timeline | None = None  # the chart's flags, verdicts, today and weeks with nothing due
 
 
 async def patient_view(
@@ -117,11 +119,15 @@ async def patient_view(
         scores = (await course.scores_of(session, [pid])).get(pid, [])
         flags = await course.open_flags(session, pid)
         today = now.astimezone(ZoneInfo(patient.timezone)).date()
+        week = course.therapy_week(patient.therapy_start, today)
+        marks = await timeline(
+            session, pid, start=patient.therapy_start, zone=patient.timezone, now=now, current_week=week
+        )
         view = View(
             patient,
             team.name,
             course.shown_status(patient),
-            course.therapy_week(patient.therapy_start, today),
+            week,
             course.adherence(
                 patient, [d for d in doses if d.due_at >= course.window_start(now, protocol)], now, protocol
             ),
@@ -129,6 +135,7 @@ async def patient_view(
             tuple(flags),
             course.weekly_doses(doses, patient.therapy_start),
             course.milestone_weeks(protocol),
+            marks,
         )
         audit.record(session, at=now, actor=caller.actor, action="patient.view", subject=f"patient:{pid}")
         await session.commit()

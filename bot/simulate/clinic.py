@@ -19,9 +19,11 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment
 from bot.simulate.profiles import Behaviour, Patient, cohort
+from bot.simulate.transcript import Transcript, button_label
 from care.regimens import build_regimen
 
 START = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # a Monday
+TEAM_ZONE = "Europe/Berlin"
 ZONES = ("Europe/Berlin", "America/New_York", "Europe/London", "Asia/Tokyo")
 TIMES = (time(8), time(9), time(19, 30))
 TTL = timedelta(days=14)
@@ -61,17 +63,14 @@ class Action:
 
 class Clinic:
     def __init__(self, sb: Sandbox, config: Config, transcript: TextIO | None) -> None:
-        self.sb, self.config, self.out = sb, config, transcript
+        self.sb, self.config = sb, config
+        self.transcript = Transcript(sb, transcript)
+        self.transcript.chat(CLINICIAN.id, f"care team ({CLINICIAN.first_name})", TEAM_ZONE)
         self.people: list[Person] = []
         self.queue: list[Action] = []
         self.seq = 0
         self.presses: dict[str, list[int]] = {}  # questionnaire kind -> presses to answer each one
         self.chat_messages: dict[str, list[int]] = {}  # questionnaire kind -> bot messages left in the chat
-
-    def log(self, who: str, text: str) -> None:
-        if self.out is not None:
-            stamp = self.sb.clock().strftime("%Y-%m-%d %H:%M")
-            self.out.write(f"[{stamp} UTC] {who}: {text.replace(chr(10), ' | ')}\n")
 
     def schedule(
         self, at: datetime, person: int, kind: str, message: SentMessage | None = None, code: str = ""
@@ -84,11 +83,12 @@ class Clinic:
         team = await enrolment.create_team(
             sb.services.sessions,
             name="Virtual clinic",
-            timezone="Europe/Berlin",
+            timezone=TEAM_ZONE,
             digest_time=time(8),
             now=sb.clock(),
             ttl=TTL,
         )
+        self.transcript.person(CLINICIAN.id, "/start <join link>")
         await sb.send(sb.users.text(CLINICIAN, f"/start {team.token}"))
         for patient in cohort(self.config.patients, self.config.profiles, self.config.seed):
             i = patient.index
@@ -104,6 +104,7 @@ class Clinic:
             )
             invite = await enrolment.invite_patient(sb.services.sessions, request=request, now=sb.clock(), ttl=TTL)
             person = Person(patient, Behaviour(patient), VirtualUser(patient.user_id, f"Virtual {i}"), start)
+            self.transcript.chat(person.user.id, patient.alias, request.timezone)
             self.people.append(person)
             await self.say(len(self.people) - 1, f"/start {invite.token}")
             consent = sb.api.last_to(person.user.id)
@@ -117,12 +118,12 @@ class Clinic:
 
     async def say(self, index: int, text: str) -> None:
         person = self.people[index]
-        self.log(person.patient.alias, text if not text.startswith("/start ") else "/start <invite>")
+        self.transcript.person(person.user.id, text if not text.startswith("/start ") else "/start <invite link>")
         await self.sb.send(self.sb.users.text(person.user, text))
 
     async def press(self, index: int, message: SentMessage, label: str) -> None:
         person = self.people[index]
-        self.log(person.patient.alias, f"presses {label}")
+        self.transcript.person(person.user.id, f"presses “{label}”")
         await self.sb.send(self.sb.users.press_button(person.user, message, label))
 
     async def tap(self, index: int, code: str) -> bool:
@@ -134,7 +135,7 @@ class Clinic:
                 match = next((d for d in data if d.split(":")[-1] == code), None)
                 if match is None:
                     return False
-                self.log(person.patient.alias, f"answers {code}")
+                self.transcript.person(person.user.id, f"presses “{button_label(message, match)}”")
                 await self.sb.send(self.sb.users.press(person.user, message, match))
                 return True
         return False
@@ -142,10 +143,10 @@ class Clinic:
     def notice_new_messages(self) -> None:
         """Read what the bot sent each patient since last time and decide the responses."""
         now = self.sb.clock()
+        self.transcript.flush()
         for index, person in enumerate(self.people):
             sent = self.sb.api.by_chat.get(person.user.id, [])
             for message in sent[person.seen :]:
-                self.log(f"bot→{person.patient.alias}", message.text or "")
                 self.react(index, person, message, now)
             person.seen = len(sent)
 
@@ -171,12 +172,12 @@ class Clinic:
             return
         if action.kind == "block":
             person.blocked = True
-            self.log(person.patient.alias, "blocks the bot")
+            self.transcript.person(person.user.id, "blocks the bot")
             await self.sb.send(self.sb.users.my_chat_member(person.user, status_new="kicked"))
         elif action.kind == "press" and action.message is not None:
             data = next((d for d in self.sb.users.button_data(action.message) if d.endswith(f":{action.code}")), None)
             if data is not None:
-                self.log(person.patient.alias, "Taken" if action.code == "t" else "Skip")
+                self.transcript.person(person.user.id, f"presses “{button_label(action.message, data)}”")
                 await self.sb.send(self.sb.users.press(person.user, action.message, data))
         elif action.kind == "questionnaire" and action.message is not None:
             text = action.message.text or ""

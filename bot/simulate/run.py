@@ -12,6 +12,7 @@ from typing import Any
 from bot.sandbox.harness import Sandbox
 from bot.simulate.clinic import START, Clinic, Config
 from bot.simulate.report import summary
+from storage.engine import DatabaseUnreachable, DatabaseUrlError, checked_url, make_engine, probe
 
 
 async def simulate(config: Config, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
@@ -21,9 +22,21 @@ async def simulate(config: Config, progress: Callable[[float], None] | None = No
         if not url:
             folder = stack.enter_context(tempfile.TemporaryDirectory())
             url = f"sqlite:///{Path(folder) / 'simulation.db'}"
+        await _usable(url)  # a --database-url that cannot be used: one line (bot.cli), not a traceback
         out = stack.enter_context(config.transcript.open("w", encoding="utf-8")) if config.transcript else None
         async with Sandbox(database_url=url, start=START, rate_limiter=config.rate_limiter) as sb:
             clinic = Clinic(sb, config, out)
             await clinic.run(progress)
             return await summary(clinic, wall_seconds=time.perf_counter() - began)
     raise AssertionError("unreachable")
+
+
+async def _usable(url: str) -> None:
+    try:
+        engine = make_engine(checked_url(url))
+        try:
+            await probe(engine)
+        finally:
+            await engine.dispose()
+    except (DatabaseUnreachable, DatabaseUrlError) as exc:
+        raise type(exc)(str(exc).replace("DATABASE_URL", "--database-url")) from None

@@ -20,6 +20,7 @@ from bot.texts.en_operator import OPERATOR
 from bot.texts.en_security import SECURITY
 from bot.texts.en_settings import SETTINGS, SETTINGS_TEAM
 from bot.texts.en_team import TEAM
+from bot.texts.en_tools import CARD, TOOLS
 from bot.texts.en_trust import TRUST
 from bot.texts.plurals import PLURALS
 
@@ -38,6 +39,9 @@ EN.update(DATA)
 EN.update(SECURITY)
 EN.update(SETTINGS)
 EN.update(CONVERSATION)
+ENGLISH_ONLY |= frozenset(TOOLS)  # issue 13: CLI, regimens, chart (operators and care teams)
+EN.update(TOOLS)
+EN.update(CARD)  # issue 13: the printable invite card, for the patient
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

@@ -146,7 +146,8 @@ TEAM.update(
         "tv_flag_line": "#{id} · {kind} · {severity} · raised {raised}",
         "tv_flags_none": "No open flags.",
         "tv_chart_caption": (
-            "{alias}: pain and numbness by week, doses confirmed, baseline (dashed), milestones (dotted)"
+            "{alias}: pain and numbness by week (baseline dashed), doses confirmed per week (0% as a dark mark, "
+            "weeks with nothing due hatched), flags and verdicts on top, today as a green line"
         ),
         "tv_chart_pain": "pain (NRS)",
         "tv_chart_numbness": "numbness/tingling (NRS)",
