@@ -359,7 +359,8 @@ class Verdicts(BaseModel):
         ge=1,
         le=10,
         json_schema_extra=_src(
-            f"CLINICAL.md Improvement verdicts: points instead of percent when baseline pain < 4; {_IMMPACT}"
+            "CLINICAL.md Improvement verdicts, week 6 only: < 1 point instead of < 20% when baseline pain < 4; "
+            + _IMMPACT
         ),
     )
     early_poor_below_pct: int = Field(
@@ -375,10 +376,16 @@ class Verdicts(BaseModel):
         30,
         ge=1,
         le=100,
-        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 30% is moderate; week 12/24 poor below it; {_IMMPACT}"),
+        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 30% (or >= 2 points) is moderate; {_IMMPACT}"),
     )
     moderate_points: int = Field(
-        2, ge=1, le=10, json_schema_extra=_src(f"CLINICAL.md: or >= 2 points (used when baseline pain < 4); {_IMMPACT}")
+        2,
+        ge=1,
+        le=10,
+        json_schema_extra=_src(
+            "CLINICAL.md (clarified, issue 14): moderate when >= 30% OR >= 2 points, either one whatever the "
+            f"baseline; week 12/24 poor when neither holds; {_IMMPACT}"
+        ),
     )
     substantial_pct: int = Field(
         50,
