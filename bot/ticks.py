@@ -17,6 +17,7 @@ from bot.services.erasure_retry import retry_due
 from bot.team_delivery import with_team_messages
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
+from schedules.escalation import escalate_due
 from schedules.flagging import latest_flag_id
 from schedules.helper_notices import plan_helper_notices
 from schedules.planner import plan
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 TEAM_PLANNING_EVERY = timedelta(minutes=5)
 RETENTION_EVERY = timedelta(hours=1)
+ESCALATION_RECHECK = timedelta(minutes=5)  # hours changed, or a flag owned/raised by another process
 MAX_ROUNDS = 50
 
 
@@ -62,6 +64,14 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         await plan_helper_notices(s.sessions, now=now, protocol=s.protocol)  # issue 14: the family helper
         s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
         s.counters["helper_planned_flag"] = newest_flag
+    if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
+        scan = await escalate_due(s.sessions, now=now, protocol=s.protocol)  # issue 14: unowned urgent alerts
+        s.next_upkeep["escalation"] = min(scan.next_due or now + ESCALATION_RECHECK, now + ESCALATION_RECHECK)
+        s.counters["escalation_flag"] = newest_flag
+        if scan.next_due is None:
+            s.next_upkeep.pop("escalation_due", None)
+        else:
+            s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
     deliver = guarded(
         with_conversation(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), app.bot, s), s
     )
