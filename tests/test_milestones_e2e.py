@@ -1,6 +1,7 @@
-"""Week-6 verdict alerts to the care team, for an improving and a non-improving patient.
+"""Verdict alerts to the care team: week 6 for an improving and a non-improving patient; week 12 for
+issue 14's clarified rule (8 -> 6 with "much improved" is partial).
 
-To stay fast, the week-6 questionnaire is put in the agenda directly (as the planner would at week 6)
+To stay fast, the milestone's questionnaire is put in the agenda directly (as the planner would at that week)
 instead of living through six weeks; the patient answers it with the buttons, the real rules raise
 the verdict flag and the tick sends the team its alert through the outbox.
 """
