@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from care.instruments import Pgic
+from care.pgic import Pgic
 from care.protocol import Verdicts
 from care.scoring import QuestionnaireScore
 

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient, Team, TeamMember
+from storage.models import Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,3 @@ async def refuse(
             detail={"reason": reason},
         )
         await session.commit()
-
-
-async def patient_for_member(session: AsyncSession, *, user_id: int, alias: str) -> Patient | None:
-    """The patient with this alias in one of the caller's teams, or None (not found or not theirs)."""
-    teams = [m.team_id for m in await memberships(session, user_id)]
-    if not teams:
-        return None
-    return (await session.exec(select(Patient).where(col(Patient.team_id).in_(teams), Patient.alias == alias))).first()
