@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 TEAM_PLANNING_EVERY = timedelta(minutes=5)
 RETENTION_EVERY = timedelta(hours=1)
-ESCALATION_RECHECK = timedelta(minutes=5)  # hours changed, or a flag owned/raised by another process
+ESCALATION_RECHECK = timedelta(minutes=5)  # while a flag waits: its team's hours may change
+ESCALATION_IDLE = timedelta(hours=1)
 MAX_ROUNDS = 50
 
 
@@ -66,11 +67,12 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         s.counters["helper_planned_flag"] = newest_flag
     if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
         scan = await escalate_due(s.sessions, now=now, protocol=s.protocol)  # issue 14: unowned urgent alerts
-        s.next_upkeep["escalation"] = min(scan.next_due or now + ESCALATION_RECHECK, now + ESCALATION_RECHECK)
         s.counters["escalation_flag"] = newest_flag
-        if scan.next_due is None:
+        if scan.next_due is None:  # nothing waits: only a new flag can change that (the hour: a safety net)
+            s.next_upkeep["escalation"] = now + ESCALATION_IDLE
             s.next_upkeep.pop("escalation_due", None)
-        else:
+        else:  # looked at again by then, or sooner: the team's hours may change, here or in another process
+            s.next_upkeep["escalation"] = min(scan.next_due, now + ESCALATION_RECHECK)
             s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
     deliver = guarded(
         with_conversation(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), app.bot, s), s
