@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment, operator
