@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
@@ -25,7 +26,6 @@ PATIENT_KINDS = (*DOSE_KINDS[:3], "questionnaire")  # not sent while paused (a c
 WANTED_DOSE_STATUS = {"dose_reminder": "planned", "dose_nudge": "sent", "dose_snooze": "snoozed"}
 WANTED_DOSE_STATUS["dose_close"] = "unconfirmed"
 DEFER_STEP = timedelta(minutes=1)
-HELD = "held"  # Outbox.error of a reminder held back while its patient answers questions
 
 
 async def decide(
@@ -70,8 +70,7 @@ async def decide(
         for box, patient, dose, q in rows:
             verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
             if verdict == "defer":  # marked: only these are released when the questions are done
-                change = {"id": box.id, "status": "pending", "claimed_by": None, "due_at": now + DEFER_STEP}
-                boxes.append({**change, "error": HELD})
+                boxes.append(agenda.defer({"id": box.id, "claimed_by": None}, until=now + DEFER_STEP))
                 continue
             if verdict in ("dropped", "expired"):
                 boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
@@ -85,7 +84,7 @@ async def decide(
                     questionnaires.append({"id": q.id, "status": "not_sent"})
                 continue
             reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
-            if box.error == HELD:  # the bot chose to wait (questions open): late only past the end of the wait
+            if box.error == agenda.HELD:  # the bot chose to wait (questions open): late only past the end of the wait
                 reference = box.due_at
             late = now - reference > protocol.doses.late_mark
             boxes.append({"id": box.id, "status": "claimed", "attempts": box.attempts + 1, "late": late})

@@ -28,7 +28,7 @@ from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
 from storage.models import Outbox
 
-SLICE = 10  # jobs handed to the sender at once
+SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
 RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (bot/ticks.py CLAIM_LEASE, 2 minutes)
 __all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
 OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}

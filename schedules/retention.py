@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import col
 
+from schedules import agenda
 from storage.engine import Sessions
 from storage.models import Dialogue, InboxUpdate, Outbox
 
@@ -34,15 +35,12 @@ async def prune(sessions: Sessions, *, now: datetime, inbox_days: int) -> dict[s
     async with sessions() as session:
         counts = {
             "inbox": _count(await session.execute(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < cutoff))),
-            "notices": _count(
-                await session.execute(
-                    delete(Outbox).where(
-                        col(Outbox.patient_id).is_(None),
-                        col(Outbox.kind).in_(NOTICES),
-                        col(Outbox.status).in_(DONE),
-                        col(Outbox.created_at) < cutoff,
-                    )
-                )
+            "notices": await agenda.purge(
+                session,
+                col(Outbox.patient_id).is_(None),
+                col(Outbox.kind).in_(NOTICES),
+                col(Outbox.status).in_(DONE),
+                col(Outbox.created_at) < cutoff,
             ),
             "dialogues_blanked": _count(
                 await session.execute(

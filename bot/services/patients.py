@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.services.consent import first_dose
+from schedules import agenda
 from schedules.records import mark_unreachable
 from storage import audit
 from storage.engine import Sessions
@@ -110,11 +111,7 @@ async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str:
         if patient.status in ("stopped", "discharged"):
             return "already"
         patient.status, patient.stopped_at = "stopped", now
-        await session.execute(
-            update(Outbox)
-            .where(col(Outbox.patient_id) == patient.id, col(Outbox.status) == "pending")
-            .values(status="dropped", error="stopped")
-        )
+        await agenda.drop(session, col(Outbox.patient_id) == patient.id, reason="stopped")
         await session.execute(
             update(DoseEvent)
             .where(col(DoseEvent.patient_id) == patient.id, col(DoseEvent.status) == "planned")
