@@ -3,7 +3,7 @@
 Run from the tick (bot/ticks.py). For each flag `care.escalation` says is due, one transaction sets
 `flag.escalated_at` with a conditional UPDATE (still unowned and not escalated) and, only when that
 UPDATE changed the row, queues one `alert` outbox row per chat: the team's alert group when it has one,
-and every active member's private chat (key `escalation:<flag id>:<chat>`), plus an audit row. An
+and every active member's private chat (`agenda.key_escalation`: `escalation:<flag id>:<chat>`), plus an audit row. An
 Acknowledge or Assign committed first makes the UPDATE change nothing; a second process or a restart
 finds `escalated_at` set, and the unique keys refuse a second row. The rows go out like any alert
 (bot/delivery.py renders them; schedules/team_reroute.py reaches the members if the group refuses).
@@ -15,7 +15,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -25,12 +24,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.escalation import URGENT, AlertFacts, due_at, escalate_now, raised_since
 from care.hours import Hours, HoursError, parse_hours
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.dosetimes import DoseTimeError, parse_timezone
-from schedules.sql import insert_ignore, rowcount
+from schedules.sql import rowcount
 from schedules.team_reroute import members
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Flag, Outbox, Patient, Team
+from storage.models import Flag, Patient, Team
 
 log = logging.getLogger(__name__)
 
@@ -123,24 +123,13 @@ async def _escalate(session: AsyncSession, flag: Flag, alias: str, chats: Iterab
         "escalated": True,
         "unowned_minutes": int((now - flag.raised_at).total_seconds() // 60),
     }
-    rows: list[dict[str, Any]] = [
-        {
-            "kind": "alert",
-            "dedupe_key": f"escalation:{flag.id}:{chat}",
-            "chat_id": chat,
-            "patient_id": None,
-            "ref_id": flag.id,
-            "due_at": now,
-            "status": "pending",
-            "created_at": now,
-            "payload": payload,
-        }
+    entries = [
+        agenda.Entry("alert", agenda.key_escalation(flag.id or 0, chat), chat, now, ref_id=flag.id, payload=payload)
         for chat in chats
     ]
-    if rows:
-        await session.execute(insert_ignore(session, Outbox).values(rows).on_conflict_do_nothing())
-    detail = {"chats": len(rows), "unowned_minutes": payload["unowned_minutes"]}
-    outcome = "ok" if rows else "failed"  # a team with no member and no group: nobody to tell
+    await agenda.enqueue(session, entries, now=now)
+    detail = {"chats": len(entries), "unowned_minutes": payload["unowned_minutes"]}
+    outcome = "ok" if entries else "failed"  # a team with no member and no group: nobody to tell
     subject = f"flag:{flag.id}"
     audit.record(
         session, at=now, actor="system", action="flag.escalated", subject=subject, outcome=outcome, detail=detail
