@@ -13,7 +13,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.questionnaire_screen import question_screen
 from bot.render import dose_keyboard, dose_label, phase_text
-from bot.render_flags import facts_line, summary
+from bot.render_flags import facts_line, summary, unowned_text
 from bot.render_milestones import flag_keyboard
 from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
@@ -81,18 +81,19 @@ def first_item(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup 
 
 
 def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") -> str:
+    """An urgent alert; posted again when nobody owned it in time (payload `escalated`, schedules/escalation.py)."""
     facts = payload.get("facts", {})
-    lines = [
-        t(
-            "alert_urgent",
-            lang,
-            alias=payload.get("alias", "?"),
-            summary=summary(str(payload.get("summary_key", "")), facts, protocol, lang),
-        )
-    ]
+    said = summary(str(payload.get("summary_key", "")), facts, protocol, lang)
+    alias, flag_id = payload.get("alias", "?"), payload.get("flag_id", "?")
+    if payload.get("escalated"):
+        unowned = unowned_text(int(payload.get("unowned_minutes", 0)), lang)
+        lines = [t("alert_escalated", lang, alias=alias, flag_id=flag_id, summary=said, unowned=unowned)]
+    else:
+        lines = [t("alert_urgent", lang, alias=alias, summary=said)]
     if details := facts_line(facts):
         lines.append(t("alert_facts", lang, facts=details))
-    lines.append(t("alert_ack_hint", lang, flag_id=payload.get("flag_id", "?")))
+    hint = "alert_escalated_hint" if payload.get("escalated") else "alert_ack_hint"
+    lines.append(t(hint, lang, flag_id=flag_id))
     return "\n".join(lines)
 
 

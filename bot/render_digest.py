@@ -1,10 +1,11 @@
 """The daily digest as Telegram messages: text under 4096 characters each, buttons per flag.
 
 Splitting: the digest is a list of blocks (the title; each flag with its figures, the first of a
-severity group carrying the group's heading; unreachable and silent patients; milestones; the cohort
-line). Blocks are packed in order into messages of at most 4096 characters and at most
-`FLAGS_PER_MESSAGE` flags, never splitting a block; each message carries the Acknowledge / Assign to
-me buttons of the flags it shows (two per flag, so at most 60 buttons, under Telegram's 100).
+group carrying the group's heading: escalated flags first (issue 14), then by severity; unreachable
+and silent patients; milestones; the cohort line). Blocks are packed in order into messages of at
+most 4096 characters and at most `FLAGS_PER_MESSAGE` flags, never splitting a block; each message
+carries the Acknowledge / Assign to me buttons of the flags it shows (two per flag, so at most 60
+buttons, under Telegram's 100).
 """
 
 from __future__ import annotations
@@ -68,12 +69,16 @@ def flag_buttons(
 def blocks(digest: Digest, protocol: Protocol) -> list[Block]:
     lang = digest.language
     out: list[Block] = [(t("digest_title", lang, team=digest.team, date=digest.local_date.strftime("%a %d %b %Y")), [])]
-    for severity in SEVERITY_ORDER:
-        group = [f for f in digest.flags if f.severity == severity]
+    escalated = [f for f in digest.flags if f.escalated]  # issue 14: first, under their own heading
+    groups = [("escalated", escalated)] + [
+        (severity, [f for f in digest.flags if f.severity == severity and not f.escalated])
+        for severity in SEVERITY_ORDER
+    ]
+    for heading, group in groups:
         for i, flag in enumerate(group):
             text = flag_block(flag, protocol, lang)
             if i == 0:
-                text = t(f"digest_severity_{severity}", lang, count=len(group)) + "\n" + text
+                text = t(f"digest_severity_{heading}", lang, count=len(group)) + "\n" + text
             out.append((text, [flag]))
     if not digest.flags:
         out.append((t("digest_no_flags", lang), []))

@@ -32,3 +32,13 @@ def summary(key: str, facts: Mapping[str, object], protocol: Protocol, lang: str
 def facts_line(facts: Mapping[str, object]) -> str:
     shown = [f"{k}={facts[k]}" for k in SHOWN_FACTS if facts.get(k) not in (None, "", [])]
     return ", ".join(shown)
+
+
+def unowned_text(minutes: int, lang: str = "en") -> str:
+    """How long an alert went unowned: "45 min", "2 h 5 min", "2 d 14 h"."""
+    days, rest = divmod(max(minutes, 0), 24 * 60)
+    if days:
+        return t("unowned_days", lang, days=days, hours=rest // 60)
+    if rest >= 60:
+        return t("unowned_hours", lang, hours=rest // 60, minutes=rest % 60)
+    return t("unowned_minutes", lang, minutes=rest)

@@ -359,7 +359,8 @@ class Verdicts(BaseModel):
         ge=1,
         le=10,
         json_schema_extra=_src(
-            f"CLINICAL.md Improvement verdicts: points instead of percent when baseline pain < 4; {_IMMPACT}"
+            "CLINICAL.md Improvement verdicts, week 6 only: < 1 point instead of < 20% when baseline pain < 4; "
+            + _IMMPACT
         ),
     )
     early_poor_below_pct: int = Field(
@@ -375,10 +376,16 @@ class Verdicts(BaseModel):
         30,
         ge=1,
         le=100,
-        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 30% is moderate; week 12/24 poor below it; {_IMMPACT}"),
+        json_schema_extra=_src(f"CLINICAL.md: pain reduction >= 30% (or >= 2 points) is moderate; {_IMMPACT}"),
     )
     moderate_points: int = Field(
-        2, ge=1, le=10, json_schema_extra=_src(f"CLINICAL.md: or >= 2 points (used when baseline pain < 4); {_IMMPACT}")
+        2,
+        ge=1,
+        le=10,
+        json_schema_extra=_src(
+            "CLINICAL.md (clarified, issue 14): moderate when >= 30% OR >= 2 points, either one whatever the "
+            f"baseline; week 12/24 poor when neither holds; {_IMMPACT}"
+        ),
     )
     substantial_pct: int = Field(
         50,
@@ -460,6 +467,41 @@ class Adherence(BaseModel):
     @property
     def window(self) -> timedelta:
         return timedelta(days=self.window_days)
+
+
+class Alerts(BaseModel):
+    """Urgent alerts nobody owns (issue 14, 'Urgent alerts escalate until someone owns them')."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    escalate_after_minutes: int = Field(
+        60,
+        ge=5,
+        le=24 * 60,
+        json_schema_extra=_src(
+            "Issue 14: an urgent flag not acknowledged or assigned within 60 minutes of being raised inside the "
+            "team's reading hours (or of the next opening when raised outside them) is posted again to the "
+            "alert group and to every active member privately, once. Not a CLINICAL.md figure: agree it with "
+            "the clinic"
+        ),
+    )
+    escalate_stale_after_days: int = Field(
+        7,
+        ge=1,
+        le=60,
+        json_schema_extra=_src(
+            "Operational: an escalation whose moment passed more than 7 days ago (a long outage, or flags "
+            "older than escalation itself found on upgrade) is not sent; the daily digests have listed the flag"
+        ),
+    )
+
+    @property
+    def escalate_after(self) -> timedelta:
+        return timedelta(minutes=self.escalate_after_minutes)
+
+    @property
+    def escalate_stale_after(self) -> timedelta:
+        return timedelta(days=self.escalate_stale_after_days)
 
 
 NOT_REVIEWED = "clinically reviewed: not yet"
@@ -571,6 +613,7 @@ class Protocol(BaseModel):
     questionnaires: Questionnaires = Field(default_factory=Questionnaires)
     verdicts: Verdicts = Field(default_factory=Verdicts)
     adherence: Adherence = Field(default_factory=Adherence)
+    alerts: Alerts = Field(default_factory=Alerts)
     conversation: Conversation = Field(default_factory=Conversation)
     helper: Helper = Field(default_factory=Helper)
 

@@ -4,17 +4,17 @@ Pain reduction = baseline pain - latest pain (NRS points); percent = reduction /
 comparisons are exact (integer arithmetic), so exactly 30% is moderate and exactly 50% substantial.
 
 Week 6 (`early_week`): poor if PGIC is "no change" or worse AND pain fell < 20%; when baseline pain is
-< 4 the pain test is in points: fell < 1 point. Otherwise good.
+< 4 the pain test is in points: fell < 1 point (the table says so for week 6 only). Otherwise good.
 
-Weeks 12 and 24 (`month3_week`, `month6_week`), the table read as ordered rules:
+Weeks 12 and 24 (`month3_week`, `month6_week`), the table read as ordered rules. A fall in pain is
+moderate when EITHER it is >= 30% OR it is >= 2 points, whatever the baseline (IMMPACT, CLINICAL.md
+clarified in issue 14: 8 -> 6 is moderate; 10 -> 8 is moderate); substantial when >= 50%.
 1. good if pain fell >= 50% or PGIC is "very much improved" (either substantial signal suffices);
-2. else poor if PGIC is below "much improved" OR pain fell < 30%; the "(< 2 points)" of the table
-   is read like week 6's: when baseline pain is < 4 the test is in points, pain fell < 2 points
-   (for baselines >= 4 percent alone decides, so a 2-point fall from 10 is not moderate);
-3. else partial (30-49% with PGIC at least "much improved").
-When baseline pain is too low for the points test to be reachable (below 1 point at week 6, below 2 at
-weeks 12/24) and pain has not risen, pain cannot show a change and the PGIC alone decides; baseline 0
-therefore never divides. Milestone weeks come after the PGIC week, so the latest response has a PGIC.
+2. else poor if PGIC is below "much improved" OR the fall is not moderate (< 30% and < 2 points);
+3. else partial (a moderate fall with PGIC at least "much improved").
+When pain cannot show the change at all (even a fall to 0 would not pass the test: baseline 0 at
+every milestone) and pain has not risen, the PGIC alone decides; baseline 0 therefore never divides.
+Milestone weeks come after the PGIC week, so the latest response has a PGIC.
 
 Symptoms remain when the latest pain or numbness NRS is >= `symptoms_remain_nrs_at_least` (default 1).
 Week 24 outcome "residual_symptoms": a good or partial verdict with symptoms remaining, a normal
@@ -24,6 +24,7 @@ considering IM or a higher dose (NICE NG239).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -64,14 +65,26 @@ def is_milestone(week: int, verdicts: Verdicts) -> bool:
     return week in verdicts.milestone_weeks
 
 
-def _fell_enough(baseline: int, latest: int, pct: int, points: int, v: Verdicts) -> bool | None:
-    """Did pain fall by >= pct (>= points when baseline < low_baseline_below)? None: cannot tell."""
-    if baseline < points and latest <= baseline:
-        return None
+def _early_fell(baseline: int, latest: int, v: Verdicts) -> bool:
+    """Week 6: did pain fall by >= 20% (>= 1 point when baseline < 4)?"""
     reduction = baseline - latest
     if baseline < v.low_baseline_below:
-        return reduction >= points
-    return 100 * reduction >= pct * baseline
+        return reduction >= v.early_poor_below_points
+    return 100 * reduction >= v.early_poor_below_pct * baseline
+
+
+def _moderate(baseline: int, latest: int, v: Verdicts) -> bool:
+    """Weeks 12/24: a moderate fall, >= 30% OR >= 2 points, either one whatever the baseline."""
+    reduction = baseline - latest
+    pct = baseline > 0 and 100 * reduction >= v.moderate_pct * baseline
+    return pct or reduction >= v.moderate_points
+
+
+def _judged(fell: Callable[[int, int, Verdicts], bool], baseline: int, latest: int, v: Verdicts) -> bool | None:
+    """`fell`'s answer; None (cannot tell) when pain has not risen and not even a fall to 0 would pass."""
+    if latest <= baseline and not fell(baseline, 0, v):
+        return None
+    return fell(baseline, latest, v)
 
 
 def milestone_verdict(
@@ -86,11 +99,11 @@ def milestone_verdict(
     b, p = baseline.pain, latest.pain
     substantial = b > 0 and 100 * (b - p) >= v.substantial_pct * b
     if week == v.early_week:
-        fell = _fell_enough(b, p, v.early_poor_below_pct, v.early_poor_below_points, v)
+        fell = _judged(_early_fell, b, p, v)
         poor = pgic.rank >= v.early_poor_pgic.rank and not fell
         verdict = Verdict.POOR if poor else Verdict.GOOD
     else:
-        fell = _fell_enough(b, p, v.moderate_pct, v.moderate_points, v)
+        fell = _judged(_moderate, b, p, v)
         if substantial or pgic.rank <= v.good_pgic.rank:
             verdict = Verdict.GOOD
         elif pgic.rank > v.poor_pgic_below.rank or fell is False:

@@ -169,6 +169,11 @@ def key_alert(flag_id: int, chat_id: int) -> str:
     return _key("alert", flag_id, chat_id)
 
 
+def key_escalation(flag_id: int, chat_id: int) -> str:
+    """An urgent alert nobody owned in time, posted again once (schedules/escalation.py), in one chat."""
+    return _key("escalation", flag_id, chat_id)
+
+
 def key_digest(team_id: int, day: date, chat_id: int | None) -> str:
     """One digest a team and day: to its group (no chat in the key), or to each member's chat."""
     return _key("digest", team_id, day.isoformat(), *(() if chat_id is None else (chat_id,)))

@@ -3,6 +3,8 @@
 A digest due at instant T lists the flags of the team's patients raised up to T and not yet in an
 earlier digest; once sent they are marked `digested_at = T`, so a sibling row of the same digest (one
 per member chat) and a retry show the same flags, and the next day's digest does not repeat them.
+Escalated flags (issue 14: urgent, nobody owned them in time) come first, and one still unowned is
+listed again in every digest until someone acknowledges it or takes it on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,6 +41,7 @@ class DigestFlag:
     figures: Figures
     acknowledged: bool = False
     assigned: bool = False
+    escalated: bool = False  # urgent and nobody owned it in time: posted again (listed first)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,20 @@ async def _last_heard(session: AsyncSession, ids: list[int]) -> dict[int, dateti
     return heard
 
 
+def unowned_escalation(at: datetime) -> Any:
+    """Escalated by `at` and still nobody's: acknowledged by no one, assigned to no one."""
+    return and_(
+        col(Flag.escalated_at).is_not(None),
+        col(Flag.escalated_at) <= at,
+        col(Flag.acknowledged_at).is_(None),
+        col(Flag.assigned_to).is_(None),
+    )
+
+
+def escalated_by(flag: Flag, at: datetime) -> bool:
+    return flag.escalated_at is not None and flag.escalated_at <= at
+
+
 async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: datetime, protocol: Protocol) -> Digest:
     """The digest of team `team_id` due at `at` (the digest's moment), with figures as of `now`."""
     team = await session.get(Team, team_id)
@@ -119,7 +136,11 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
             select(Flag).where(
                 col(Flag.patient_id).in_(list(by_id)),
                 col(Flag.raised_at) <= at,
-                or_(col(Flag.digested_at).is_(None), col(Flag.digested_at) == at),
+                or_(
+                    col(Flag.digested_at).is_(None),
+                    col(Flag.digested_at) == at,
+                    unowned_escalation(at),  # until someone owns it, every digest lists it (first)
+                ),
             )
         )
     ).all()
@@ -134,8 +155,11 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
             figures[f.patient_id],
             f.acknowledged_at is not None,
             f.assigned_to is not None,
+            escalated_by(f, at),
         )
-        for f in sorted(rows, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.raised_at, f.id or 0))
+        for f in sorted(
+            rows, key=lambda f: (not escalated_by(f, at), SEVERITY_ORDER.index(f.severity), f.raised_at, f.id or 0)
+        )
     ]
     heard = await _last_heard(session, [p.id for p in enrolled if p.id is not None])
     open_flags = (

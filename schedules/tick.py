@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from care.protocol import Protocol
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
+from schedules.escalation import escalate_due
 from schedules.flagging import latest_flag_id
 from schedules.helper_notices import plan_helper_notices
 from schedules.jobs import Deliver
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 TEAM_PLANNING_EVERY = timedelta(minutes=5)
 RETENTION_EVERY = timedelta(hours=1)
+ESCALATION_RECHECK = timedelta(minutes=5)  # while a flag waits: its team's hours may change
+ESCALATION_IDLE = timedelta(hours=1)
 MAX_ROUNDS = 50
 
 
@@ -84,6 +87,15 @@ async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500) -> Tic
         await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
         s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
         s.counters["helper_planned_flag"] = newest_flag
+    if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
+        scan = await escalate_due(tick.sessions, now=now, protocol=protocol)  # issue 14: unowned urgent alerts
+        s.counters["escalation_flag"] = newest_flag
+        if scan.next_due is None:  # nothing waits: only a new flag can change that (the hour: a safety net)
+            s.next_upkeep["escalation"] = now + ESCALATION_IDLE
+            s.next_upkeep.pop("escalation_due", None)
+        else:  # looked at again by then, or sooner: the team's hours may change, here or in another process
+            s.next_upkeep["escalation"] = min(scan.next_due, now + ESCALATION_RECHECK)
+            s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
     total = await _dispatch(tick, deliver, dispatch_limit)
     return TickResult(planned, closed, total, erased=erased)
 

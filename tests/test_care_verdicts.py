@@ -56,29 +56,40 @@ def test_week_6(baseline: int, latest: int, pgic: Pgic, expected: Verdict) -> No
     ("baseline", "latest", "pgic", "expected"),
     [
         (10, 7, MI, PA),  # exactly 30%: partial
-        (10, 8, MI, PO),  # 20%: poor
+        (10, 8, MI, PA),  # 20% but 2 points: moderate (either one suffices, whatever the baseline)
+        (10, 9, MI, PO),  # 10%, 1 point: neither
         (10, 6, MI, PA),  # 40%
         (10, 5, MI, G),  # exactly 50%: good
         (10, 5, MIN_I, G),  # >= 50% is good even with a lower PGIC
         (10, 5, NC, G),
         (10, 6, MIN_I, PO),  # PGIC below much improved
+        (10, 8, MIN_I, PO),  # moderate pain fall, but PGIC below much improved
+        (10, 8, VMI, G),
         (10, 10, VMI, G),  # very much improved is good whatever the pain
         (10, 3, VMI, G),
-        (7, 5, MI, PO),  # 28.6%
-        (7, 4, MI, PA),  # 42.9%
+        (9, 7, MI, PA),  # 22%, 2 points
+        (8, 6, MI, PA),  # issue 14: 25%, 2 points from a high baseline is moderate
+        (8, 6, MIN_I, PO),
+        (8, 7, MI, PO),  # 12.5%, 1 point
         (8, 4, MI, G),  # 50%
-        (4, 3, MI, PO),  # baseline 4: percent (25%), not points
-        (4, 2, MI, G),
-        (10, 8, MI, PO),  # a 2-point fall from 10 is 20%: not moderate (points only when baseline < 4)
-        (3, 2, MI, PO),  # baseline < 4: 1 point (33%) is < 2 points
-        (3, 1, MI, G),  # 2 points = 67%
+        (7, 5, MI, PA),  # 28.6%, 2 points
+        (7, 4, MI, PA),  # 42.9%
+        (6, 4, MI, PA),  # 33%, 2 points
+        (5, 4, MI, PO),  # 20%, 1 point
+        (4, 3, MI, PO),  # 25%, 1 point
+        (4, 2, MI, G),  # 50%
+        (3, 2, MI, PA),  # 33%, 1 point: the percent alone suffices at a low baseline
+        (3, 3, MI, PO),
+        (3, 1, MI, G),  # 67%
         (3, 1, MIN_I, G),
+        (2, 1, MI, G),  # 50%
+        (2, 2, MI, PO),
         (2, 0, MI, G),
-        (1, 1, MI, PA),  # baseline 1: a 2-point fall is impossible, PGIC decides
+        (1, 1, MI, PO),  # baseline 1: a fall to 0 would count, so no fall is judged: neither holds
         (1, 1, MIN_I, PO),
         (1, 1, VMI, G),
         (1, 0, MIN_I, G),  # 100%
-        (0, 0, MI, PA),  # baseline 0: no division, PGIC decides
+        (0, 0, MI, PA),  # baseline 0: no fall is possible (no division), PGIC decides
         (0, 0, VMI, G),
         (0, 0, NC, PO),
         (0, 1, MI, PO),  # new pain is not "no change"
@@ -93,6 +104,30 @@ def test_baseline_zero_reports_no_percent() -> None:
     v = milestone_verdict(12, score(0), score(0, 0, MI), V)
     assert (v.reduction_pct, v.reduction_points, v.pain_judged) == (None, 0, False)
     assert milestone_verdict(12, score(10), score(7, 0, MI), V).reduction_pct == 30.0
+    assert milestone_verdict(12, score(1), score(1, 0, MI), V).pain_judged is True  # a fall to 0 would count
+
+
+@pytest.mark.parametrize("week", [12, 24])
+def test_issue_14_eight_to_six_much_improved_is_partial_not_poor(week: int) -> None:
+    v = milestone_verdict(week, score(8), score(6, 3, MI), V)
+    assert (v.verdict, v.reduction_points, v.reduction_pct, v.pain_judged) == (PA, 2, 25.0, True)
+    assert v.suggestions == (RECHECK_B12,) and v.outcome == ("partial" if week == 12 else "residual_symptoms")
+
+
+@given(st.integers(1, 10), st.integers(0, 10), st.sampled_from([12, 24]))
+def test_either_thirty_percent_or_two_points_is_moderate_whatever_the_baseline(
+    baseline: int, latest: int, week: int
+) -> None:
+    fall = baseline - latest
+    moderate = fall >= 2 or 100 * fall >= 30 * baseline
+    expected = G if 100 * fall >= 50 * baseline else PA if moderate else PO
+    assert verdict(week, baseline, latest, MI, numbness=0) is expected
+
+
+def test_week_6_keeps_its_own_rule() -> None:
+    """The clarification is about weeks 12/24; week 6 stays < 20% (< 1 point only when baseline < 4)."""
+    assert verdict(6, 10, 9, NC) is PO  # 1 point from 10 is 10%: poor at week 6
+    assert verdict(6, 3, 2, NC) is G  # 1 point from 3
 
 
 @pytest.mark.parametrize(

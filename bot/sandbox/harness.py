@@ -113,7 +113,8 @@ class Sandbox:
         return await run_tick(self.app)
 
     async def next_event(self) -> datetime | None:
-        """The earliest moment the tick has something to do (one query).
+        """The earliest moment the tick has something to do (one query; an escalation's moment is the one
+        the last tick found).
 
         Planning top-ups and the daily reviews are per patient; they are taken at the next
         six-hour boundary instead of each patient's own minute, as a production tick would do them
@@ -128,7 +129,10 @@ class Sandbox:
             for m in (planning - half if planning else None, reviewing + REVIEW_EVERY if reviewing else None)
             if m is not None
         ]
-        moments = [m for m in (due, closing, expiring) if m is not None]
+        escalation = self.services.tick_state.next_upkeep.get(
+            "escalation_due"
+        )  # an unowned urgent alert (schedules/tick.py)
+        moments = [m for m in (due, closing, expiring, escalation) if m is not None]
         if upkeep:
             moments.append(max(_next_boundary(min(upkeep)), self.clock()))
         return min(moments) if moments else None

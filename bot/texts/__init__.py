@@ -16,6 +16,7 @@ from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
 from bot.texts.en_conversation import CONVERSATION, CONVERSATION_TEAM
 from bot.texts.en_data import DATA, DATA_TEAM
+from bot.texts.en_escalation import ESCALATION_TEAM
 from bot.texts.en_operator import OPERATOR
 from bot.texts.en_security import SECURITY
 from bot.texts.en_settings import SETTINGS, SETTINGS_TEAM
@@ -34,6 +35,8 @@ EN.update(OPERATOR)
 ENGLISH_ONLY |= frozenset(TRUST)  # issue 12: alert chats, members (care-team and operator texts)
 EN.update(TRUST)
 EN.update(CONVERSATION_TEAM)
+ENGLISH_ONLY |= frozenset(ESCALATION_TEAM)  # issue 14: escalated urgent alerts (care-team texts)
+EN.update(ESCALATION_TEAM)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
 EN.update(SECURITY)
