@@ -13,6 +13,7 @@ from bot.conversation_delivery import with_conversation
 from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
+from bot.menu_delivery import with_menus
 from bot.services.erasure_retry import retry_due
 from bot.team_delivery import with_team_messages
 from schedules.digests import plan_team_messages
@@ -62,9 +63,8 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
         await plan_helper_notices(s.sessions, now=now, protocol=s.protocol)  # issue 14: the family helper
         s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
         s.counters["helper_planned_flag"] = newest_flag
-    deliver = guarded(
-        with_conversation(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), app.bot, s), s
-    )
+    inner = with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s)
+    deliver = guarded(with_menus(with_conversation(inner, app.bot, s), app.bot, s), s)
     total = DispatchStats()
     for _ in range(MAX_ROUNDS):
         if s.stopping.is_set():  # shutting down: claim nothing more

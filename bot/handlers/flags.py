@@ -28,6 +28,8 @@ ANSWERS = {
     ("assign", "already_other"): "flag_assign_other",
 }
 
+REFUSED = {"refused": "flag_refused", "missing": "flag_missing", "group_unset": "tv_group_unset"}
+
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^f1:"), group=GROUP)
@@ -53,7 +55,7 @@ async def _pressed(update: Update, context: Context) -> None:
         return
     action = flag_actions.ACTIONS[fields[1]]
     result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action=action, now=s.now())
-    if result.outcome == "refused":
+    if result.outcome in REFUSED:
         await query.answer(t("flag_refused"), show_alert=True)
         return
     await query.answer(t(ANSWERS[(result.action, result.outcome)]))
@@ -92,8 +94,8 @@ async def _ack(update: Update, context: Context) -> None:
         await reply(update, t("flag_ack_usage"))
         return
     result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action="ack", now=s.now())
-    if result.outcome == "refused":
-        await reply(update, t("flag_refused"))
+    if result.outcome in REFUSED:
+        await reply(update, t(REFUSED[result.outcome], flag_id=flag_id))
         return
     key = "flag_ack_line_you" if result.outcome == "done" else "flag_ack_already_line"
     await reply(update, t(key, flag_id=flag_id, alias=result.alias))

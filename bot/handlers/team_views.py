@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import charts
+from bot.handlers import start
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
 from bot.render_conversation import message_patient_button
@@ -32,6 +33,7 @@ REFUSALS = {
     "not_found": "tv_no_patient",
     "ambiguous": "tv_ambiguous",
     "erased": "tv_erased",
+    "group_unset": "tv_group_unset",
 }
 CHANGED = {
     ("patient.pause", "changed"): "tv_paused",
@@ -60,8 +62,8 @@ async def patients(update: Update, context: Context) -> None:
     page = await team_views.list_patients(
         s.sessions, caller(update), page=wanted or 1, now=s.now(), protocol=s.protocol
     )
-    if page is None:
-        await reply(update, t("tv_refused"))
+    if isinstance(page, str):
+        await reply(update, t(REFUSALS.get(page, "tv_refused"), alias=""))
         return
     await reply(update, page_text(page), reply_markup=page_keyboard(page))
 
@@ -71,10 +73,10 @@ async def page_pressed(update: Update, context: Context) -> None:
     assert query is not None
     fields = split_data(query.data, "v1", 2)
     wanted = row_id(fields[1]) if fields and fields[0] == "p" else None
-    page = None
+    page: team_views.Page | str | None = None
     if wanted is not None:
         page = await team_views.list_patients(s.sessions, caller(update), page=wanted, now=s.now(), protocol=s.protocol)
-    if page is None:
+    if not isinstance(page, team_views.Page):
         if wanted is None:  # malformed; the service audits a refused caller
             actor = f"tg:{user_id(update)}"
             await auditing.refused(s.sessions, actor=actor, action="patients.list", reason="malformed", now=s.now())
@@ -183,5 +185,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         ("discharge", discharge),
     ):
         app.add_handler(CommandHandler(name, callback, filters=where))
+    app.add_handler(CommandHandler("help", start.group_help, filters=filters.ChatType.GROUPS))
     app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^v1:p:"))
     app.add_handler(CallbackQueryHandler(discharge_pressed, pattern=r"^v1:dc:"))

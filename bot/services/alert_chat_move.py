@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import teams
+from bot.services import menus, teams
 from schedules.team_reroute import NO_FALLBACK, members, repoint
 from storage import audit
 from storage.engine import Sessions
@@ -58,6 +58,9 @@ async def point_alerts(session: AsyncSession, team: Team, where: Where, *, user_
         session.add(notice(team, old, "team_chat_notice_old", where, now, only_here=True))
     team.alert_chat_id = where.chat_id
     session.add(team)
+    await session.flush()
+    for chat in (where.chat_id, *([old] if old is not None else [])):  # the team's commands move with the alerts
+        await menus.plan(session, chat, now=now)
     for person in await members(session, team.id or 0):
         session.add(notice(team, person, "team_chat_notice_members", where, now))
     detail = {"chat_id": where.chat_id, "from": old}

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services import menus
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from storage import audit
 from storage.models import Outbox, Team, TeamMember
@@ -130,6 +131,7 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
             payload={"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True},
         )
     )
+    await menus.plan(session, member.telegram_user_id, now=now)  # the team's commands leave their menu
     detail = {"member": member.telegram_user_id}
     audit.record(session, at=now, actor=actor, action="team.member_remove", subject=f"team:{team.id}", detail=detail)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -87,4 +88,8 @@ async def patient_for_member(session: AsyncSession, *, user_id: int, alias: str)
     teams = [m.team_id for m in await memberships(session, user_id)]
     if not teams:
         return None
-    return (await session.exec(select(Patient).where(col(Patient.team_id).in_(teams), Patient.alias == alias))).first()
+    return (
+        await session.exec(
+            select(Patient).where(col(Patient.team_id).in_(teams), func.lower(Patient.alias) == alias.lower())
+        )
+    ).first()

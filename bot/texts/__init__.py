@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
+from bot.texts.en_commands import COMMANDS_PATIENT, COMMANDS_TEAM
 from bot.texts.en_conversation import CONVERSATION, CONVERSATION_TEAM
 from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_operator import OPERATOR
@@ -33,11 +34,14 @@ EN.update(OPERATOR)
 ENGLISH_ONLY |= frozenset(TRUST)  # issue 12: alert chats, members (care-team and operator texts)
 EN.update(TRUST)
 EN.update(CONVERSATION_TEAM)
+ENGLISH_ONLY |= frozenset(COMMANDS_TEAM)
+EN.update(COMMANDS_TEAM)
 # Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
 EN.update(DATA)
 EN.update(SECURITY)
 EN.update(SETTINGS)
 EN.update(CONVERSATION)
+EN.update(COMMANDS_PATIENT)
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

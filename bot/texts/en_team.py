@@ -101,6 +101,10 @@ TEAM: dict[str, str] = {
 TEAM.update(
     {
         "tv_refused": "Sorry, this is only for active members of the patient's care team.",
+        "tv_group_unset": (
+            "This group is not your care team's alert chat yet: run /team_chat here first "
+            "(or use these commands in your private chat with me)."
+        ),
         "err_export_path": "cannot write the export to {path}: {reason}",
         "tv_no_patient": "No patient {alias} in your care team.",
         "tv_ambiguous": "{alias} is in more than one of your teams: please ask in that team's group.",
@@ -251,5 +255,9 @@ TEAM.update(
         "flag_assign_line_you": "👤 #{flag_id} {alias} assigned to you",
         "flag_ack_already_line": "#{flag_id} {alias} was already acknowledged.",
         "flag_ack_usage": "Usage: /ack <flag number>, for example /ack 12",
+        "flag_missing": (
+            "There is no open flag #{flag_id} for your care team here. The flag numbers are in the alerts, "
+            "the daily digest and /patient <alias>."
+        ),
     }
 )
