@@ -22,6 +22,7 @@ class Team(SQLModel, table=True):
     digest_time: str = Field(default="08:00", max_length=5)
     language: str = Field(default="en", max_length=8)
     alert_chat_id: int | None = Field(default=None, sa_type=BigInteger)  # the team's group, once set
+    hours: str | None = Field(default=None, max_length=120)  # when the team reads messages (care.hours)
     created_at: datetime = _utc()
 
 
@@ -222,6 +223,7 @@ class Flag(SQLModel, table=True):
     acknowledged_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id of a member
     assigned_to: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id of a member
     digested_at: datetime | None = _utc(nullable=True)  # first shown in a daily digest
+    escalated_at: datetime | None = _utc(nullable=True)  # urgent and unowned: posted again, once
 
 
 class Dialogue(SQLModel, table=True):

@@ -316,3 +316,31 @@ async def test_0006_conversation_adds_and_drops_only_its_tables(database_url: st
         assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()
+
+
+BEFORE_0007 = "0007_team_safety-1"
+
+
+async def test_0007_team_safety_adds_and_drops_its_two_columns(database_url: str) -> None:
+    """Issue 14: team.hours and flag.escalated_at come with 0007_team_safety and go with its downgrade."""
+    engine = make_engine(database_url)
+
+    async def columns() -> tuple[set[str], set[str]]:
+        async with engine.connect() as conn:
+            return (
+                await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("team")}),
+                await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("flag")}),
+            )
+
+    try:
+        await migrate.upgrade(engine, BEFORE_0007)
+        team, flag = await columns()
+        assert "hours" not in team and "escalated_at" not in flag
+        await migrate.upgrade(engine, "0007_team_safety")
+        assert await columns() == (team | {"hours"}, flag | {"escalated_at"})
+        await migrate.downgrade(engine, BEFORE_0007)
+        assert await columns() == (team, flag)
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()
