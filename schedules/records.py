@@ -12,7 +12,7 @@ from sqlmodel import col
 from care.flags import flag_for_unreachable
 from care.protocol import Protocol
 from schedules.flagging import raise_flags
-from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent, Skipped
 from schedules.sql import insert_ignore
 from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
@@ -65,6 +65,8 @@ async def record_outcomes(
                 blocked_chats.add(job.chat_id)
         elif isinstance(outcome, Failed):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.error[:200]})
+        elif isinstance(outcome, Skipped):
+            box_changes.append({"id": job.outbox_id, "status": "dropped", "error": outcome.reason[:200]})
         elif isinstance(outcome, Retry):
             change: dict[str, Any] = {
                 "id": job.outbox_id,

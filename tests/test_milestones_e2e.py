@@ -60,7 +60,11 @@ async def test_week_six_alert_gives_the_verdict_reasons_and_suggestions(
         (alert,) = [m for m in sb.api.sent_to(CLINICIAN.id) if "week 6 milestone" in (m.text or "")]
         text = alert.text or ""
         assert f"MK-17: week 6 milestone, {verdict}" in text and "Wilhelmina" not in text
-        assert f"Pain 6 → {pain}" in text and "Adherence (14 d)" in text and "baseline B12: not recorded" in text
+        assert (
+            f"Pain 6 → {pain}" in text
+            and "Doses confirmed (last 14 days)" in text
+            and "baseline B12: not recorded" in text
+        )
         assert (suggestion in text) if suggestion else "Suggestion" not in text
         assert sb.users.button_data(alert)[0].startswith("f1:")
         await sb.send(sb.users.press_button(CLINICIAN, alert, "Acknowledge"))

@@ -46,6 +46,7 @@ DYNAMIC_PREFIXES = {
     "milestone_what_": "render_digest: milestone_what_<week>",
     "verdict_": "render_milestones: verdict_<verdict>",
     "suggestion_": "render_milestones: suggestion_<suggestion>",
+    "cmd_": "command_table.Command.key: cmd_<role>_<command>",
 }
 DYNAMIC_SUFFIXES = {"_already": "handlers/patient: <status>_already"}
 

@@ -97,7 +97,7 @@ async def patient(update: Update, context: Context) -> None:
     if isinstance(view, str):
         await _refused(update, view, alias)
         return
-    await reply(update, view_text(view), reply_markup=message_keyboard(view.patient))
+    await reply(update, view_text(view, s.protocol), reply_markup=message_keyboard(view.patient))
     png = await asyncio.to_thread(charts.trend_png, chart_data(view))
     message = update.effective_message
     if message is not None:
