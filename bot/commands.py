@@ -84,6 +84,11 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         logging.getLogger().setLevel(logging.WARNING)
         return await run_command(args)
+    if args.command == "commands":
+        from bot.command_table import PATIENT, TEAM, botfather_list
+
+        print(botfather_list(TEAM if args.team else PATIENT))
+        return 0
     if args.command == "regimens":
         for code in PRESET_CODES:
             regimen = build_regimen(code, dose_mcg=500 if code == "source-daily" else None)

@@ -47,6 +47,8 @@ DYNAMIC_PREFIXES = {
     "verdict_": "render_milestones: verdict_<verdict>",
     "suggestion_": "render_milestones: suggestion_<suggestion>",
     "cmd_": "command_table.Command.key: cmd_<role>_<command>",
+    "team_language_": "handlers/team_settings: team_language_<outcome>",
+    "team_digest_": "handlers/team_settings: team_digest_<outcome>, team_digest_mode_<mode>",
 }
 DYNAMIC_SUFFIXES = {"_already": "handlers/patient: <status>_already"}
 

@@ -93,3 +93,9 @@ async def patient_for_member(session: AsyncSession, *, user_id: int, alias: str)
             select(Patient).where(col(Patient.team_id).in_(teams), func.lower(Patient.alias) == alias.lower())
         )
     ).first()
+
+
+async def member_ids(session: AsyncSession, team_id: int) -> list[int]:
+    """The Telegram user ids of the team's active members."""
+    query = select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active))
+    return sorted((await session.exec(query)).all())

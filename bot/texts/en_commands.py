@@ -36,6 +36,24 @@ COMMANDS_TEAM: dict[str, str] = {
     "team_help_title": "Care team commands ({teams}):",
     "team_help_line": "/{name}: {text}",
     "team_help_footer": "Alerts and the daily digest come with Acknowledge and Assign buttons.",
+    "team_setting_choose": (
+        "You are a member of several care teams: run this in the team's alert group. Your teams: {teams}"
+    ),
+    "team_language_shown": (
+        "The care team “{team}” gets its messages in {language}. To change it: /team_language <code>, one of: {choices}"
+    ),
+    "team_language_changed": "Done: the care team “{team}” now gets its messages in {language}.",
+    "team_language_unchanged": "The care team “{team}” already gets its messages in {language}.",
+    "team_language_invalid": "“{value}” is not a language I speak. Use one of: {choices}",
+    "team_digest_shown": (
+        "On a day with nothing new, the daily digest of “{team}” is {mode}. "
+        "To change it: /team_digest short or /team_digest quiet"
+    ),
+    "team_digest_changed": "Done: on a day with nothing new, the daily digest of “{team}” is {mode}.",
+    "team_digest_unchanged": "On a day with nothing new, the daily digest of “{team}” is already {mode}.",
+    "team_digest_invalid": "“{value}” is not a choice: use /team_digest short or /team_digest quiet.",
+    "team_digest_mode_short": "one short line (“nothing new”)",
+    "team_digest_mode_quiet": "not sent",
     "team_help_group_unset": (
         "This group is not a care team's alert chat yet. A team member can run /team_chat here first."
     ),
