@@ -103,5 +103,5 @@ def flag_keyboard(payload: Mapping[str, Any], lang: str = "en") -> InlineKeyboar
         return None
     alias = str(payload.get("alias", "?"))
     return InlineKeyboardMarkup(
-        [flag_buttons(flag_id, alias, lang=lang), [message_patient_button(alias=alias, flag_id=flag_id)]]
+        [flag_buttons(flag_id, alias, lang=lang), [message_patient_button(alias=alias, flag_id=flag_id, lang=lang)]]
     )

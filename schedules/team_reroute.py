@@ -129,6 +129,7 @@ async def _lose(session: AsyncSession, team: Team, people: list[int], *, reason:
         box.status, box.error = "dropped", "alert chat lost"
         session.add(box)
     notice = {"key": LOST_NOTICE, "params": {"team": team.name}, "team_id": team.id, NO_FALLBACK: True}
+    notice["lang"] = team.language
     notices = [
         {
             "kind": "team_notice",

@@ -42,7 +42,11 @@ async def start(update: Update, context: Context) -> None:
         username=update.effective_user.username if update.effective_user else None,
     )
     if result.kind in ("member_joined", "member_already"):
-        await reply(update, t(result.kind, team=result.team))  # care-team text: English
+        async with s.sessions() as session:  # the team's language, and its commands right away
+            menu = await menus.menu_of(session, user_id(update), private=True)
+        await reply(
+            update, f"{t(result.kind, menu.language, team=result.team)}\n\n{team_help(menu.teams, menu.language)}"
+        )
     elif result.kind == "consent" and result.language is None:
         await ask_at_consent(update, result)
     elif result.kind == "consent":

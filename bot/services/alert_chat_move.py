@@ -37,6 +37,7 @@ class MoveResult:
 
 def notice(team: Team, chat: int, key: str, where: Where, now: datetime, *, only_here: bool = False) -> Outbox:
     payload = {"key": key, "params": {"team": team.name, "group": where.title, "by": where.by}, "team_id": team.id}
+    payload["lang"] = team.language
     if only_here:
         payload[NO_FALLBACK] = True
     return Outbox(

@@ -23,7 +23,7 @@ from bot.services.conversation_records import erase_conversation
 from bot.services.enrolment import ERASED_PREFIX
 from bot.services.person import linked_patients
 from schedules.flagging import alert_chats
-from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire
+from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire, Team
 from storage.updates import ERASED, mentions
 
 TEAM_NOTICE = "team_notice"
@@ -123,6 +123,8 @@ async def _erase_traces(
 async def _notify_team(session: AsyncSession, patient: Patient, now: datetime) -> None:
     """A short notice to the team's alert chats: who (the former alias), nothing of their health. The alias
     is blanked from the row once it has been sent (bot/services/retention.py)."""
+    team = await session.get(Team, patient.team_id)
+    lang = team.language if team is not None else "en"  # the care team's language
     for chat in await alert_chats(session, patient.team_id):
         session.add(
             Outbox(
@@ -133,6 +135,6 @@ async def _notify_team(session: AsyncSession, patient: Patient, now: datetime) -
                 ref_id=patient.id,
                 due_at=now,
                 created_at=now,
-                payload={"key": "team_patient_erased", "params": {"alias": patient.alias}},
+                payload={"key": "team_patient_erased", "params": {"alias": patient.alias}, "lang": lang},
             )
         )

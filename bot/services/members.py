@@ -128,7 +128,12 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
             chat_id=member.telegram_user_id,
             due_at=now,
             created_at=now,
-            payload={"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True},
+            payload={
+                "key": "team_member_removed_notice",
+                "params": {"team": team.name},
+                NO_FALLBACK: True,
+                "lang": team.language,
+            },
         )
     )
     await menus.plan(session, member.telegram_user_id, now=now)  # the team's commands leave their menu

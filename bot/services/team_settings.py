@@ -83,7 +83,7 @@ async def change(sessions: Sessions, caller: Caller, field: str, value: str | No
 
 async def change_by_name(
     sessions: Sessions, *, team_name: str, language: str | None, empty_digest: str | None, now: datetime
-) -> dict[str, str]:
+) -> dict[str, object]:
     """`b12bot team settings`: change the given settings (audited, actor `cli`); returns them all."""
     found = await team_by_name(sessions, team_name)
     async with sessions() as session:
