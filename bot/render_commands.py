@@ -7,7 +7,6 @@ from bot.texts import t
 
 
 def team_help(teams: tuple[str, ...], lang: str = "en", *, group: bool = False) -> str:
-    names = ", ".join(f"“{name}”" for name in teams)
-    lines = [t("team_help_title", lang, teams=names)]
+    lines = [t("team_help_title", lang, teams=", ".join(teams))]
     lines += [t("team_help_line", lang, name=c.name, text=t(c.key, lang)) for c in commands(TEAM, group=group)]
     return "\n".join([*lines, "", t("team_help_footer", lang)])

@@ -34,7 +34,7 @@ def figures_text(f: Figures, b6: B6Thresholds, lang: str = "en", *, adherence: b
         parts.append(t("fig_numbness", lang, before=f.baseline_numbness, after=f.latest_numbness))
     if adherence and f.adherence_pct is not None:
         parts.append(t("fig_adherence", lang, pct=f.adherence_pct, taken=f.doses_taken, due=f.doses_due))
-    if f.b6_mg_per_day is not None:
+    if f.b6_mg_per_day:  # no B6 at all is not a figure worth a line
         parts.append(t("fig_b6", lang, intake=b6_intake_words(f.b6_range, f.b6_regimen_mg, b6, lang)))
     return " · ".join(parts) or t("fig_none", lang)
 

@@ -95,7 +95,7 @@ async def test_help_and_start_answer_by_role(database_url: str) -> None:
         await team_with_member(sb)
         for text in ("/help", "/start"):
             answer = await last_text(sb, CLINICIAN, text)
-            assert answer.startswith("Care team commands (“Neuro clinic”):"), answer
+            assert answer.startswith("Care team commands (Neuro clinic):"), answer
             assert "/ack: Acknowledge a flag: /ack 12" in answer and "/patients: " in answer
             assert "open the link your care team gave you" not in answer and "/delete_my_data" not in answer
         await enrol(sb, PATIENT_USER, await invite(sb, start=date(2026, 10, 6)))

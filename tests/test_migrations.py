@@ -360,7 +360,8 @@ async def test_0008_teamux_digest_adds_empty_digest_short_for_existing_teams_and
         async with engine.begin() as conn:
             await conn.execute(
                 text(
-                    "INSERT INTO team (name, timezone, digest_time, language, created_at) VALUES ('T', 'UTC', '08:00', 'en', :at)"
+                    "INSERT INTO team (name, timezone, digest_time, language, created_at) "
+                    "VALUES ('T', 'UTC', '08:00', 'en', :at)"
                 ),
                 {"at": datetime(2026, 12, 1, tzinfo=UTC)},
             )

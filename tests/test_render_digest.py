@@ -113,3 +113,16 @@ def test_week_twelve_verdict_suggests_rechecking_b12() -> None:
     assert "Pain 6 → 4 (fell 2 points, 33.3%)" in text and "Doses confirmed (last 14 days): 90%" in text
     assert "Impression of change: much better" in text and "B6: 5 mg/day in total" in text
     assert "consider rechecking B12" in text and "180 ng/L" in text and "/ack 9" in text
+
+
+def test_one_patient_with_two_flags_shows_the_figures_once_and_counts_in_words() -> None:
+    figures = Figures(6, 8, 5, 5, None, None, 0, 0)
+    flags = [
+        DigestFlag(1, "MK-17", "worsening", "warning", "flag.worsening", {"pain": 8, "baseline_pain": 6}, figures),
+        DigestFlag(2, "MK-17", "b6_unsure", "info", "flag.b6_unsure", {"products": ["multivitamin"]}, figures),
+    ]
+    ((text, _),) = messages(Digest("Neuro clinic", "en", date(2026, 10, 6), flags, cohort=Cohort(1, None, 1)), PROTOCOL)
+    assert text.count("pain 6 → 8") == 1
+    assert "Worsening: pain 6 at baseline, now 8 (0-10). Call the patient this week." in text
+    assert "not sure how much they take (Multivitamin)" in text
+    assert text.endswith("Cohort: 1 active patient · 1 open flag"), text

@@ -20,6 +20,7 @@ from storage.models import Team
 
 EMPTY_DIGEST = ("short", "quiet")
 FIELDS = {"language": "team.language", "empty_digest": "team.empty_digest"}
+ERRORS = {"language": "err_team_language", "empty_digest": "err_team_empty_digest"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ async def change_by_name(
             wanted = valid(field, value)
             if wanted is None:
                 choices = ", ".join(languages() if field == "language" else EMPTY_DIGEST)
-                raise UserError(f"err_team_{field}", value=value, choices=choices)
+                raise UserError(ERRORS[field], value=value, choices=choices)
             await _change(session, team, field, wanted, actor="cli", now=now)
         await session.commit()
         return {"team": team.name, "language": team.language, "empty_digest": team.empty_digest}
