@@ -21,32 +21,35 @@ def _choices() -> str:
     return ", ".join(f"{code} ({endonym(code)})" for code in languages())
 
 
-async def language_command(update: Update, context: Context) -> None:
+def _language_answer(result: team_settings.Setting) -> str:
+    name = endonym(result.value) if result.outcome != "invalid" else result.value
+    key = f"team_language_{result.outcome}"
+    return t(key, result.language, team=result.team, language=name, value=name, choices=_choices())
+
+
+def _digest_answer(result: team_settings.Setting) -> str:
+    mode = t(f"team_digest_mode_{result.value}", result.language) if result.outcome != "invalid" else ""
+    return t(f"team_digest_{result.outcome}", result.language, team=result.team, mode=mode, value=result.value)
+
+
+async def _setting(update: Update, context: Context, field: str) -> None:
     s = svc(context)
     value = context.args[0][:20] if context.args else None
-    result = await team_settings.change(s.sessions, caller(update), "language", value, now=s.now())
-    lang = result.language
+    result = await team_settings.change(s.sessions, caller(update), field, value, now=s.now())
     if result.outcome in REFUSED:
-        await reply(update, t(REFUSED[result.outcome], lang, teams=", ".join(result.teams), alias=""))
+        text = t(REFUSED[result.outcome], result.language, teams=", ".join(result.teams), alias="")
     else:
-        name = endonym(result.value) if result.outcome != "invalid" else result.value
-        key = f"team_language_{result.outcome}"
-        await reply(update, t(key, lang, team=result.team, language=name, value=name, choices=_choices()))
+        text = _language_answer(result) if field == "language" else _digest_answer(result)
+    await reply(update, text)
     raise ApplicationHandlerStop
+
+
+async def language_command(update: Update, context: Context) -> None:
+    await _setting(update, context, "language")
 
 
 async def digest_command(update: Update, context: Context) -> None:
-    s = svc(context)
-    value = context.args[0][:20] if context.args else None
-    result = await team_settings.change(s.sessions, caller(update), "empty_digest", value, now=s.now())
-    lang = result.language
-    if result.outcome in REFUSED:
-        await reply(update, t(REFUSED[result.outcome], lang, teams=", ".join(result.teams), alias=""))
-    else:
-        mode = t(f"team_digest_mode_{result.value}", lang) if result.outcome != "invalid" else ""
-        key = f"team_digest_{result.outcome}"
-        await reply(update, t(key, lang, team=result.team, mode=mode, value=result.value))
-    raise ApplicationHandlerStop
+    await _setting(update, context, "empty_digest")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
