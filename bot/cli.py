@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from pydantic import ValidationError
 
@@ -128,18 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def emit(payload: dict[str, object], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(payload, default=str))
-    else:
-        for key, value in payload.items():
-            print(f"{key}: {value}")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def ttl(settings: Settings) -> timedelta:

@@ -14,6 +14,8 @@ from telegram import Bot
 from bot import operator_cli, serve
 from bot.bootstrap import build_services, configure_logging
 from bot.context import Services
+from bot.links import link
+from bot.output import emit
 from bot.private_files import private_file
 from bot.services import enrolment
 from bot.services.errors import UserError
@@ -24,10 +26,6 @@ from storage.audit_key import check_key
 from storage.engine import probe
 
 log = logging.getLogger(__name__)
-
-
-def link(username: str, token: str) -> str:
-    return f"https://t.me/{username}?start={token}"
 
 
 async def bot_username(settings: Settings) -> str:
@@ -73,7 +71,6 @@ async def short_simulation() -> int:
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import emit
 
     running = args.command == "run" or (args.command == "start" and settings.token is not None)
     configure_logging(settings.b12bot_log_level, settings.b12bot_log_format or ("json" if running else "text"))
@@ -213,7 +210,6 @@ async def _audit_verify(services: Services, *, head: str | None) -> int:
 
 
 async def _invite(args: argparse.Namespace, services: Services, *, now: datetime, ttl: timedelta) -> int:
-    from bot.cli import emit
 
     try:
         regimen = build_regimen(args.regimen, dose_mcg=args.dose, step_down=args.step_down)

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.output import emit
 from bot.services import operator
 from storage.engine import Sessions
 
@@ -60,7 +61,6 @@ def _table(rows: list[dict[str, Any]], as_json: bool) -> None:
 
 
 async def run(args: argparse.Namespace, sessions: Sessions, *, now: datetime) -> int:
-    from bot.cli import emit
 
     key = (args.command, args.action)
     if key == ("team", "list"):

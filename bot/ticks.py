@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.context import services_of
 from bot.conversation_delivery import with_conversation
@@ -103,10 +103,6 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
             total.retried,
         )
     return TickResult(planned, closed, total, updates)
-
-
-async def tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await run_tick(context.application)
 
 
 async def recover_after_restart(app: Application) -> int:  # type: ignore[type-arg]

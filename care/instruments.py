@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
+from care.pgic import Pgic as Pgic  # re-exported: the questionnaire items name it
+
 if TYPE_CHECKING:
     from care.protocol import B6Thresholds, Protocol, Questionnaires
 
@@ -28,22 +30,6 @@ class ItemKind(StrEnum):
     PGIC = "pgic"
     MULTI = "multi"  # several of `choices`, or "none" alone
     CHOICE = "choice"  # exactly one of `choices`
-
-
-class Pgic(StrEnum):
-    """Patient Global Impression of Change, best first; `rank` 1 (very much improved) to 7."""
-
-    VERY_MUCH_IMPROVED = "very_much_improved"
-    MUCH_IMPROVED = "much_improved"
-    MINIMALLY_IMPROVED = "minimally_improved"
-    NO_CHANGE = "no_change"
-    MINIMALLY_WORSE = "minimally_worse"
-    MUCH_WORSE = "much_worse"
-    VERY_MUCH_WORSE = "very_much_worse"
-
-    @property
-    def rank(self) -> int:
-        return list(Pgic).index(self) + 1
 
 
 @dataclass(frozen=True)

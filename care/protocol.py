@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from care.instruments import Pgic
+from care.pgic import Pgic
 
 
 def _src(source: str) -> Any:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from care.instruments import Pgic
+from care.pgic import Pgic
 from care.protocol import Verdicts
 from care.scoring import QuestionnaireScore
 

@@ -71,11 +71,6 @@ async def mark_done(
         await session.commit()
 
 
-async def last_update_id(sessions: Sessions) -> int | None:
-    async with sessions() as session:
-        return (await session.execute(select(func.max(col(InboxUpdate.update_id))))).scalar()
-
-
 async def process_next(
     sessions: Sessions, *, handle: Callable[[int, dict[str, Any]], Awaitable[Handled]], clock: Callable[[], datetime]
 ) -> bool:

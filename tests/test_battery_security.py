@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import SANDBOX_TOKEN
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard

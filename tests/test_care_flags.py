@@ -19,7 +19,8 @@ from care.flags import (
     flags_for_response,
     red_flag_flags,
 )
-from care.instruments import RED_FLAG_KEYS, Pgic
+from care.instruments import RED_FLAG_KEYS
+from care.pgic import Pgic
 from care.protocol import default_protocol
 from care.scoring import QuestionnaireScore
 

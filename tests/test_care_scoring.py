@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from care.instruments import RED_FLAG_KEYS, Answer, Pgic, questionnaire_items
+from care.instruments import RED_FLAG_KEYS, Answer, questionnaire_items
+from care.pgic import Pgic
 from care.protocol import Protocol, Questionnaires, default_protocol
 from care.scoring import (
     MNSI_MAX,

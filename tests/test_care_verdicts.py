@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from care.instruments import Pgic
+from care.pgic import Pgic
 from care.protocol import Protocol, Questionnaires, Verdicts, default_protocol
 from care.scoring import QuestionnaireScore
 from care.verdicts import ESCALATE, RECHECK_B12, Verdict, is_milestone, milestone_verdict, worsening

@@ -48,3 +48,94 @@ def test_no_clock_reads_in_pure_rooms(folder: str) -> None:
     clock = ("datetime.now", "datetime.utcnow", "date.today", "time.time(", "time.monotonic(")
     bad = [f"{p.relative_to(ROOT)}: {c}" for p in files(folder) for c in clock if c in p.read_text(encoding="utf-8")]
     assert not bad
+
+
+PACKAGES = ("bot", "care", "schedules", "storage")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the first-party modules it imports (at run time or for type checking, relative or not)."""
+    paths = {module_name(p): p for pkg in PACKAGES for p in files(pkg)}
+
+    def known(name: str) -> str | None:
+        while name and name not in paths:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        deps: set[str] = set()
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                deps.update(filter(None, (known(alias.name) for alias in node.names)))
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join([*anchor, *([base] if base else [])])
+                deps.update(filter(None, (known(f"{base}.{alias.name}") for alias in node.names)))
+        graph[name] = deps - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = stack[stack.index(node) :]
+                del stack[stack.index(node) :]
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """Issue 16: no module reaches itself through imports (type-checking imports count too)."""
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert "bot.handlers.team_enrol" in import_graph() and import_graph()["care.protocol"] >= {"care.pgic"}
+
+
+def test_no_private_telegram_modules() -> None:
+    """python-telegram-bot's `telegram._...` modules are private: they may change in any release."""
+    bad = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for pkg in (*PACKAGES, "tests", "bench")
+        for p in files(pkg)
+        for name in imports(p)
+        if name.startswith("telegram._")
+    ]
+    assert not bad

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment

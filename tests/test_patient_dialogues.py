@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import select
 
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import Dialogue, Patient, Questionnaire

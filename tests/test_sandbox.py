@@ -16,8 +16,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.logs import quiet_secret_loggers
-from bot.sandbox import PACKAGED_SPEC, default_spec_path
 from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.contract import PACKAGED_SPEC, default_spec_path
 from bot.sandbox.updates import UpdateFactory, VirtualUser
 
 TOKEN = "123:sandbox"

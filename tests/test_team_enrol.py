@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Dialogue, Patient, Team, TeamMember

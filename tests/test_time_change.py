@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.sandbox import SentMessage
+from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, DoseEvent, Flag, Patient

@@ -12,9 +12,9 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
-from bot.commands import link
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.language import lang_for
+from bot.links import link
 from bot.render import yes_no
 from bot.services import auditing, helper_consent, helper_invites, relay
 from bot.services.consent import LinkResult

@@ -16,9 +16,9 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
 from telegram.ext import filters as f
 
-from bot.commands import link
 from bot.handlers import team_chat
 from bot.handlers.common import Context, chat_id, reply, svc, team_lang, user_id
+from bot.links import link
 from bot.render import local
 from bot.services import auditing, enrol_dialogue
 from bot.services.enrol_dialogue import Outcome

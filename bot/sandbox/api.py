@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from telegram._utils.types import UploadFileDict
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.sandbox import (
+from bot.sandbox.contract import (
     JSON,
     ApiCall,
     ApiError,
+    Files,
     Records,
     SentMessage,
     bad,
@@ -106,7 +106,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
-        files: UploadFileDict = request_data.multipart_data if request_data else {}
+        files: Files = request_data.multipart_data if request_data else {}
         call = ApiCall(api_method, params, 0)
         self.calls.append(call)
         self.check_window(chat_of(params), api_method)
@@ -189,7 +189,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
         return render_message(msg, chat, self.bot_user, int(self.clock().timestamp()))
 
     # -- methods -----------------------------------------------------------------------------
-    async def _dispatch(self, method: str, params: JSON, files: UploadFileDict) -> Any:
+    async def _dispatch(self, method: str, params: JSON, files: Files) -> Any:
         if method == "getUpdates":
             return await self._get_updates(params)
         if method == "getMe":
@@ -236,7 +236,7 @@ class BotApiStandIn(Records, FaultInjection, BaseRequest):
             raise bad("chat not found")
         return chat_id
 
-    def _store(self, method: str, chat_id: int, params: JSON, files: UploadFileDict) -> SentMessage:
+    def _store(self, method: str, chat_id: int, params: JSON, files: Files) -> SentMessage:
         kind = SEND_KINDS[method]
         msg = SentMessage(
             chat_id=chat_id,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.sandbox import JSON, SentMessage
 from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.contract import JSON, SentMessage
 
 
 @dataclass

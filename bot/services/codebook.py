@@ -11,7 +11,8 @@ import io
 from dataclasses import dataclass
 
 from care.flags import FlagKind
-from care.instruments import B6_PRODUCTS, RED_FLAG_KEYS, Pgic
+from care.instruments import B6_PRODUCTS, RED_FLAG_KEYS
+from care.pgic import Pgic
 from care.protocol import Protocol
 
 HEADER = ("table", "column", "type", "unit", "allowed_values", "meaning")

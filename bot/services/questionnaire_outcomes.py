@@ -15,7 +15,7 @@ from bot.services.questionnaire_views import items_of, load_answers, uses_inject
 from care.adherence import adherence_summary
 from care.b6 import phase_b6_mg_per_day
 from care.flags import ResponseFacts, flags_for_response
-from care.instruments import Pgic
+from care.pgic import Pgic
 from care.protocol import Protocol
 from care.regimens import Regimen
 from care.scoring import QuestionnaireScore, score_response

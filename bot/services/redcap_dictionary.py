@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from care.flags import FlagKind, Severity
-from care.instruments import B6_PRODUCTS, MNSI_ITEMS, NONE, NOT_SURE, NRS_MAX, RED_FLAG_ITEMS, Pgic
+from care.instruments import B6_PRODUCTS, MNSI_ITEMS, NONE, NOT_SURE, NRS_MAX, RED_FLAG_ITEMS
+from care.pgic import Pgic
 from care.protocol import Protocol
 
 HEADER = (

@@ -26,7 +26,8 @@ from bot.services.export import b6_bounds
 from bot.services.fhir_flags import ASSUMED
 from bot.services.redcap_dictionary import RECORD_ID, Field, dictionary_csv, field_name, fields, repeating_csv
 from bot.services.team_records import team_records
-from care.instruments import B6_PRODUCTS, MNSI_ITEMS, RED_FLAG_ITEMS, Pgic
+from care.instruments import B6_PRODUCTS, MNSI_ITEMS, RED_FLAG_ITEMS
+from care.pgic import Pgic
 from care.protocol import Protocol
 from storage import audit
 from storage.engine import Sessions

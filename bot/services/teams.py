@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient, Team, TeamMember
+from storage.models import Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -81,18 +80,6 @@ async def refuse(
             detail={"reason": reason},
         )
         await session.commit()
-
-
-async def patient_for_member(session: AsyncSession, *, user_id: int, alias: str) -> Patient | None:
-    """The patient with this alias in one of the caller's teams, or None (not found or not theirs)."""
-    teams = [m.team_id for m in await memberships(session, user_id)]
-    if not teams:
-        return None
-    return (
-        await session.exec(
-            select(Patient).where(col(Patient.team_id).in_(teams), func.lower(Patient.alias) == alias.lower())
-        )
-    ).first()
 
 
 async def member_ids(session: AsyncSession, team_id: int) -> list[int]:

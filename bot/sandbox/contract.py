@@ -1,0 +1,182 @@
+"""The Telegram side of the stand-in's contract.
+
+This module holds the Telegram side of the contract that needs no state: where the spec lives,
+the records the stand-in keeps, the per-call rules Telegram enforces, and how a stored bot
+message is rendered as a Message object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+JSON = dict[str, Any]
+# the files of a multipart request: name -> (file name, content, MIME type), as python-telegram-bot sends them
+Files = Mapping[str, tuple[str, bytes | IO[bytes], str]]
+PARSE_MODES = frozenset({"HTML", "MarkdownV2", "Markdown"})
+
+
+PACKAGED_SPEC = Path(__file__).resolve().parent / "botapi" / "api.json"
+
+
+def default_spec_path() -> Path:
+    """The Bot API spec: ``$B12BOT_BOTAPI_SPEC``, else the copy shipped in ``bot/sandbox/botapi/``.
+
+    The copy is ``shared/telegram-bot-api/api.json`` (Bot API 10.1, MIT licence beside it), shipped so the
+    sandbox works on a fresh clone; a test fails if it drifts from ``../shared`` when that is present.
+    """
+    env = os.environ.get("B12BOT_BOTAPI_SPEC")
+    path = Path(env) if env else PACKAGED_SPEC
+    if not path.is_file():
+        source = "$B12BOT_BOTAPI_SPEC" if env else "the packaged copy"
+        raise FileNotFoundError(
+            f"Bot API spec api.json not found at {path} ({source}); set B12BOT_BOTAPI_SPEC to its path"
+        )
+    return path
+
+
+def load_spec(path: Path) -> dict[str, dict[str, bool]]:
+    """``{method: {field: required}}`` from api.json (methods without parameters map to ``{}``)."""
+    methods = json.loads(path.read_text(encoding="utf-8"))["methods"]
+    return {name: {f["name"]: bool(f["required"]) for f in m.get("fields", [])} for name, m in methods.items()}
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: JSON
+    status: int  # HTTP status answered; 0 if do_request raised before answering
+    raised: str | None = None  # name of the exception do_request raised, if any
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    text: str | None  # the text, or the caption of a photo/document
+    reply_markup: JSON | None
+    kind: str  # "text" | "photo" | "document"
+    date: datetime
+    file_bytes: bytes | None = None
+    filename: str | None = None
+    file_ref: str | None = None  # file_id / URL when the file was sent by reference
+    parse_mode: str | None = None
+    edits: int = 0
+    deleted: bool = False
+
+
+class ApiError(Exception):
+    """An error answer; ``refusal`` marks a call that broke the API contract (a bot bug)."""
+
+    def __init__(self, status: int, description: str, *, refusal: bool = False, parameters: JSON | None = None) -> None:
+        super().__init__(description)
+        self.status, self.description, self.refusal = status, description, refusal
+        self.parameters = parameters  # ResponseParameters, e.g. {"migrate_to_chat_id": ...}
+
+
+def bad(description: str, *, refusal: bool = False) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}", refusal=refusal)
+
+
+def parse_markup(params: JSON) -> JSON | None:
+    """reply_markup as a dict; PTB passes a dict, raw API calls may pass a JSON string."""
+    raw = params.get("reply_markup")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raw = []
+    if raw is not None and not isinstance(raw, dict):
+        raise bad("can't parse reply keyboard markup JSON object", refusal=True)
+    return raw
+
+
+def validate_call(spec: dict[str, dict[str, bool]], method: str, params: JSON, files: Files) -> None:
+    """Raise a refusal ApiError for anything Telegram would reject regardless of state."""
+    fields = spec.get(method)
+    if fields is None:
+        raise bad(f"method {method!r} not found in the Bot API spec", refusal=True)
+    for name in params:
+        if name not in fields:
+            raise bad(f"unknown parameter {name!r} for {method}", refusal=True)
+    present = set(params) | set(files)
+    for name, required in fields.items():
+        if required and name not in present:
+            raise bad(f"parameter {name!r} is required for {method}", refusal=True)
+    text = params.get("text")
+    if method == "answerCallbackQuery":
+        if text is not None and len(str(text)) > 200:
+            raise bad("callback query answer text is too long (max 200)", refusal=True)
+    elif text is not None and not 1 <= len(str(text)) <= 4096:
+        raise bad("message text is empty" if not text else "message is too long", refusal=True)
+    if len(str(params.get("caption", ""))) > 1024:
+        raise bad("message caption is too long", refusal=True)
+    if "parse_mode" in params and params["parse_mode"] not in PARSE_MODES:
+        raise bad(f"unsupported parse_mode {params['parse_mode']!r}", refusal=True)
+    for row in (parse_markup(params) or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                raise bad("BUTTON_DATA_INVALID (callback_data must be 1-64 bytes)", refusal=True)
+
+
+def render_message(msg: SentMessage, chat: JSON, bot_user: JSON, edit_date: int | None = None) -> JSON:
+    """The Message object Telegram returns for (or embeds in a callback_query) a bot message."""
+    out: JSON = {
+        "message_id": msg.message_id,
+        "date": int(msg.date.timestamp()),
+        "chat": chat,
+        "from": bot_user,
+    }
+    if msg.edits and edit_date is not None:
+        out["edit_date"] = edit_date
+    meta: JSON = {
+        "file_id": msg.file_ref or f"sandbox-file-{msg.chat_id}-{msg.message_id}",
+        "file_unique_id": f"u{msg.chat_id}_{msg.message_id}",
+        "file_size": len(msg.file_bytes or b""),
+    }
+    if msg.kind == "photo":
+        out["photo"] = [{**meta, "width": 512, "height": 512}]
+    elif msg.kind == "document":
+        suffix = Path(msg.filename or "").suffix.lower()
+        mime = {".pdf": "application/pdf", ".png": "image/png", ".txt": "text/plain"}.get(suffix)
+        out["document"] = {
+            **meta,
+            "file_name": msg.filename or "file",
+            "mime_type": mime or "application/octet-stream",
+        }
+    if msg.text is not None:
+        out["text" if msg.kind == "text" else "caption"] = msg.text
+    if msg.reply_markup and "inline_keyboard" in msg.reply_markup:  # Telegram returns inline keyboards only
+        out["reply_markup"] = msg.reply_markup
+    return out
+
+
+class Records:
+    """Everything the stand-in saw and did (mixed into BotApiStandIn)."""
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.messages: dict[tuple[int, int], SentMessage] = {}
+        self.by_chat: dict[int, list[SentMessage]] = {}  # the same messages per chat, in the order sent
+        self.callback_answers: list[tuple[str, str | None, bool]] = []  # (query id, text, show_alert)
+        self.refusals = 0
+        self.last_refusal: str | None = None
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        return list(self.by_chat.get(chat_id, ()))
+
+    def last_to(self, chat_id: int) -> SentMessage | None:
+        sent = self.sent_to(chat_id)
+        return sent[-1] if sent else None
+
+    def texts_to(self, chat_id: int) -> list[str | None]:
+        return [m.text for m in self.sent_to(chat_id)]
+
+    def count(self, method: str) -> int:
+        return sum(1 for c in self.calls if c.method == method)
