@@ -35,6 +35,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start.start, filters=private))
     app.add_handler(CommandHandler("help", start.help_command, filters=private))
+    app.add_handler(CommandHandler("help", start.group_help, filters=filters.ChatType.GROUPS))
     app.add_handler(CommandHandler("status", patient.status, filters=private))
     app.add_handler(CommandHandler("pause", patient.pause, filters=private))
     app.add_handler(CommandHandler("resume", patient.resume, filters=private))

@@ -15,7 +15,6 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import charts
-from bot.handlers import start
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, team_lang, user_id
 from bot.render import yes_no
 from bot.render_conversation import message_patient_button
@@ -191,6 +190,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         ("discharge", discharge),
     ):
         app.add_handler(CommandHandler(name, callback, filters=where))
-    app.add_handler(CommandHandler("help", start.group_help, filters=filters.ChatType.GROUPS))
     app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^v1:p:"))
     app.add_handler(CallbackQueryHandler(discharge_pressed, pattern=r"^v1:dc:"))
