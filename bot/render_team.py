@@ -7,10 +7,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.charts import TrendData
-from bot.render import local
 from bot.render_flags import SEVERITY_WORDS, b6_range_words, summary
 from bot.services.team_views import Page, View
-from bot.texts import t
+from bot.texts import formats, t
 from care.protocol import B6Thresholds, Protocol
 
 
@@ -114,7 +113,7 @@ def view_text(view: View, protocol: Protocol, lang: str = "en") -> str:
             id=f.id,
             severity=t(SEVERITY_WORDS.get(f.severity, "sev_info"), lang),
             summary=summary(f.summary_key, f.facts, protocol, lang),
-            raised=local(f.raised_at, p.timezone, "%Y-%m-%d"),
+            raised=formats.day(f.raised_at, p.timezone),
         )
         for f in view.flags
     ]

@@ -17,9 +17,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import menus
+from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from storage import audit
 from storage.models import Outbox, Team, TeamMember
+from storage.status import OutboxStatus
 
 ADMIN = "admin"
 CLINICIAN = "clinician"
@@ -112,29 +114,18 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
         await session.exec(
             select(Outbox).where(
                 Outbox.chat_id == member.telegram_user_id,
-                Outbox.status == "pending",
+                Outbox.status == OutboxStatus.PENDING,
                 col(Outbox.kind).in_(TEAM_KINDS),
             )
         )
     ).all()
-    for box in waiting:
-        if await team_of(session, box) == team.id:
-            box.status, box.error = "dropped", "member removed"
-            session.add(box)
-    session.add(
-        Outbox(
-            kind="team_notice",
-            dedupe_key=f"removed:{team.id}:{member.telegram_user_id}:{int(now.timestamp())}"[:80],
-            chat_id=member.telegram_user_id,
-            due_at=now,
-            created_at=now,
-            payload={
-                "key": "team_member_removed_notice",
-                "params": {"team": team.name},
-                NO_FALLBACK: True,
-                "lang": team.language,
-            },
-        )
+    theirs = [box.id for box in waiting if await team_of(session, box) == team.id]
+    await agenda.drop(session, col(Outbox.id).in_(theirs), reason="member removed")
+    payload = {"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True}
+    payload["lang"] = team.language
+    told = agenda.key_member_removed(team.id or 0, member.telegram_user_id, now)
+    await agenda.enqueue(
+        session, [agenda.Entry("team_notice", told, member.telegram_user_id, now, payload=payload)], now=now
     )
     await menus.plan(session, member.telegram_user_id, now=now)  # the team's commands leave their menu
     detail = {"member": member.telegram_user_id}

@@ -14,9 +14,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import teams
-from schedules.sql import insert_ignore
+from schedules import agenda
 from storage.engine import Sessions
-from storage.models import Outbox, Team, TeamMember
+from storage.models import Team, TeamMember
 
 KIND = "menu"
 
@@ -31,16 +31,8 @@ class Menu:
 
 async def plan(session: AsyncSession, chat_id: int, *, now: datetime) -> None:
     """An outbox row to set `chat_id`'s menu (in the caller's transaction); a duplicate is harmless."""
-    row = {
-        "kind": KIND,
-        "dedupe_key": f"menu:{chat_id}:{now.timestamp():.6f}"[:80],
-        "chat_id": chat_id,
-        "due_at": now,
-        "created_at": now,
-        "status": "pending",
-        "payload": {},
-    }
-    await session.execute(insert_ignore(session, Outbox).values([row]).on_conflict_do_nothing())
+    entry = agenda.Entry(KIND, f"menu:{chat_id}:{now.timestamp():.6f}", chat_id, now, payload={})
+    await agenda.enqueue(session, [entry], now=now)
 
 
 async def menu_of(session: AsyncSession, chat_id: int, *, private: bool) -> Menu:

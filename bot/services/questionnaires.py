@@ -22,14 +22,14 @@ from bot.services.questionnaire_views import (
     uses_injections,
     view_of,
 )
-from care.flags import red_flag_flags
 from care.instruments import RED_FLAG_KEYS, Answer, applicable, next_item
 from care.protocol import Protocol
-from schedules.flagging import raise_flags
+from schedules import flagging
 from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
+from storage.status import ENROLLED
 
 OPEN = ("in_progress", "paused")
 MOVING = ("answered", "completed", "toggled", "back", "paused", "resumed")  # presses that change the message
@@ -126,7 +126,7 @@ async def _press(
     now: datetime,
     protocol: Protocol,
 ) -> Step:
-    if q.status not in OPEN or patient.status not in ("active", "paused"):
+    if q.status not in OPEN or patient.status not in ENROLLED:
         return Step("closed")
     injections = uses_injections(patient.regimen)
     items, answers = items_of(q, protocol, injections=injections), load_answers(q.answers)
@@ -170,7 +170,7 @@ async def _press(
     advice = None
     if current.key in RED_FLAG_KEYS and answer is True:
         assert q.id is not None
-        await raise_flags(session, patient=patient, flags=red_flag_flags(str(q.id), [current.key]), now=now)
+        await flagging.on_red_flags(session, patient=patient, report=str(q.id), items=[current.key], now=now)
         advice = "rf_advice_emergency" if current.emergency else "rf_advice"
     following = view_of(q, protocol, injections=injections)
     if following is None:
