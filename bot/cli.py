@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="a scripted walk-through on the local Bot API stand-in (no token needed)")
     simulate_command.add_parser(sub)
     sub.add_parser("regimens", help="list the regimen presets")
+    menu = sub.add_parser("commands", help="the command list for BotFather's /setcommands (the patients' menu)")
+    menu.add_argument("--team", action="store_true", help="the care team's commands instead (set by the bot itself)")
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="migrate the schema to this version")
     down = db.add_parser("downgrade", help="migrate the schema back")

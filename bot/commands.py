@@ -82,6 +82,11 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         logging.getLogger().setLevel(logging.WARNING)
         return await run_command(args)
+    if args.command == "commands":
+        from bot.command_table import PATIENT, TEAM, botfather_list
+
+        print(botfather_list(TEAM if args.team else PATIENT))
+        return 0
     if args.command == "regimens":
         from bot.regimen_list import regimen_lines
 

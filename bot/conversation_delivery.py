@@ -50,9 +50,11 @@ async def render(job: Job, services: Services) -> list[Part]:
         texts = split_message(t("msg_from_team", lang, team=team.name), message.text, t("footer", lang))
         keyboard = reply_keyboard(message.id or 0, lang)
     else:
-        note = t("msg_red_flag_words") if message.red_flag_words else ""
-        texts = split_message(t("msg_from_patient", alias=patient.alias, team=team.name), message.text, note)
-        keyboard = InlineKeyboardMarkup([[message_patient_button(alias=patient.alias, patient_id=patient.id)]])
+        lang = team.language  # the care team's language
+        note = t("msg_red_flag_words", lang) if message.red_flag_words else ""
+        texts = split_message(t("msg_from_patient", lang, alias=patient.alias, team=team.name), message.text, note)
+        button = message_patient_button(alias=patient.alias, patient_id=patient.id, lang=lang)
+        keyboard = InlineKeyboardMarkup([[button]])
     return [(text, keyboard if i == len(texts) - 1 else None) for i, text in enumerate(texts)]
 
 
@@ -100,12 +102,13 @@ async def _unreachable(job: Job, services: Services) -> Outcome:
             message.status = "undelivered"
             if message.member_user_id is not None:
                 params = {"alias": patient.alias}
+                team = await session.get(Team, patient.team_id)
                 told = agenda.Entry(
                     "team_notice",
                     agenda.key_message(message.id or 0, "undelivered"),
                     message.member_user_id,
                     now,
-                    payload={"key": "msg_undelivered", "params": params},
+                    payload={"key": "msg_undelivered", "params": params, "lang": team.language if team else "en"},
                 )
                 await agenda.enqueue(session, [told], now=now)
             await session.commit()

@@ -13,7 +13,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.questionnaire_screen import question_screen
 from bot.render import dose_keyboard, dose_label, phase_text
-from bot.render_flags import facts_line, summary, unowned_text
+from bot.render_flags import summary, unowned_text
 from bot.render_milestones import flag_keyboard
 from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
@@ -31,9 +31,9 @@ def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | No
     if job.kind == "questionnaire":
         return first_item(job, protocol)
     if job.kind == "alert":
-        return alert_text(job.payload, protocol), flag_keyboard(job.payload)
-    if job.kind == "team_notice":  # care-team text, no patient footer (e.g. a patient erased their data)
-        return t(str(job.payload["key"]), "en", **job.payload.get("params", {})), None
+        return alert_text(job.payload, protocol, lang), flag_keyboard(job.payload, lang)
+    if job.kind == "team_notice":  # care-team text in the team's language, no patient footer
+        return t(str(job.payload["key"]), lang, **job.payload.get("params", {})), None
     if job.dose is None:
         key = str(job.payload.get("key", "help"))
         return patient(key, lang, **job.payload.get("params", {})), None
@@ -90,8 +90,6 @@ def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") ->
         lines = [t("alert_escalated", lang, alias=alias, flag_id=flag_id, summary=said, unowned=unowned)]
     else:
         lines = [t("alert_urgent", lang, alias=alias, summary=said)]
-    if details := facts_line(facts):
-        lines.append(t("alert_facts", lang, facts=details))
     hint = "alert_escalated_hint" if payload.get("escalated") else "alert_ack_hint"
     lines.append(t(hint, lang, flag_id=flag_id))
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from storage.engine import Sessions
 
 ACTIONS = frozenset(
     {("team", "list"), ("team", "members"), ("team", "remove-member"), ("patient", "list"), ("invite", "revoke")}
+    | {("team", "settings")}
 )
 
 
@@ -32,6 +33,13 @@ def add_parsers(team: Any, patient: Any, sub: Any) -> None:
     remove.add_argument("--team", required=True)
     remove.add_argument("--member", required=True, help="Telegram user id or @username (see `team members`)")
     remove.add_argument("--json", action="store_true")
+    settings = team.add_parser("settings", help="a team's settings: language of its messages, empty digest")
+    settings.add_argument("--team", required=True)
+    settings.add_argument("--language", help="the language of the team's messages: en, es or ru")
+    settings.add_argument(
+        "--empty-digest", help="a day with nothing new: short (one line, the default) or quiet (no message)"
+    )
+    settings.add_argument("--json", action="store_true")
     patients = patient.add_parser("list", help="a team's patients by alias, with their status (no Telegram ids)")
     patients.add_argument("--team", required=True)
     patients.add_argument("--json", action="store_true")
@@ -61,6 +69,13 @@ async def run(args: argparse.Namespace, sessions: Sessions, *, now: datetime) ->
         _table(await operator.team_members(sessions, team_name=args.team, admin=args.admin, now=now), args.json)
     elif key == ("team", "remove-member"):
         emit(await operator.remove_member(sessions, team_name=args.team, spec=args.member, now=now), args.json)
+    elif key == ("team", "settings"):
+        from bot.services import team_settings
+
+        changed = await team_settings.change_by_name(
+            sessions, team_name=args.team, language=args.language, empty_digest=args.empty_digest, now=now
+        )
+        emit(changed, args.json)
     elif key == ("patient", "list"):
         _table(await operator.patient_list(sessions, team_name=args.team), args.json)
     else:

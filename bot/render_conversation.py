@@ -54,11 +54,11 @@ def reply_keyboard(message_id: int, lang: str) -> InlineKeyboardMarkup:
 
 
 def message_patient_button(
-    *, alias: str, patient_id: int | None = None, flag_id: int | None = None
+    *, alias: str, patient_id: int | None = None, flag_id: int | None = None, lang: str = "en"
 ) -> InlineKeyboardButton:
     """Message patient, naming the patient (`w1:p:<id>`) or a flag of theirs (`w1:f:<id>`)."""
     data = f"w1:p:{patient_id}" if patient_id is not None else f"w1:f:{flag_id}"
-    return InlineKeyboardButton(t("btn_msg_patient", alias=alias), callback_data=data)
+    return InlineKeyboardButton(t("btn_msg_patient", lang, alias=alias), callback_data=data)
 
 
 def helper_text(payload: Mapping[str, Any], lang: str) -> str:

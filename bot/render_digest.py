@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.render_flags import summary
+from bot.render_flags import b6_intake_words, summary
 from bot.texts import CATALOGUES, EN, t
 from care.digest import SEVERITY_ORDER, Figures
-from care.protocol import Protocol
+from care.protocol import B6Thresholds, Protocol
 from schedules.digest_data import Digest, DigestFlag
 
 LIMIT = 4096
@@ -26,20 +27,20 @@ FLAGS_PER_MESSAGE = 30
 Block = tuple[str, list[DigestFlag]]  # text, flags whose buttons go with it
 
 
-def figures_text(f: Figures, lang: str = "en") -> str:
+def figures_text(f: Figures, b6: B6Thresholds, lang: str = "en", *, adherence: bool = True) -> str:
     parts = []
     if f.baseline_pain is not None:
         parts.append(t("fig_pain", lang, before=f.baseline_pain, after=f.latest_pain))
     if f.baseline_numbness is not None:
         parts.append(t("fig_numbness", lang, before=f.baseline_numbness, after=f.latest_numbness))
-    if f.adherence_pct is not None:
+    if adherence and f.adherence_pct is not None:
         parts.append(t("fig_adherence", lang, pct=f.adherence_pct, taken=f.doses_taken, due=f.doses_due))
-    if f.b6_mg_per_day is not None:
-        parts.append(t("fig_b6", lang, mg=f.b6_mg_per_day))
+    if f.b6_mg_per_day:  # no B6 at all is not a figure worth a line
+        parts.append(t("fig_b6", lang, intake=b6_intake_words(f.b6_range, f.b6_regimen_mg, b6, lang)))
     return " · ".join(parts) or t("fig_none", lang)
 
 
-def flag_block(flag: DigestFlag, protocol: Protocol, lang: str = "en") -> str:
+def flag_block(flag: DigestFlag, protocol: Protocol, lang: str = "en", *, figures: bool = True) -> str:
     line = t(
         "digest_flag",
         lang,
@@ -49,7 +50,7 @@ def flag_block(flag: DigestFlag, protocol: Protocol, lang: str = "en") -> str:
     )
     if flag.acknowledged:
         line += t("digest_flag_acknowledged", lang)
-    return f"{line}\n    {figures_text(flag.figures, lang)}"
+    return f"{line}\n    {figures_text(flag.figures, protocol.b6, lang)}" if figures else line
 
 
 def flag_buttons(
@@ -68,7 +69,11 @@ def flag_buttons(
 
 def blocks(digest: Digest, protocol: Protocol) -> list[Block]:
     lang = digest.language
-    out: list[Block] = [(t("digest_title", lang, team=digest.team, date=digest.local_date.strftime("%a %d %b %Y")), [])]
+    today = format_date(digest.local_date, "EEE d MMM y", locale=lang)
+    if digest.empty:  # a day with nothing to report: one short line (or nothing: the team's setting)
+        return [(t("digest_nothing_new", lang, team=digest.team, date=today), [])]
+    out: list[Block] = [(t("digest_title", lang, team=digest.team, date=today), [])]
+    shown: set[str] = set()  # the figures of a patient go under their first flag only
     escalated = [f for f in digest.flags if f.escalated]  # issue 14: first, under their own heading
     groups = [("escalated", escalated)] + [
         (severity, [f for f in digest.flags if f.severity == severity and not f.escalated])
@@ -76,7 +81,8 @@ def blocks(digest: Digest, protocol: Protocol) -> list[Block]:
     ]
     for heading, group in groups:
         for i, flag in enumerate(group):
-            text = flag_block(flag, protocol, lang)
+            text = flag_block(flag, protocol, lang, figures=flag.alias not in shown)
+            shown.add(flag.alias)
             if i == 0:
                 text = t(f"digest_severity_{heading}", lang, count=len(group)) + "\n" + text
             out.append((text, [flag]))
@@ -88,16 +94,21 @@ def blocks(digest: Digest, protocol: Protocol) -> list[Block]:
         out.append((t("digest_silent", lang, aliases=", ".join(digest.silent)), []))
     if digest.milestones:
         lines = [t("digest_milestones", lang)]
-        for alias, week, day in digest.milestones:
+        for alias, week, on in digest.milestones:
             what = t(f"milestone_what_{week}", lang) if f"milestone_what_{week}" in _catalogue(lang) else ""
-            lines.append(
-                t("digest_milestone_line", lang, alias=alias, week=week, what=what, day=day.strftime("%a %d %b"))
-            )
+            when = format_date(on, "EEE d MMM", locale=lang)
+            lines.append(t("digest_milestone_line", lang, alias=alias, week=week, what=what, day=when))
         out.extend((line, []) for line in _chunks(lines))
-    c = digest.cohort
-    adherence = f"{c.mean_adherence_pct}%" if c.mean_adherence_pct is not None else t("fig_none", lang)
-    out.append((t("digest_cohort", lang, active=c.active, adherence=adherence, open_flags=c.open_flags), []))
+    out.append((cohort_line(digest), []))
     return out
+
+
+def cohort_line(digest: Digest) -> str:
+    c, lang = digest.cohort, digest.language
+    parts = [t("digest_active", lang, n=c.active), t("digest_open_flags", lang, n=c.open_flags)]
+    if c.mean_adherence_pct is not None:
+        parts.append(t("digest_mean_adherence", lang, pct=c.mean_adherence_pct))
+    return t("digest_cohort", lang, figures=" · ".join(parts))
 
 
 def _catalogue(lang: str) -> dict[str, str]:
@@ -117,7 +128,9 @@ def _chunks(lines: list[str]) -> Iterable[str]:
 
 
 def messages(digest: Digest, protocol: Protocol) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """The digest as (text, keyboard) messages, in order."""
+    """The digest as (text, keyboard) messages, in order (none: an empty digest the team asked not to get)."""
+    if digest.empty and digest.empty_digest == "quiet":
+        return []
     packed: list[tuple[list[str], list[DigestFlag]]] = []
     for text, flags in blocks(digest, protocol):
         text = text if len(text) <= LIMIT - RESERVED else text[: LIMIT - RESERVED - 1] + "…"

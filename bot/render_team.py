@@ -6,8 +6,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.render_flags import SEVERITY_WORDS, b6_range_words, summary
 from bot.services.team_views import Page, View
 from bot.texts import formats, t
+from care.protocol import B6Thresholds, Protocol
 
 
 def _pct(adherence: tuple[int, int] | None, lang: str, *, long: bool = False) -> str:
@@ -73,16 +75,16 @@ def _mnsi(view: View, lang: str) -> str:
     return " → ".join(f"{s['mnsi']} ({w})" for s, w in zip(asked[-3:], when, strict=True))
 
 
-def _b6(view: View, lang: str) -> str:
+def _b6(view: View, lang: str, b6: B6Thresholds) -> str:
     latest = view.scores[-1] if view.scores else None
     if latest is None:
         return t("tv_none", lang)
     if latest.get("b6_unsure"):
         return t("tv_b6_unsure", lang, week=latest["week"])
-    return t("tv_b6", lang, mg=float(latest.get("b6_mg_per_day_reported") or 0), week=latest["week"])
+    return t("tv_b6", lang, intake=b6_range_words(latest.get("b6_range"), b6, lang), week=latest["week"])
 
 
-def view_text(view: View, lang: str = "en") -> str:
+def view_text(view: View, protocol: Protocol, lang: str = "en") -> str:
     p = view.patient
     b12 = t("tv_none", lang)
     if p.baseline_b12_value is not None:
@@ -100,7 +102,7 @@ def view_text(view: View, lang: str = "en") -> str:
         pain=_change(view, "pain", lang),
         numbness=_change(view, "numbness", lang),
         mnsi=_mnsi(view, lang),
-        b6=_b6(view, lang),
+        b6=_b6(view, lang, protocol.b6),
         b12=b12,
     )
     flags = [
@@ -108,8 +110,8 @@ def view_text(view: View, lang: str = "en") -> str:
             "tv_flag_line",
             lang,
             id=f.id,
-            kind=f.kind,
-            severity=f.severity,
+            severity=t(SEVERITY_WORDS.get(f.severity, "sev_info"), lang),
+            summary=summary(f.summary_key, f.facts, protocol, lang),
             raised=formats.day(f.raised_at, p.timezone),
         )
         for f in view.flags

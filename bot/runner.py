@@ -17,7 +17,9 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services, services_of
+from bot.menu_delivery import set_default_menus
 from bot.polling import poll_once, poll_safely
+from bot.services import menus
 from bot.services.errors import UserError
 from bot.ticks import recover_after_restart, run_tick
 from bot.web import Drainer, HttpServer, make_web_app, set_webhook
@@ -57,6 +59,8 @@ async def run_bot(app: App, *, stop: asyncio.Event, webhook: bool = False, http_
             await set_webhook(app)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
+        await set_default_menus(app.bot)  # the patients' menu, per language; team menus go through the outbox
+        await menus.plan_all(s.sessions, now=s.now())
         if is_sqlite(settings.db_url):
             await recover_after_restart(app)
         await app.start()

@@ -18,7 +18,7 @@ from bot.delivery import by_kind, send_parts
 from bot.render_digest import messages
 from bot.render_milestones import flag_keyboard, verdict_text, week4_text
 from schedules.digest_data import digest_for, figures_for, mark_digested
-from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent, Skipped
 from storage.models import Patient
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def render_team(job: Job, services: Services) -> tuple[list[Message], list
     """The messages of a team job, and the flags a digest shows."""
     lang = str(job.payload.get("lang", "en"))
     if job.kind == "verdict":
-        return [(verdict_text(job.payload, lang), flag_keyboard(job.payload, lang))], []
+        return [(verdict_text(job.payload, services.protocol.b6, lang), flag_keyboard(job.payload, lang))], []
     async with services.sessions() as session:
         if job.kind == "digest":
             digest = await digest_for(
@@ -45,7 +45,7 @@ async def render_team(job: Job, services: Services) -> tuple[list[Message], list
         if patient is None:
             return [], []
         figures = await figures_for(session, [patient], since=None, now=services.now())
-        return [(week4_text(patient.alias, figures[patient.id or 0], lang), None)], []
+        return [(week4_text(patient.alias, figures[patient.id or 0], services.protocol.b6, lang), None)], []
 
 
 async def send_team(bot: Bot, job: Job, services: Services) -> Outcome:
@@ -54,6 +54,8 @@ async def send_team(bot: Bot, job: Job, services: Services) -> Outcome:
     except Exception as exc:  # a rendering bug must not stop the other sends
         log.exception("rendering outbox=%s kind=%s failed", job.outbox_id, job.kind)
         return Failed(f"render: {type(exc).__name__}")
+    if not parts and job.kind == "digest":  # nothing new, and the team asked for no empty digest
+        return Skipped("empty digest: the team's setting is quiet")
     if not parts:
         return Failed("nothing to send")
     outcome = await send_parts(bot, job.chat_id, parts)

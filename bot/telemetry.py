@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent, Skipped
 
 TICK_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-OUTCOME_NAMES: dict[type, str] = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retry"}
+OUTCOME_NAMES: dict[type, str] = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retry", Skipped: "skip"}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from bot.conversation_delivery import with_conversation
 from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
+from bot.menu_delivery import with_menus
 from bot.services.erasure_retry import retry_due
 from bot.team_delivery import with_team_messages
 from schedules import tick
@@ -39,7 +40,8 @@ def tick_of(s: Services) -> Tick:
 
 def sender(app: Application, s: Services) -> Deliver:  # type: ignore[type-arg]
     """The Telegram implementation of the tick's Deliver port: every kind of message, sent in slices."""
-    return guarded(with_conversation(with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s), app.bot, s), s)
+    inner = with_team_messages(make_deliver(app.bot, s.protocol), app.bot, s)
+    return guarded(with_menus(with_conversation(inner, app.bot, s), app.bot, s), s)
 
 
 async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult:  # type: ignore[type-arg]

@@ -53,6 +53,8 @@ class Figures:
     b6_mg_per_day: float | None = None  # regimen + reported, per the latest questionnaire
     doses_due: int = 0
     doses_taken: int = 0
+    b6_range: str | None = None  # the B6 range the patient chose in the latest answer (None: no products)
+    b6_regimen_mg: float = 0.0  # B6 in the prescribed regimen, mg/day
 
 
 def figures_from(scores: Sequence[dict[str, object]], *, regimen_b6: float, due: int, taken: int) -> Figures:
@@ -74,6 +76,8 @@ def figures_from(scores: Sequence[dict[str, object]], *, regimen_b6: float, due:
         b6_mg_per_day=regimen_b6 + float(str(reported)) if reported is not None else regimen_b6 or None,
         doses_due=due,
         doses_taken=taken,
+        b6_range=str(last["b6_range"]) if last and last.get("b6_range") is not None else None,
+        b6_regimen_mg=regimen_b6,
     )
 
 

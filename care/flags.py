@@ -132,6 +132,7 @@ def flags_for_response(f: ResponseFacts, protocol: Protocol) -> tuple[Flag, ...]
         context = {"adherence_fraction": f.adherence_fraction, "baseline_b12": f.baseline_b12}
         facts = _plain(v, outcome=v.outcome, mnsi=s.mnsi, baseline_mnsi=base.mnsi, **context)
         facts["b6_total_mg_per_day"] = b6.total_mg_per_day
+        facts["b6_range"], facts["b6_regimen_mg_per_day"] = s.b6_range, f.regimen_b6_mg_per_day
         poor = v.verdict is Verdict.POOR
         kind = FlagKind.POOR_IMPROVEMENT if poor else FlagKind.MILESTONE_VERDICT
         severity = Severity.WARNING if poor else Severity.INFO

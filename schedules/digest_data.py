@@ -54,6 +54,11 @@ class Digest:
     silent: list[str] = field(default_factory=list)
     milestones: list[tuple[str, int, date]] = field(default_factory=list)  # alias, week, local day
     cohort: Cohort = field(default_factory=lambda: Cohort(0, None, 0))
+    empty_digest: str = "short"  # the team's setting for a day with nothing to report: short | quiet
+
+    @property
+    def empty(self) -> bool:
+        return not (self.flags or self.unreachable or self.silent or self.milestones)
 
 
 async def figures_for(
@@ -173,6 +178,7 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
     return Digest(
         team=team.name,
         language=team.language,
+        empty_digest=team.empty_digest,
         local_date=local_date,
         flags=flags,
         unreachable=sorted(p.alias for p in enrolled if not p.reachable),

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from care.protocol import Protocol
 from schedules.closing import close_unanswered
 from schedules.decide import decide
-from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent, Skipped
 from schedules.records import mark_sending, record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
@@ -32,7 +32,7 @@ from storage.status import OutboxStatus
 SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
 RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (schedules/tick.py CLAIM_LEASE, 2 minutes)
 __all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
-OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}
+OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried", Skipped: "dropped"}
 
 
 @dataclass

@@ -89,7 +89,7 @@ async def escalate_due(sessions: Sessions, *, now: datetime, protocol: Protocol)
             key = team.id or 0
             if key not in chats:
                 chats[key] = await _chats(session, team)
-            escalated += await _escalate(session, flag, patient.alias, chats[key], now=now)
+            escalated += await _escalate(session, flag, patient.alias, chats[key], lang=team.language, now=now)
         await session.commit()
     return Scan(escalated, min((d for d in upcoming if d > now), default=None))
 
@@ -100,7 +100,9 @@ async def _chats(session: AsyncSession, team: Team) -> list[int]:
     return ([team.alert_chat_id] if team.alert_chat_id is not None else []) + people
 
 
-async def _escalate(session: AsyncSession, flag: Flag, alias: str, chats: Iterable[int], *, now: datetime) -> int:
+async def _escalate(
+    session: AsyncSession, flag: Flag, alias: str, chats: Iterable[int], *, lang: str, now: datetime
+) -> int:
     """Claim the flag (escalated_at) and queue its messages, in the caller's transaction. 1 if claimed."""
     claimed = await session.execute(
         update(Flag)
@@ -121,6 +123,7 @@ async def _escalate(session: AsyncSession, flag: Flag, alias: str, chats: Iterab
         "flag_id": flag.id,
         "severity": flag.severity,
         "escalated": True,
+        "lang": lang,  # written in the team's language, like the first alert
         "unowned_minutes": int((now - flag.raised_at).total_seconds() // 60),
     }
     entries = [

@@ -80,6 +80,8 @@ async def raise_flags(
     urgent = [f for f in new if f.severity == Severity.URGENT]
     if urgent:
         chats = await alert_chats(session, patient.team_id)
+        team = await session.get(Team, patient.team_id)
+        lang = team.language if team is not None else "en"  # the alert is written in the team's language
         alerts = [
             agenda.Entry(
                 "alert",
@@ -93,6 +95,7 @@ async def raise_flags(
                     "facts": f.facts,
                     "flag_id": f.id,
                     "severity": f.severity,
+                    "lang": lang,
                 },
             )
             for f in urgent

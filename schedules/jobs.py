@@ -61,5 +61,12 @@ class Retry:
     error: str = ""
 
 
-Outcome = Sent | Blocked | Failed | Retry
+@dataclass(frozen=True)
+class Skipped:
+    """Nothing to send, by design (e.g. an empty digest the team asked not to get): recorded as dropped."""
+
+    reason: str
+
+
+Outcome = Sent | Blocked | Failed | Retry | Skipped
 Deliver = Callable[[Sequence[Job]], Awaitable[Sequence[Outcome]]]

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from care.protocol import Protocol
 from schedules import agenda, flagging
-from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent, Skipped
 from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
 from storage.engine import Sessions
@@ -64,6 +64,8 @@ async def record_outcomes(
                 blocked_chats.add(job.chat_id)
         elif isinstance(outcome, Failed):
             box_changes.append({"id": job.outbox_id, "status": "failed", "error": outcome.error[:200]})
+        elif isinstance(outcome, Skipped):
+            box_changes.append({"id": job.outbox_id, "status": OutboxStatus.DROPPED, "error": outcome.reason[:200]})
         elif isinstance(outcome, Retry):
             change: dict[str, Any] = {
                 "id": job.outbox_id,

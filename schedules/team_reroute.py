@@ -122,6 +122,7 @@ async def _lose(session: AsyncSession, team: Team, people: list[int], *, reason:
     )
     await agenda.drop(session, col(Outbox.id).in_([box.id for box in waiting]), reason="alert chat lost")
     notice = {"key": LOST_NOTICE, "params": {"team": team.name}, "team_id": team.id, NO_FALLBACK: True}
+    notice["lang"] = team.language
     notices = [
         agenda.Entry(
             "team_notice",

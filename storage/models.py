@@ -23,6 +23,8 @@ class Team(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     alert_chat_id: int | None = Field(default=None, sa_type=BigInteger)  # the team's group, once set
     hours: str | None = Field(default=None, max_length=120)  # when the team reads messages (care.hours)
+    # a day with nothing to report: "short" (one "nothing new" line) or "quiet" (no digest at all)
+    empty_digest: str = Field(default="short", max_length=8, sa_column_kwargs={"server_default": "short"})
     created_at: datetime = _utc()
 
 

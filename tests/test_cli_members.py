@@ -141,3 +141,22 @@ def test_invite_revoke_needs_the_team_when_the_alias_is_in_two(
     assert code == 2 and "used in several teams (Empty team, Neuro clinic): add --team" in err
     code, out, err = cli(capsys, "invite", "revoke", "--alias", "MK-17", "--team", "Empty team")
     assert code == 0 and "team: Empty team" in out
+
+
+def test_team_settings_change_the_language_and_the_empty_digest_audited(
+    ready_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: `b12bot team settings` (the CLI side of /team_language and /team_digest)."""
+    code, out, err = cli(capsys, "team", "settings", "--team", "Neuro clinic", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"team": "Neuro clinic", "language": "en", "empty_digest": "short"}
+    code, out, err = cli(
+        capsys, "team", "settings", "--team", "Neuro clinic", "--language", "es-MX", "--empty-digest", "Quiet", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out) == {"team": "Neuro clinic", "language": "es", "empty_digest": "quiet"}
+    code, out, err = cli(capsys, "team", "settings", "--team", "Neuro clinic", "--language", "de")
+    assert code != 0 and "'de' is not a language the bot speaks: use one of en, es, ru" in err + out
+    changes = [(a.actor, a.action, a.detail) for a in rows(ready_db, AuditEvent) if a.action.startswith("team.")]
+    assert ("cli", "team.language", {"from": "en", "to": "es"}) in changes
+    assert ("cli", "team.empty_digest", {"from": "short", "to": "quiet"}) in changes

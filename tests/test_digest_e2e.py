@@ -28,7 +28,7 @@ GROUP = -100777
 
 
 def digests(sb: Sandbox, chat: int = CLINICIAN.id) -> list[SentMessage]:
-    return [m for m in sb.api.sent_to(chat) if (m.text or "").startswith("📋 Daily digest")]
+    return [m for m in sb.api.sent_to(chat) if (m.text or "").startswith("📋")]  # a full digest or "nothing new"
 
 
 async def setup(sb: Sandbox, *, start: date) -> Patient:
@@ -65,7 +65,9 @@ async def test_a_week_gives_one_digest_a_day_at_eight_with_each_new_flag_once(da
         assert "Silent for 7 days or more: MK-17" in (sent[-1].text or "")
         week4 = [m for m in sb.api.sent_to(CLINICIAN.id) if "follow-up window opens (weeks 4-6)" in (m.text or "")]
         assert len(week4) == 1 and week4[0].date.astimezone(BERLIN) == datetime(2026, 10, 6, 8, tzinfo=BERLIN)
-        assert "Course so far: doses confirmed" in (week4[0].text or "") and "Wilhelmina" not in (week4[0].text or "")
+        assert "Doses confirmed since the start of therapy: " in (week4[0].text or "") and "Wilhelmina" not in (
+            week4[0].text or ""
+        )
         async with sb.services.sessions() as session:
             rows = (await session.exec(select(Flag))).all()
             assert all(f.digested_at is not None for f in rows)

@@ -82,7 +82,8 @@ def refusal(event: AuditEvent, action: str, reason: str, actor: str) -> None:
 async def test_join_link_works_once(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=NOW) as sb:
         token = await new_team(sb)
-        assert await open_link(sb, CLINICIAN, token) == t("member_joined", team="Neuro clinic")
+        joined = await open_link(sb, CLINICIAN, token)
+        assert joined.startswith(t("member_joined", team="Neuro clinic") + "\n\nCare team commands (Neuro clinic):")
         before, mark = await state(sb), await last_audit_id(sb)
 
         assert await open_link(sb, OTHER, token) == t("link_used")

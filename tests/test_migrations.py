@@ -344,3 +344,36 @@ async def test_0007_team_safety_adds_and_drops_its_two_columns(database_url: str
         assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()
+
+
+async def test_0008_teamux_digest_adds_empty_digest_short_for_existing_teams_and_drops_it(database_url: str) -> None:
+    """Issue 13: team.empty_digest comes with 0008 ("short" for a team that existed before) and goes with its
+    downgrade."""
+    engine = make_engine(database_url)
+
+    async def columns() -> set[str]:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("team")})
+
+    try:
+        await migrate.upgrade(engine, "0007_team_safety")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO team (name, timezone, digest_time, language, created_at) "
+                    "VALUES ('T', 'UTC', '08:00', 'en', :at)"
+                ),
+                {"at": datetime(2026, 12, 1, tzinfo=UTC)},
+            )
+        before = await columns()
+        assert "empty_digest" not in before
+        await migrate.upgrade(engine, "0008_teamux_digest")
+        assert await columns() == before | {"empty_digest"}
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT empty_digest FROM team"))).scalar_one() == "short"
+        await migrate.downgrade(engine, "0007_team_safety")
+        assert await columns() == before
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()

@@ -66,7 +66,11 @@ async def test_week_six_alert_gives_the_verdict_reasons_and_suggestions(
     async with Sandbox(database_url=database_url, start=START) as sb:
         text = await answer_milestone(sb, 6, baseline=BASELINE_ANSWERS, pain=pain, pgic=pgic)  # baseline pain 6
         assert f"MK-17: week 6 milestone, {verdict}" in text and "Wilhelmina" not in text
-        assert f"Pain 6 → {pain}" in text and "Adherence (14 d)" in text and "baseline B12: not recorded" in text
+        assert (
+            f"Pain 6 → {pain}" in text
+            and "Doses confirmed (last 14 days)" in text
+            and "baseline B12: not recorded" in text
+        )
         assert (suggestion in text) if suggestion else "Suggestion" not in text
         (alert,) = [m for m in sb.api.sent_to(CLINICIAN.id) if "week 6 milestone" in (m.text or "")]
         assert sb.users.button_data(alert)[0].startswith("f1:")

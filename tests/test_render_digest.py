@@ -61,9 +61,12 @@ def test_many_flags_split_cleanly_with_their_buttons() -> None:
     assert "Cohort: 250 active" in out[-1][0] and "(part 1 of" in out[0][0]
 
 
-def test_a_quiet_day_is_one_message_without_buttons() -> None:
+def test_a_quiet_day_is_one_short_line_or_nothing_as_the_team_chose() -> None:
     ((text, keyboard),) = messages(Digest("Neuro clinic", "en", date(2026, 10, 6)), PROTOCOL)
-    assert "No new flags since the last digest." in text and keyboard is None
+    assert text == "📋 Neuro clinic · Tue 6 Oct 2026: nothing new since the last digest." and keyboard is None
+    assert messages(Digest("Neuro clinic", "en", date(2026, 10, 6), empty_digest="quiet"), PROTOCOL) == []
+    quiet_but_not_empty = Digest("Neuro clinic", "en", date(2026, 10, 6), silent=["SI-1"], empty_digest="quiet")
+    assert "SI-1" in messages(quiet_but_not_empty, PROTOCOL)[0][0]
 
 
 def test_digest_time_follows_the_team_zone_across_dst() -> None:
@@ -105,7 +108,21 @@ def test_week_twelve_verdict_suggests_rechecking_b12() -> None:
         "b6_total_mg_per_day": 5.0,
         "baseline_b12": "180 ng/L on 2026-09-01",
     }
-    text = verdict_text({"alias": "MK-17", "flag_id": 9, "facts": facts})
+    text = verdict_text({"alias": "MK-17", "flag_id": 9, "facts": facts}, PROTOCOL.b6)
     assert "MK-17: week 12 milestone, verdict: partial improvement" in text
-    assert "Pain 6 → 4 (fell 2 points, 33.3%)" in text and "Adherence (14 d): 90%" in text
+    assert "Pain 6 → 4 (fell 2 points, 33.3%)" in text and "Doses confirmed (last 14 days): 90%" in text
+    assert "Impression of change: much better" in text and "B6: 5 mg/day in total" in text
     assert "consider rechecking B12" in text and "180 ng/L" in text and "/ack 9" in text
+
+
+def test_one_patient_with_two_flags_shows_the_figures_once_and_counts_in_words() -> None:
+    figures = Figures(6, 8, 5, 5, None, None, 0, 0)
+    flags = [
+        DigestFlag(1, "MK-17", "worsening", "warning", "flag.worsening", {"pain": 8, "baseline_pain": 6}, figures),
+        DigestFlag(2, "MK-17", "b6_unsure", "info", "flag.b6_unsure", {"products": ["multivitamin"]}, figures),
+    ]
+    ((text, _),) = messages(Digest("Neuro clinic", "en", date(2026, 10, 6), flags, cohort=Cohort(1, None, 1)), PROTOCOL)
+    assert text.count("pain 6 → 8") == 1
+    assert "Worsening: pain 6 at baseline, now 8 (0-10). Call the patient this week." in text
+    assert "not sure how much they take (Multivitamin)" in text
+    assert text.endswith("Cohort: 1 active patient · 1 open flag"), text

@@ -46,6 +46,9 @@ DYNAMIC_PREFIXES = {
     "milestone_what_": "render_digest: milestone_what_<week>",
     "verdict_": "render_milestones: verdict_<verdict>",
     "suggestion_": "render_milestones: suggestion_<suggestion>",
+    "cmd_": "command_table.Command.key: cmd_<role>_<command>",
+    "team_language_": "handlers/team_settings: team_language_<outcome>",
+    "team_digest_": "handlers/team_settings: team_digest_<outcome>, team_digest_mode_<mode>",
 }
 DYNAMIC_SUFFIXES = {"_already": "handlers/patient: <status>_already"}
 
@@ -110,12 +113,15 @@ def test_templates_parse() -> None:
         assert placeholders(singular) == placeholders(EN[key]) and count in placeholders(EN[key]), key
 
 
-def test_there_are_languages_and_team_texts_stay_english() -> None:
+def test_there_are_languages_team_texts_are_translated_and_operator_texts_stay_english() -> None:
     assert {"en", "es", "ru"} <= set(languages())
     assert supported("es-MX") == "es" and supported("RU") == "ru" and supported("de") is None
     assert supported(None) is None and supported("") is None
-    assert t("team_refused", "es") == EN["team_refused"]  # care-team texts are English only for now
-    assert "alert_urgent" in ENGLISH_ONLY and "consent" not in ENGLISH_ONLY
+    assert t("team_refused", "es").startswith("Lo siento")  # issue 13: a team's texts follow its language
+    assert "alert_urgent" not in ENGLISH_ONLY and "consent" not in ENGLISH_ONLY
+    assert "err_team_unknown" in ENGLISH_ONLY and t("err_team_unknown", "es", name="x") == EN[
+        "err_team_unknown"
+    ].format(name="x")
 
 
 def test_catalogues_are_in_step_with_the_english() -> None:

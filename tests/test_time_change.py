@@ -90,7 +90,7 @@ async def test_berlin_to_new_york_after_todays_dose_and_across_the_us_dst_change
         assert len(audit) == 1 and audit[0].subject == f"patient:{rows[0].patient_id}" and audit[0].detail is None
         assert len(flags) == 1 and flags[0].severity == "info"
         digest = [m for m in sb.api.sent_to(CLINICIAN.id) if "Daily digest" in (m.text or "")]
-        shown = [m for m in digest if "changed the reminder schedule" in (m.text or "")]
+        shown = [m for m in digest if "The patient moved their reminders: " in (m.text or "")]
         assert len(shown) == 1 and shown[0].date.astimezone(BERLIN).date() == date(2026, 10, 31)
         assert "08:00 Europe/Berlin → 08:00 America/New_York" in (shown[0].text or "")
         assert sb.api.refusals == 0

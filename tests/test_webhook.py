@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -183,3 +184,16 @@ async def test_a_crash_after_the_inbox_write_loses_nothing(database_url: str) ->
     finally:
         await app.shutdown()
         await services.engine.dispose()
+
+
+async def test_start_up_sets_the_patients_menu_once_per_language(running: Running) -> None:
+    """Issue 13: a real run sets the default (patients') menu, in English and in every catalogue's language."""
+    calls = [c for c in running.api.calls if c.method == "setMyCommands"]
+    scopes = [json.loads(c.params["scope"]) if isinstance(c.params["scope"], str) else c.params["scope"] for c in calls]
+    assert all(s == {"type": "default"} for s in scopes)
+    by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
+    assert sorted(by_language, key=str) == sorted([None, "es", "ru"], key=str) and len(calls) == 3
+    spanish = by_language["es"]
+    spanish = json.loads(spanish) if isinstance(spanish, str) else spanish
+    assert [c["command"] for c in spanish][:3] == ["status", "pause", "resume"]
+    assert all(c["command"] not in ("ack", "patients") for c in spanish)

@@ -20,6 +20,7 @@ from bot.handlers import helper as helper_handlers
 from bot.handlers import members as team_members
 from bot.handlers import red_flag_entry as red_flag_handlers
 from bot.handlers import settings as time_settings
+from bot.handlers import team_settings as team_settings_handlers
 from bot.handlers.common import Context
 
 log = logging.getLogger("bot.handlers")
@@ -34,6 +35,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start.start, filters=private))
     app.add_handler(CommandHandler("help", start.help_command, filters=private))
+    app.add_handler(CommandHandler("help", start.group_help, filters=filters.ChatType.GROUPS))
     app.add_handler(CommandHandler("status", patient.status, filters=private))
     app.add_handler(CommandHandler("pause", patient.pause, filters=private))
     app.add_handler(CommandHandler("resume", patient.resume, filters=private))
@@ -53,6 +55,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     team_enrol.register(app)  # /enrol, /cancel, /team_chat: group -1, before the stray-text handler
     flags.register(app)  # Acknowledge / Assign to me buttons, /ack: group -1
     team_members.register(app)  # /members and the admin's Remove buttons: group -1
+    team_settings_handlers.register(app)  # /team_language, /team_digest: group -1
     data_rights.register(app)  # /mydata, /delete_my_data and its buttons: group -1
     time_settings.register(app)  # /time, /timezone, their buttons and typed answers: group -3
     conversation_handlers.register(app)  # /msg, Message patient, Reply, a member's typed message, media: group -4

@@ -50,3 +50,16 @@ def split_data(data: str | None, prefix: str, parts: int) -> list[str] | None:
         return None
     fields = data.split(":")[1:]
     return fields if len(fields) == parts else None
+
+
+async def team_lang(update: Update, context: Context) -> str:
+    """The language of a care team's texts here: the alert group's team, else the member's (first) team."""
+    from bot.services.menus import menu_of
+
+    chat = update.effective_chat
+    async with svc(context).sessions() as session:
+        if chat is not None and chat.type != "private":
+            group = await menu_of(session, chat.id, private=False)
+            if group.role is not None:
+                return group.language
+        return (await menu_of(session, user_id(update), private=True)).language  # a group of no team yet

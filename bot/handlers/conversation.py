@@ -18,7 +18,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from telegram.ext import filters as f
 
 from bot.handlers import questionnaire
-from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.language import lang_for
 from bot.handlers.team_views import caller
 from bot.services import auditing, helper_consent, message_dialogue, messages, questionnaires, relay
@@ -35,55 +35,57 @@ MEDIA = (
 )  # fmt: skip
 
 
-def written_text(result: Written) -> str:
+def written_text(result: Written, lang: str = "en") -> str:
     if result.outcome == "queued":
-        return t("msg_queued", alias=result.alias)
+        return t("msg_queued", lang, alias=result.alias)
     if result.outcome == "not_messageable":
-        return t("msg_not_messageable", alias=result.alias, status=t(f"tv_status_{result.status}"))
+        return t("msg_not_messageable", lang, alias=result.alias, status=t(f"tv_status_{result.status}", lang))
     if result.outcome == "unreachable":
-        return t("msg_unreachable", alias=result.alias)
+        return t("msg_unreachable", lang, alias=result.alias)
     if result.outcome == "expired":
-        return t("msg_expired")
+        return t("msg_expired", lang)
     if result.outcome in ("not_found", "ambiguous"):
-        return t(f"tv_{'no_patient' if result.outcome == 'not_found' else 'ambiguous'}", alias=result.alias)
-    return t("msg_usage") if result.outcome == "empty" else t("tv_refused")
+        return t(f"tv_{'no_patient' if result.outcome == 'not_found' else 'ambiguous'}", lang, alias=result.alias)
+    return t("msg_usage", lang) if result.outcome == "empty" else t("tv_refused", lang)
 
 
-async def _prompt(update: Update, context: Context, begun: Begun) -> str | None:
+async def _prompt(update: Update, context: Context, begun: Begun, lang: str) -> str | None:
     """Ask for the text in the member's private chat; the refusal text for the member, or None."""
     if begun.outcome in ("not_messageable", "unreachable"):
-        return written_text(Written(begun.outcome, begun.alias, begun.status))
+        return written_text(Written(begun.outcome, begun.alias, begun.status), lang)
     if begun.outcome == "busy":
-        return t("msg_busy")
+        return t("msg_busy", lang)
     if begun.outcome != "begun":
-        return written_text(Written(begun.outcome, begun.alias))
+        return written_text(Written(begun.outcome, begun.alias), lang)
     try:
-        await context.bot.send_message(user_id(update), t("msg_prompt", alias=begun.alias))
+        await context.bot.send_message(user_id(update), t("msg_prompt", lang, alias=begun.alias))
     except (Forbidden, BadRequest):  # the member never opened a private chat with the bot
         await message_dialogue.forget(svc(context).sessions, user_id=user_id(update))
-        return t("msg_open_private")
+        return t("msg_open_private", lang)
     return None
 
 
 async def msg_command(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     message, s = update.effective_message, svc(context)
     found = COMMAND.match(message.text or "") if message is not None else None
     if found is None:
-        await reply(update, t("msg_usage"))
+        await reply(update, t("msg_usage", lang))
         raise ApplicationHandlerStop
     alias, text = found[1][:40], (found[2] or "").strip()
     if text:
         result = await messages.write(s.sessions, caller(update), alias, text, now=s.now(), update_id=update.update_id)
-        await reply(update, written_text(result))
+        await reply(update, written_text(result, lang))
     else:
         begun = await message_dialogue.begin_alias(s.sessions, caller(update), alias, now=s.now())
-        refusal = await _prompt(update, context, begun)
+        refusal = await _prompt(update, context, begun, lang)
         if refusal is not None or chat_id(update) != user_id(update):
-            await reply(update, refusal or t("msg_write_private"))
+            await reply(update, refusal or t("msg_write_private", lang))
     raise ApplicationHandlerStop
 
 
 async def message_pressed(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "w1", 2)
@@ -92,7 +94,7 @@ async def message_pressed(update: Update, context: Context) -> None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="message.begin", reason="malformed", now=s.now()
         )
-        await query.answer(t("press_stale"))
+        await query.answer(t("press_stale", lang))
         raise ApplicationHandlerStop
     by_patient = fields[0] == "p"
     begun = await message_dialogue.begin(
@@ -102,9 +104,9 @@ async def message_pressed(update: Update, context: Context) -> None:
         flag_id=None if by_patient else target,
         now=s.now(),
     )
-    refusal = await _prompt(update, context, begun)
+    refusal = await _prompt(update, context, begun, lang)
     private = chat_id(update) == user_id(update)
-    await query.answer(refusal or (None if private else t("msg_write_private")), show_alert=refusal is not None)
+    await query.answer(refusal or (None if private else t("msg_write_private", lang)), show_alert=refusal is not None)
     raise ApplicationHandlerStop
 
 
@@ -122,13 +124,14 @@ async def member_typed(update: Update, context: Context) -> None:
     )
     if result is None:
         return  # no message being written here: the later groups have it
-    await reply(update, written_text(result))
+    lang = await team_lang(update, context)
+    await reply(update, written_text(result, lang))
     raise ApplicationHandlerStop
 
 
 async def cancel(update: Update, context: Context) -> None:
     if await message_dialogue.cancel(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update)):
-        await reply(update, t("msg_cancelled"))
+        await reply(update, t("msg_cancelled", await team_lang(update, context)))
         raise ApplicationHandlerStop
 
 

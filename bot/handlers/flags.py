@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
-from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
+from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
 from bot.services import auditing, flag_actions
 from bot.texts import t
@@ -28,6 +28,8 @@ ANSWERS = {
     ("assign", "already_other"): "flag_assign_other",
 }
 
+REFUSED = {"refused": "flag_refused", "missing": "flag_missing", "group_unset": "tv_group_unset"}
+
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^f1:"), group=GROUP)
@@ -40,6 +42,7 @@ async def pressed(update: Update, context: Context) -> None:
 
 
 async def _pressed(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "f1", 2)
@@ -49,19 +52,19 @@ async def _pressed(update: Update, context: Context) -> None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="flag.press", reason="malformed", now=s.now()
         )
-        await query.answer(t("press_stale"))
+        await query.answer(t("press_stale", lang))
         return
     action = flag_actions.ACTIONS[fields[1]]
     result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action=action, now=s.now())
-    if result.outcome == "refused":
-        await query.answer(t("flag_refused"), show_alert=True)
+    if result.outcome in REFUSED:
+        await query.answer(t("flag_refused", lang), show_alert=True)
         return
-    await query.answer(t(ANSWERS[(result.action, result.outcome)]))
+    await query.answer(t(ANSWERS[(result.action, result.outcome)], lang))
     private = message.chat.type == ChatType.PRIVATE
     text = message.text or ""
     if result.outcome == "done":
         key = f"flag_{result.action}_line" + ("_you" if private else "")
-        line = t(key, flag_id=flag_id, alias=result.alias)
+        line = t(key, lang, flag_id=flag_id, alias=result.alias)
         if len(text) + len(line) + 1 <= LIMIT:
             text = f"{text}\n{line}"
     markup = _without(message.reply_markup, query.data or "")
@@ -85,15 +88,16 @@ async def ack_command(update: Update, context: Context) -> None:
 
 
 async def _ack(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     s = svc(context)
     args = context.args or []
     flag_id = row_id(args[0].lstrip("#")) if len(args) == 1 else None
     if flag_id is None:
-        await reply(update, t("flag_ack_usage"))
+        await reply(update, t("flag_ack_usage", lang))
         return
     result = await flag_actions.act(s.sessions, flag_id=flag_id, caller=caller(update), action="ack", now=s.now())
-    if result.outcome == "refused":
-        await reply(update, t("flag_refused"))
+    if result.outcome in REFUSED:
+        await reply(update, t(REFUSED[result.outcome], lang, flag_id=flag_id))
         return
     key = "flag_ack_line_you" if result.outcome == "done" else "flag_ack_already_line"
-    await reply(update, t(key, flag_id=flag_id, alias=result.alias))
+    await reply(update, t(key, lang, flag_id=flag_id, alias=result.alias))

@@ -8,7 +8,8 @@ from bot.handlers import conversation, helper
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
-from bot.services import auditing, consent, language
+from bot.render_commands import team_help
+from bot.services import auditing, consent, language, menus
 from bot.services.language import pick
 from bot.services.patients import patient_for_chat
 from bot.texts import patient, supported, t
@@ -29,9 +30,7 @@ LINK_REPLIES = {
 async def start(update: Update, context: Context) -> None:
     s = svc(context)
     if not context.args:
-        known = await patient_for_chat(s.sessions, chat_id(update))
-        lang = await lang_for(update, context)
-        await reply(update, patient("help", lang) if known else t("not_enrolled", lang))
+        await by_role(update, context, newcomer="not_enrolled")  # a member, a patient, or no link yet
         return
     result = await consent.open_link(
         s.sessions,
@@ -43,7 +42,11 @@ async def start(update: Update, context: Context) -> None:
         username=update.effective_user.username if update.effective_user else None,
     )
     if result.kind in ("member_joined", "member_already"):
-        await reply(update, t(result.kind, team=result.team))  # care-team text: English
+        async with s.sessions() as session:  # the team's language, and its commands right away
+            menu = await menus.menu_of(session, user_id(update), private=True)
+        await reply(
+            update, f"{t(result.kind, menu.language, team=result.team)}\n\n{team_help(menu.teams, menu.language)}"
+        )
     elif result.kind == "consent" and result.language is None:
         await ask_at_consent(update, result)
     elif result.kind == "consent":
@@ -112,7 +115,34 @@ async def consent_pressed(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, patient("help", await lang_for(update, context)))
+    """/help (and an unknown command) by role: a care-team member sees the team's commands (then, if also a
+    patient, the patient help); everyone else the patient help."""
+    await by_role(update, context, newcomer="help")
+
+
+async def by_role(update: Update, context: Context, *, newcomer: str) -> None:
+    """The answer to /help or /start: a member's is the team's commands, never "open the link..."."""
+    s = svc(context)
+    async with s.sessions() as session:
+        menu = await menus.menu_of(session, chat_id(update), private=True)
+    known = await patient_for_chat(s.sessions, chat_id(update))
+    if menu.role is not None:
+        await reply(update, team_help(menu.teams, menu.language))
+        if not known:
+            return
+    lang = await lang_for(update, context)
+    await reply(update, patient("help", lang) if known or newcomer == "help" else t(newcomer, lang))
+
+
+async def group_help(update: Update, context: Context) -> None:
+    """/help in a group: the team's group commands in its alert chat, else how to set the group up."""
+    s = svc(context)
+    async with s.sessions() as session:
+        menu = await menus.menu_of(session, chat_id(update), private=False)
+    if menu.role is None:
+        await reply(update, t("team_help_group_unset"))
+    else:
+        await reply(update, team_help(menu.teams, menu.language, group=True))
 
 
 async def stray_text(update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
+from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.render import yes_no
 from bot.services import alert_chat_move, auditing, team_chat
 from bot.texts import t
@@ -38,9 +38,10 @@ def _where(update: Update) -> alert_chat_move.Where:
 
 
 async def set_team_chat(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     chat = update.effective_chat
     if chat is None or chat.type == "private":
-        await reply(update, t("team_chat_private"))
+        await reply(update, t("team_chat_private", lang))
         raise ApplicationHandlerStop
     s = svc(context)
     name = " ".join(context.args or []) or None
@@ -56,15 +57,17 @@ async def set_team_chat(update: Update, context: Context) -> None:
     )
     if result.kind == "confirm":
         data = f"a1:{result.team_id}"
-        keyboard = yes_no("btn_move_alerts", "btn_cancel", f"{data}:y", f"{data}:n")
-        await reply(update, t("team_chat_confirm", team=result.team), reply_markup=keyboard)
+        keyboard = yes_no("btn_move_alerts", "btn_cancel", f"{data}:y", f"{data}:n", lang)
+        await reply(update, t("team_chat_confirm", lang, team=result.team), reply_markup=keyboard)
         raise ApplicationHandlerStop
-    await reply(update, t(REPLIES[result.kind], team=result.team, teams=", ".join(result.teams)))
+    lang = await team_lang(update, context)  # the team's, now that this group may be its alert chat
+    await reply(update, t(REPLIES[result.kind], lang, team=result.team, teams=", ".join(result.teams)))
     raise ApplicationHandlerStop
 
 
 async def move_pressed(update: Update, context: Context) -> None:
     """Move the team's alerts to this group (or not): any active member of that team may confirm here."""
+    lang = await team_lang(update, context)
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "a1", 2)
@@ -74,7 +77,7 @@ async def move_pressed(update: Update, context: Context) -> None:
     if fields is None or team_id is None or fields[1] not in ("y", "n") or private:
         actor, reason = f"tg:{user_id(update)}", "private" if fields and team_id and message else "malformed"
         await auditing.refused(s.sessions, actor=actor, action="team.alert_chat", reason=reason, now=s.now())
-        await query.answer(t("press_stale"))
+        await query.answer(t("press_stale", lang))
         raise ApplicationHandlerStop
     result = await alert_chat_move.confirm_move(
         s.sessions,
@@ -85,11 +88,11 @@ async def move_pressed(update: Update, context: Context) -> None:
         now=s.now(),
     )
     if result.kind in ("refused", "taken"):
-        await query.answer(t(MOVE_REPLIES[result.kind]), show_alert=True)
+        await query.answer(t(MOVE_REPLIES[result.kind], lang), show_alert=True)
         raise ApplicationHandlerStop
     await query.answer()
     with contextlib.suppress(BadRequest):  # pressed twice: "not modified"
-        await query.edit_message_text(t(MOVE_REPLIES[result.kind], team=result.team))
+        await query.edit_message_text(t(MOVE_REPLIES[result.kind], await team_lang(update, context), team=result.team))
     raise ApplicationHandlerStop
 
 

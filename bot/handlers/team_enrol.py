@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from telegram.ext import filters as f
 
 from bot.handlers import team_chat
-from bot.handlers.common import Context, chat_id, reply, svc, user_id
+from bot.handlers.common import Context, chat_id, reply, svc, team_lang, user_id
 from bot.links import link
 from bot.services import auditing, enrol_dialogue
 from bot.services.enrol_dialogue import Outcome
@@ -37,9 +37,9 @@ def qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
-def keyboard(p: Prompt) -> InlineKeyboardMarkup | None:
+def keyboard(p: Prompt, lang: str = "en") -> InlineKeyboardMarkup | None:
     buttons = [
-        InlineKeyboardButton(t(c.key, **c.params) if c.key else c.label, callback_data=f"e1:{p.step}:{c.value}")
+        InlineKeyboardButton(t(c.key, lang, **c.params) if c.key else c.label, callback_data=f"e1:{p.step}:{c.value}")
         for c in p.choices
     ]
     width = 2 if any(len(b.text) > 12 for b in buttons) else 3
@@ -47,23 +47,24 @@ def keyboard(p: Prompt) -> InlineKeyboardMarkup | None:
 
 
 async def show(update: Update, context: Context, outcome: Outcome) -> None:
+    lang = await team_lang(update, context)
     if outcome.kind in SIMPLE:
-        await reply(update, t(SIMPLE[outcome.kind]))
+        await reply(update, t(SIMPLE[outcome.kind], lang))
     elif outcome.kind == "done" and outcome.issued is not None:
         url = link(context.bot.username, outcome.issued.token)
         expires = formats.dated(outcome.issued.expires_at, outcome.timezone)
-        await reply(update, t("enrol_done", alias=outcome.alias, expires=expires, link=url))
+        await reply(update, t("enrol_done", lang, alias=outcome.alias, expires=expires, link=url))
         message = update.effective_message
         assert message is not None
-        caption = t("enrol_qr_caption", alias=outcome.alias, expires=expires)
+        caption = t("enrol_qr_caption", lang, alias=outcome.alias, expires=expires)
         await message.reply_photo(photo=qr_png(url), caption=caption)
     elif outcome.prompt is not None:
         p = outcome.prompt
-        parts = [t("enrol_error", message=t(p.error.key, **p.error.params))] if p.error else []
-        parts.append(t(p.key, **p.params))
+        parts = [t("enrol_error", lang, message=t(p.error.key, lang, **p.error.params))] if p.error else []
+        parts.append(t(p.key, lang, **p.params))
         if p.step != "ended":
-            parts.append(t("enrol_cancel_hint"))
-        await reply(update, "\n\n".join(parts), reply_markup=keyboard(p))
+            parts.append(t("enrol_cancel_hint", lang))
+        await reply(update, "\n\n".join(parts), reply_markup=keyboard(p, lang))
 
 
 async def enrol(update: Update, context: Context) -> None:
@@ -74,15 +75,17 @@ async def enrol(update: Update, context: Context) -> None:
 
 
 async def enrol_in_group(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     s = svc(context)  # refused like every team command in a chat it does not belong in (audited)
     await auditing.refused(s.sessions, actor=f"tg:{user_id(update)}", action="enrol", reason="group", now=s.now())
-    await reply(update, t("enrol_private_only"))
+    await reply(update, t("enrol_private_only", lang))
     raise ApplicationHandlerStop
 
 
 async def cancel(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     ended = await enrol_dialogue.cancel(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update))
-    await reply(update, t("enrol_cancelled" if ended else "enrol_nothing"))
+    await reply(update, t("enrol_cancelled" if ended else "enrol_nothing", lang))
     raise ApplicationHandlerStop
 
 
@@ -106,6 +109,7 @@ async def typed(update: Update, context: Context) -> None:
 
 
 async def pressed(update: Update, context: Context) -> None:
+    lang = await team_lang(update, context)
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = (query.data or "").split(":", 2)
@@ -113,13 +117,13 @@ async def pressed(update: Update, context: Context) -> None:
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="enrol", reason="malformed", now=s.now()
         )
-        await query.answer(t("press_stale"))
+        await query.answer(t("press_stale", lang))
         raise ApplicationHandlerStop
     outcome = await _answer(update, context, fields[1], fields[2])
     if outcome.kind in ("not_yours", "stale"):
         actor = f"tg:{user_id(update)}"
         await auditing.refused(s.sessions, actor=actor, action="enrol", reason=outcome.kind, now=s.now())
-        await query.answer(t("press_not_yours" if outcome.kind == "not_yours" else "press_stale"))
+        await query.answer(t("press_not_yours" if outcome.kind == "not_yours" else "press_stale", lang))
         raise ApplicationHandlerStop
     await query.answer()
     with contextlib.suppress(BadRequest):  # a message too old to edit keeps its (now stale) buttons

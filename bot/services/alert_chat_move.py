@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import teams
+from bot.services import menus, teams
 from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, members, repoint
 from storage import audit
@@ -38,6 +38,7 @@ class MoveResult:
 
 def notice(team: Team, chat: int, key: str, where: Where, now: datetime, *, only_here: bool = False) -> agenda.Entry:
     payload = {"key": key, "params": {"team": team.name, "group": where.title, "by": where.by}, "team_id": team.id}
+    payload["lang"] = team.language
     if only_here:
         payload[NO_FALLBACK] = True
     key = agenda.key_alert_chat(team.id or 0, where.chat_id, chat, now)
@@ -53,6 +54,9 @@ async def point_alerts(session: AsyncSession, team: Team, where: Where, *, user_
         await agenda.enqueue(session, [notice(team, old, "team_chat_notice_old", where, now, only_here=True)], now=now)
     team.alert_chat_id = where.chat_id
     session.add(team)
+    await session.flush()
+    for chat in (where.chat_id, *([old] if old is not None else [])):  # the team's commands move with the alerts
+        await menus.plan(session, chat, now=now)
     people = await members(session, team.id or 0)
     await agenda.enqueue(session, [notice(team, p, "team_chat_notice_members", where, now) for p in people], now=now)
     detail = {"chat_id": where.chat_id, "from": old}

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import helper_consent, link_guard, members
+from bot.services import helper_consent, link_guard, members, menus
 from bot.services.questionnaire_outcomes import start_baseline
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
@@ -146,6 +146,7 @@ async def _join(
         member.active, member.role, member.username = True, role, username
     invite.used_at, invite.outcome, invite.opened_chat_id = now, "joined", user_id
     audit.record(session, at=now, actor=f"tg:{user_id}", action="team.join", subject=f"team:{team.id}")
+    await menus.plan(session, user_id, now=now)  # the team's commands in the member's menu
     await session.commit()
     return LinkResult("member_joined", team.name)
 

@@ -24,7 +24,7 @@ from bot.services.enrolment import ERASED_PREFIX
 from bot.services.person import linked_patients
 from schedules import agenda
 from schedules.flagging import alert_chats
-from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire
+from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire, Team
 from storage.updates import ERASED, mentions
 
 TEAM_NOTICE = "team_notice"
@@ -124,7 +124,9 @@ async def _erase_traces(
 async def _notify_team(session: AsyncSession, patient: Patient, now: datetime) -> None:
     """A short notice to the team's alert chats: who (the former alias), nothing of their health. The alias
     is blanked from the row once it has been sent (bot/services/retention.py)."""
-    payload = {"key": "team_patient_erased", "params": {"alias": patient.alias}}
+    team = await session.get(Team, patient.team_id)
+    lang = team.language if team is not None else "en"  # the care team's language
+    payload = {"key": "team_patient_erased", "params": {"alias": patient.alias}, "lang": lang}
     notices = [
         agenda.Entry(
             TEAM_NOTICE, agenda.key_erased(patient.id or 0, chat), chat, now, ref_id=patient.id, payload=payload

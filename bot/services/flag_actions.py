@@ -23,7 +23,8 @@ ACTIONS = {"a": "ack", "m": "assign"}
 
 @dataclass(frozen=True)
 class FlagAction:
-    outcome: str  # done already already_other refused
+    outcome: str  # done already already_other refused missing (no such flag for the caller's team)
+    # group_unset (a member, in a group that is no team's alert chat yet)
     action: str  # ack assign
     flag_id: int
     alias: str | None = None
@@ -37,11 +38,16 @@ async def act(sessions: Sessions, *, flag_id: int, caller: Caller, action: str, 
     async with sessions() as session:
         flag = await session.get(Flag, flag_id)
         patient = await session.get(Patient, flag.patient_id) if flag is not None else None
-        allowed = patient is not None and patient.team_id in await scope(session, caller)
+        mine = await scope(session, caller)
+        allowed = patient is not None and patient.team_id in mine
         if flag is None or patient is None or not allowed:
             reason = "not_found" if patient is None else await refusal_reason(session, caller, patient.team_id)
             await refuse(session, caller, action=f"flag.{action}", now=now, subject=f"flag:{flag_id}", reason=reason)
-            return FlagAction("refused", action, flag_id)
+            # a member acting here learns only that their team has no such flag; anyone else is refused
+            missing = bool(mine) and reason in ("not_found", "not_a_member")
+            if not mine and not caller.private and await refusal_reason(session, caller, None) == "group_unset":
+                return FlagAction("group_unset", action, flag_id)
+            return FlagAction("missing" if missing else "refused", action, flag_id)
         if action == "ack":
             values = {"acknowledged_at": now, "acknowledged_by": user_id}
             unset = col(Flag.acknowledged_at).is_(None)

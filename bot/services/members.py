@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services import menus
 from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from storage import audit
@@ -121,10 +122,12 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
     theirs = [box.id for box in waiting if await team_of(session, box) == team.id]
     await agenda.drop(session, col(Outbox.id).in_(theirs), reason="member removed")
     payload = {"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True}
+    payload["lang"] = team.language
     told = agenda.key_member_removed(team.id or 0, member.telegram_user_id, now)
     await agenda.enqueue(
         session, [agenda.Entry("team_notice", told, member.telegram_user_id, now, payload=payload)], now=now
     )
+    await menus.plan(session, member.telegram_user_id, now=now)  # the team's commands leave their menu
     detail = {"member": member.telegram_user_id}
     audit.record(session, at=now, actor=actor, action="team.member_remove", subject=f"team:{team.id}", detail=detail)
 

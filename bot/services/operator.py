@@ -135,7 +135,7 @@ async def patient_list(sessions: Sessions, *, team_name: str) -> list[dict[str, 
 async def invite_revoke(sessions: Sessions, *, alias: str, team_name: str | None, now: datetime) -> dict[str, Any]:
     """End a patient's open invite links at once; a patient who never consented is marked revoked."""
     async with sessions() as session:
-        query = select(Patient, Team).join(Team).where(Patient.alias == alias)
+        query = select(Patient, Team).join(Team).where(func.lower(Patient.alias) == alias.lower())
         if team_name is not None:
             query = query.where(Team.name == " ".join(team_name.split()))
         found = (await session.exec(query)).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,10 +41,13 @@ async def scope(session: AsyncSession, caller: Caller) -> list[int]:
 
 async def refusal_reason(session: AsyncSession, caller: Caller, team_id: int | None) -> str:
     """Why this caller may not act on `team_id` (None: the team of this group, if any) here: the wrong
-    chat (a member of that team in another chat), a removed member, or not a member."""
+    chat (a member of that team in another chat), a group that is no team's yet, a removed member, or
+    not a member."""
     if team_id is None and not caller.private:
         group_team = await teams.team_of_chat(session, caller.chat_id)
         team_id = group_team.id if group_team is not None else None
+        if group_team is None and await teams.memberships(session, caller.user_id):
+            return "group_unset"  # a member, in a group that is no team's alert chat yet: /team_chat first
     if team_id is not None and await teams.is_member(session, user_id=caller.user_id, team_id=team_id):
         return "other_chat"  # a member of that team, but in another team's group (or a group of no team)
     if await teams.was_removed(session, user_id=caller.user_id, team_id=team_id):
@@ -70,7 +74,9 @@ async def find(
     found = (
         (
             await session.exec(
-                select(Patient, Team).join(Team).where(col(Patient.team_id).in_(team_ids), Patient.alias == alias)
+                select(Patient, Team)
+                .join(Team)
+                .where(col(Patient.team_id).in_(team_ids), func.lower(Patient.alias) == alias.lower())
             )
         ).all()
         if team_ids

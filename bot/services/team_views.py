@@ -16,7 +16,7 @@ from sqlmodel import col, func, select
 
 from bot.services import course
 from bot.services.course_timeline import Timeline, timeline
-from bot.services.team_access import Caller, find, refuse, scope
+from bot.services.team_access import Caller, find, refusal_reason, refuse, scope
 from care.protocol import Protocol
 from storage import audit
 from storage.engine import Sessions
@@ -46,13 +46,14 @@ class Page:
 
 async def list_patients(
     sessions: Sessions, caller: Caller, *, page: int, now: datetime, protocol: Protocol
-) -> Page | None:
-    """One page of the caller's patients (team name, then alias), or None when refused."""
+) -> Page | str:
+    """One page of the caller's patients (team name, then alias), or why not (refused and audited)."""
     async with sessions() as session:
         team_ids = await scope(session, caller)
         if not team_ids:
-            await refuse(session, caller, action="patients.list", now=now, reason="not_a_member")
-            return None
+            reason = await refusal_reason(session, caller, None)
+            await refuse(session, caller, action="patients.list", now=now, reason=reason)
+            return reason
         where = col(Patient.team_id).in_(team_ids)
         total = (await session.exec(select(func.count()).select_from(Patient).where(where))).one()
         pages = max(1, math.ceil(total / PAGE_SIZE))

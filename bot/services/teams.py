@@ -80,3 +80,9 @@ async def refuse(
             detail={"reason": reason},
         )
         await session.commit()
+
+
+async def member_ids(session: AsyncSession, team_id: int) -> list[int]:
+    """The Telegram user ids of the team's active members."""
+    query = select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active))
+    return sorted((await session.exec(query)).all())

@@ -1,9 +1,9 @@
 """Every user-facing text, keyed; English is the source, translations are gettext catalogues.
 
 The English catalogue `EN` is assembled from the modules of this package (one dict per module, merged
-below with one line each) so that each area keeps its texts together. Patient texts are translated in
-bot/locale/<lang>/LC_MESSAGES/b12bot.po (`python -m bot.texts.sync` updates them from the English);
-care-team and operator texts (`ENGLISH_ONLY`) are English only for now, whatever the team's `language`.
+below with one line each) so that each area keeps its texts together. Patient and care-team texts are
+translated in bot/locale/<lang>/LC_MESSAGES/b12bot.po (`python -m bot.texts.sync` updates them from the
+English); a team's texts follow its `language`. Operator texts (`ENGLISH_ONLY`: the CLI) stay English.
 Patient texts are short and plain; `patient()` adds the footer that tells how to get help or stop.
 Tests check that every key used in the code exists, and every patient key in every language.
 """
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.texts.catalogue import languages, supported, translations
 from bot.texts.en import EN
+from bot.texts.en_commands import COMMANDS_PATIENT, COMMANDS_TEAM
 from bot.texts.en_conversation import CONVERSATION, CONVERSATION_TEAM
 from bot.texts.en_data import DATA, DATA_TEAM
 from bot.texts.en_escalation import ESCALATION_TEAM
@@ -25,26 +26,21 @@ from bot.texts.en_tools import CARD, TOOLS
 from bot.texts.en_trust import TRUST
 from bot.texts.plurals import PLURALS
 
-# English only (care teams and operators): left out of the .po files.
-ENGLISH_ONLY: frozenset[str] = frozenset(TEAM) | frozenset(OPERATOR) | frozenset(DATA_TEAM) | frozenset(SETTINGS_TEAM)
-ENGLISH_ONLY |= frozenset(CONVERSATION_TEAM)
-EN.update(TEAM)
-EN.update(DATA_TEAM)
-EN.update(SETTINGS_TEAM)
+# Every team and patient text is translated; only the operator's (the CLI, and errors that come from the
+# checks the CLI shares, `err_*`) stay English: left out of the .po files.
+EN.update(
+    {k: v for d in (TEAM, DATA_TEAM, SETTINGS_TEAM, TRUST, CONVERSATION_TEAM, COMMANDS_TEAM) for k, v in d.items()}
+)
 EN.update(OPERATOR)
-ENGLISH_ONLY |= frozenset(TRUST)  # issue 12: alert chats, members (care-team and operator texts)
-EN.update(TRUST)
-EN.update(CONVERSATION_TEAM)
-ENGLISH_ONLY |= frozenset(ESCALATION_TEAM)  # issue 14: escalated urgent alerts (care-team texts)
-EN.update(ESCALATION_TEAM)
-# Patient-facing modules: merge each here with one line, e.g. EN.update(SETTINGS); their keys get translated.
+EN.update(ESCALATION_TEAM)  # issue 14: escalated urgent alerts (care-team texts, translated like the rest)
 EN.update(DATA)
 EN.update(SECURITY)
 EN.update(SETTINGS)
 EN.update(CONVERSATION)
-ENGLISH_ONLY |= frozenset(TOOLS)  # issue 13: CLI, regimens, chart (operators and care teams)
-EN.update(TOOLS)
+EN.update(TOOLS)  # issue 13: CLI, regimens, chart labels (English only, below)
 EN.update(CARD)  # issue 13: the printable invite card, for the patient
+EN.update(COMMANDS_PATIENT)
+ENGLISH_ONLY: frozenset[str] = frozenset(OPERATOR) | frozenset(TOOLS) | frozenset(k for k in EN if k.startswith("err_"))
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}  # the English source, by key (translations: catalogue.py)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 OPERATOR: dict[str, str] = {
     "err_team_exists": "a team named {name!r} already exists",
     "err_team_unknown": "no team named {name!r}; create it with `b12bot team create`",
+    "err_team_language": "{value!r} is not a language the bot speaks: use one of {choices}",
+    "err_team_empty_digest": "{value!r} is not a choice for --empty-digest: use one of {choices}",
     "err_team_name": "the team name must be 2-120 characters",
     "err_timezone": "{value!r} is not a known IANA time zone (for example Europe/Berlin)",
     "err_time": "{value!r} is not a time of day; use HH:MM, 24-hour clock, for example 09:00",

@@ -50,6 +50,6 @@ SETTINGS: dict[str, str] = {
 # English only (care team): the digest line of the info flag raised by a change (care.transition).
 SETTINGS_TEAM: dict[str, str] = {
     "flag.schedule_change": (
-        "Patient changed the reminder schedule: {old_time} {old_timezone} → {new_time} {new_timezone}"
+        "The patient moved their reminders: {old_time} {old_timezone} → {new_time} {new_timezone}. For information."
     ),
 }

@@ -6,40 +6,66 @@ TEAM: dict[str, str] = {
     "member_joined": "Welcome. You are now a member of the care team “{team}”.",
     "member_already": "You are already a member of the care team “{team}”.",
     "alert_urgent": "🔴 Urgent · patient {alias}\n{summary}",
-    "alert_facts": "Details: {facts}",
     "alert_ack_hint": "Acknowledge with the buttons below, in the daily digest, or with /ack {flag_id}.",
+    # what each flag says to the team: what happened, in words (never a stored key), and what to do
     "flag.red_flag.rf_tendon": (
-        "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?)"
+        "Red flag: the patient reports tendon pain or swelling, a “pop”, or cannot bear weight "
+        "(fluoroquinolone tendinopathy?)."
     ),
-    "flag.red_flag.rf_weakness": "Red flag: new or progressing weakness, falls, foot drop or ascending symptoms",
+    "flag.red_flag.rf_weakness": (
+        "Red flag: the patient reports new or quickly progressing weakness, falls, foot drop, or symptoms "
+        "spreading upward."
+    ),
     "flag.red_flag.rf_breathing_swallowing": (
-        "Red flag: trouble breathing or swallowing, ptosis or diplopia (myasthenia exacerbation?). "
-        "Patient told to call emergency services."
+        "Red flag: the patient reports trouble breathing or swallowing, drooping eyelids or double vision "
+        "(myasthenia exacerbation?)."
     ),
     "flag.red_flag.rf_chest_abdomen_back_pain": (
-        "Red flag: sudden severe chest, abdominal or back pain (aortic aneurysm/dissection?). "
-        "Patient told to call emergency services."
+        "Red flag: the patient reports sudden severe chest, abdominal or back pain (aortic aneurysm or dissection?)."
     ),
     "flag.red_flag.rf_confusion_self_harm": (
-        "Red flag: confusion, hallucinations, seizure or thoughts of self-harm. "
-        "Patient told to call emergency services."
+        "Red flag: the patient reports confusion, hallucinations, a seizure or thoughts of self-harm."
     ),
-    "flag.red_flag.rf_bladder_bowel_balance": "Red flag: loss of bladder or bowel control, or marked imbalance",
+    "flag.red_flag.rf_bladder_bowel_balance": (
+        "Red flag: the patient reports loss of bladder or bowel control, or marked imbalance."
+    ),
     "flag.red_flag.rf_fluoroquinolone_continuing": (
-        "Red flag: still taking a fluoroquinolone while neuropathy continues; the prescriber should review it"
+        "Red flag: the patient is still taking levofloxacin or another fluoroquinolone while the neuropathy continues."
     ),
-    "flag.red_flag.rf_injection_allergy": "Red flag: allergic reaction after a B12 injection",
+    "flag.red_flag.rf_injection_allergy": "Red flag: the patient reports an allergic reaction after a B12 injection.",
+    "flag.red_flag.generic": "Red flag: the patient answered yes to a warning sign.",
+    "flag_rf_emergency": "The patient was told to call the emergency number now. Call the patient as soon as you can.",
+    "flag_rf_today": "The patient was told to contact their doctor today. Call the patient today.",
     "flag.b6_intake.urgent": (
-        "B6 intake {total_mg_per_day:g} mg/day, above {urgent_above:g} mg/day: review within 24-48 h "
-        "(not an emergency){source_note}"
+        "Vitamin B6: the patient reports {intake}{products}. At the top of that range the total is above "
+        "{urgent_above:g} mg/day{source_note}. Review within 24-48 hours (not an emergency): go through the "
+        "labels with the patient."
     ),
-    "flag.b6_intake.warning": "B6 intake {total_mg_per_day:g} mg/day, above {warning_above:g} mg/day",
-    "flag.b6_intake.info": "B6 intake {total_mg_per_day:g} mg/day, above {info_above:g} mg/day",
+    "flag.b6_intake.warning": (
+        "Vitamin B6: the patient reports {intake}{products}. At the top of that range the total is above "
+        "{warning_above:g} mg/day. Go through the labels with the patient at the next contact."
+    ),
+    "flag.b6_intake.info": (
+        "Vitamin B6: the patient reports {intake}{products}. At the top of that range the total is above "
+        "{info_above:g} mg/day. For information."
+    ),
+    "flag.b6_raised": " Raised one level: numbness is {rise} points worse.",
     "flag.b6_source_note": (
-        "; above the {source_figure_mg:g} mg/day that the clinical source names as causing sensory neuropathy"
+        ", above the {source_figure_mg:g} mg/day that the clinical source names as causing sensory neuropathy"
     ),
-    "flag.unreachable": "Patient blocked the bot: no more messages can reach them",
-    "flag.generic": "{kind} ({severity})",
+    "b6_products_taken": " ({products})",
+    "b6_range": "{low:g} to {high:g} mg/day",
+    "b6_range_up_to": "up to {high:g} mg/day",
+    "b6_range_over": "more than {low:g} mg/day",
+    "b6_range_none": "no B6 from products",
+    "b6_range_not_sure": "not sure of the B6 dose",
+    "b6_with_regimen": "{intake}, plus {regimen:g} mg/day in the prescribed regimen",
+    "flag.unreachable": "The patient blocked the bot: no reminders or questions reach them. Contact them another way.",
+    "flag.generic": "{kind} ({severity}).",
+    "flag_kind_other": "A finding for the care team",
+    "sev_urgent": "urgent",
+    "sev_warning": "warning",
+    "sev_info": "for information",
     # /team_chat and the /enrol dialogue (bot/handlers/team_enrol.py, bot/services/enrol_*.py)
     "team_chat_set": "This group is now the alert chat of the care team “{team}”. Urgent alerts come here.",
     "team_chat_already": "This group is already the alert chat of the care team “{team}”.",
@@ -101,6 +127,10 @@ TEAM: dict[str, str] = {
 TEAM.update(
     {
         "tv_refused": "Sorry, this is only for active members of the patient's care team.",
+        "tv_group_unset": (
+            "This group is not your care team's alert chat yet: run /team_chat here first "
+            "(or use these commands in your private chat with me)."
+        ),
         "err_export_path": "cannot write the export to {path}: {reason}",
         "tv_no_patient": "No patient {alias} in your care team.",
         "tv_ambiguous": "{alias} is in more than one of your teams: please ask in that team's group.",
@@ -140,10 +170,10 @@ TEAM.update(
         "tv_change": "{baseline} at baseline → {latest} in week {week}",
         "tv_only_baseline": "{baseline} at baseline",
         "tv_adherence": "{pct}% ({taken} of {due})",
-        "tv_b6": "{mg:g} mg/day (week {week})",
+        "tv_b6": "{intake} (week {week})",
         "tv_b6_unsure": "not sure of the dose (week {week})",
         "tv_flags_header": "Open flags (acknowledge with /ack <id>):",
-        "tv_flag_line": "#{id} · {kind} · {severity} · raised {raised}",
+        "tv_flag_line": "#{id} · {severity} · raised {raised}\n    {summary}",
         "tv_flags_none": "No open flags.",
         "tv_chart_caption": (
             "{alias}: pain and numbness by week (baseline dashed), doses confirmed per week (0% as a dark mark, "
@@ -185,19 +215,32 @@ TEAM.update(
 # --- daily digest, milestone alerts, Acknowledge / Assign to me (bot/render_digest.py, render_milestones.py) ---
 TEAM.update(
     {
-        "flag.worsening": "Worsening: pain well above baseline, or the patient reports feeling much worse",
-        "flag.poor_improvement.poor": "Poor improvement at the milestone",
-        "flag.milestone_verdict.good": "Milestone verdict: good improvement",
-        "flag.milestone_verdict.partial": "Milestone verdict: partial improvement",
-        "flag.milestone_verdict.residual_symptoms": "Milestone verdict: improved, with residual symptoms",
-        "flag.low_adherence": "Low adherence: fewer than 80% of doses confirmed over 14 days",
-        "flag.injection_unconfirmed": "An injection has not been confirmed for 7 days",
-        "flag.missed_questionnaires": "Two weekly questionnaires missed in a row",
-        "flag.b6_unsure": "Patient is not sure of their vitamin B6 dose: please review the product labels",
+        "flag.worsening": "Worsening: {what}. Call the patient this week.",
+        "worsening_pain": "pain {baseline_pain} at baseline, now {pain} (0-10)",
+        "worsening_pgic": "the patient feels “{pgic}” since starting B12",
+        "worsening_and": " and ",
+        "worsening_unknown": "the patient's answers are worse than at baseline",
+        "flag.poor_improvement.poor": "Poor improvement at the week-{week} milestone: see the verdict alert.",
+        "flag.milestone_verdict.good": "Week-{week} milestone: good improvement.",
+        "flag.milestone_verdict.partial": "Week-{week} milestone: partial improvement.",
+        "flag.milestone_verdict.residual_symptoms": (
+            "Week-{week} milestone: improved, with residual symptoms (a normal outcome)."
+        ),
+        "flag.low_adherence": (
+            "Low adherence: {taken} of {due} doses confirmed over the last 14 days ({pct}%, below {threshold_pct}%). "
+            "Ask the patient what gets in the way."
+        ),
+        "flag.injection_unconfirmed": (
+            "The injection due on {due_day} has not been confirmed for 7 days. Check whether it was given."
+        ),
+        "flag.missed_questionnaires": "Weekly questionnaires missed in a row (weeks {weeks}). Check on the patient.",
+        "flag.b6_unsure": (
+            "Vitamin B6: the patient is not sure how much they take{products}. Go through the labels with them."
+        ),
         "fig_pain": "pain {before} → {after}",
         "fig_numbness": "numbness {before} → {after}",
-        "fig_adherence": "doses confirmed {pct}% ({taken}/{due}, 14 d)",
-        "fig_b6": "B6 {mg:g} mg/day",
+        "fig_adherence": "doses confirmed {pct}% ({taken}/{due}, last 14 days)",
+        "fig_b6": "B6 {intake}",
         "fig_none": "no figures yet",
         "digest_title": "📋 Daily digest · {team} · {date}",
         "digest_part": "(part {part} of {parts})",
@@ -215,13 +258,17 @@ TEAM.update(
         "milestone_what_6": " (week-6 evaluation)",
         "milestone_what_12": " (month 3)",
         "milestone_what_24": " (month 6)",
-        "digest_cohort": "Cohort: {active} active · mean adherence {adherence} · {open_flags} open flags",
+        "digest_cohort": "Cohort: {figures}",
+        "digest_active": "{n} active patients",
+        "digest_open_flags": "{n} open flags",
+        "digest_mean_adherence": "doses confirmed {pct}% (mean over 14 days)",
+        "digest_nothing_new": "📋 {team} · {date}: nothing new since the last digest.",
         "btn_flag_ack": "✓ Acknowledge #{flag_id} {alias}",
         "btn_flag_assign": "👤 Assign #{flag_id} to me",
         "milestone_doses": "{taken}/{due} ({pct}%)",
         "milestone_week4": (
             "📅 {alias}: week 4, the follow-up window opens (weeks 4-6).\n"
-            "Course so far: doses confirmed {doses}.\n{figures}\n"
+            "Doses confirmed since the start of therapy: {doses}.\n{figures}\n"
             "The week-6 evaluation follows."
         ),
         "verdict_title": "📊 {alias}: week {week} milestone, verdict: {verdict}",
@@ -233,7 +280,8 @@ TEAM.update(
         "verdict_pain_not_judged": "Baseline pain too low to show a change: the impression of change decides.",
         "verdict_pgic": "Impression of change: {pgic} · numbness now {numbness}",
         "verdict_mnsi": "MNSI {before} → {after}",
-        "verdict_context": "Adherence (14 d): {adherence} · B6 {b6} mg/day · baseline B12: {b12}",
+        "verdict_context": "Doses confirmed (last 14 days): {adherence} · B6: {b6} · baseline B12: {b12}",
+        "b6_total": "{mg} mg/day in total",
         "verdict_b12_unknown": "not recorded",
         "suggestion_consider_im_or_higher_dose": (
             "Suggestion: consider IM B12 or a higher oral dose (NICE NG239: not improved on oral)."
@@ -252,5 +300,9 @@ TEAM.update(
         "flag_assign_line_you": "👤 #{flag_id} {alias} assigned to you",
         "flag_ack_already_line": "#{flag_id} {alias} was already acknowledged.",
         "flag_ack_usage": "Usage: /ack <flag number>, for example /ack 12",
+        "flag_missing": (
+            "There is no open flag #{flag_id} for your care team here. The flag numbers are in the alerts, "
+            "the daily digest and /patient <alias>."
+        ),
     }
 )

@@ -19,4 +19,6 @@ PLURALS: dict[str, tuple[str, str]] = {
     "span_months": ("{n} month", "n"),
     "span_doses": ("{n} dose", "n"),
     "helper_doses": ("{n} dose", "n"),
+    "digest_active": ("{n} active patient", "n"),
+    "digest_open_flags": ("{n} open flag", "n"),
 }
