@@ -93,7 +93,12 @@ async def test_a_spanish_team_reads_its_texts_in_spanish(database_url: str) -> N
         await sb.run_until(NEXT_DIGEST)
         digest = next(t for t in to_member(sb) if t.startswith("📋"))
         assert digest.startswith("📋 Resumen diario · Neuro clinic · mar 6 oct 2026"), digest
-        assert "🔴 Urgente (1)" in digest and "1 alerta abierta" in digest and "1 paciente activo" in digest
+        # unowned for more than an hour by then: escalated, listed first under its own heading (issue 14)
+        assert (
+            "⏰ Escaladas: urgentes y sin responsable a tiempo (1)" in digest
+            and "1 alerta abierta" in digest
+            and "1 paciente activo" in digest
+        )
         async with sb.services.sessions() as session:
             assert (await session.exec(select(Team))).one().language == "es"
             changes = (await session.exec(select(AuditEvent).where(AuditEvent.action == "team.language"))).all()
