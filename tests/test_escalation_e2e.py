@@ -110,8 +110,10 @@ async def test_raised_friday_evening_escalates_monday_at_opening_not_before(data
         await sb.send(sb.users.press_button(CLINICIAN, again, "Acknowledge"))
         await sb.run_until(berlin(8, 8, 1))
         assert len(escalations(sb, CLINICIAN.id)) == 1
-        tuesday = [m.text or "" for m in sb.api.sent_to(CLINICIAN.id) if "Daily digest" in (m.text or "")][-1]
-        assert "Tue 8 Dec" in tuesday and "Escalated" not in tuesday  # owned now: no longer repeated
+        tuesday = [m.text or "" for m in sb.api.sent_to(CLINICIAN.id) if (m.text or "").startswith("📋")][-1]
+        assert (
+            "Tue 8 Dec" in tuesday and "Escalated" not in tuesday
+        )  # owned now: not repeated (nothing new: the short line)
 
 
 async def test_inside_hours_after_sixty_minutes_to_the_group_and_each_active_member_once(database_url: str) -> None:
