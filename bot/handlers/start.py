@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers import conversation, helper
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
+from bot.handlers.symptoms import report_button
 from bot.services import auditing, consent, language
 from bot.services.language import pick
 from bot.services.patients import patient_for_chat
@@ -31,7 +32,10 @@ async def start(update: Update, context: Context) -> None:
     if not context.args:
         known = await patient_for_chat(s.sessions, chat_id(update))
         lang = await lang_for(update, context)
-        await reply(update, patient("help", lang) if known else t("not_enrolled", lang))
+        if known:
+            await reply(update, patient("help", lang), reply_markup=InlineKeyboardMarkup([[report_button(lang)]]))
+        else:
+            await reply(update, t("not_enrolled", lang))
         return
     result = await consent.open_link(
         s.sessions,
@@ -112,7 +116,8 @@ async def consent_pressed(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, patient("help", await lang_for(update, context)))
+    lang = await lang_for(update, context)
+    await reply(update, patient("help", lang), reply_markup=InlineKeyboardMarkup([[report_button(lang)]]))
 
 
 async def stray_text(update: Update, context: Context) -> None:

@@ -9,9 +9,13 @@ TEAM: dict[str, str] = {
     "alert_facts": "Details: {facts}",
     "alert_ack_hint": "Acknowledge with the buttons below, in the daily digest, or with /ack {flag_id}.",
     "flag.red_flag.rf_tendon": (
-        "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?)"
+        "Red flag: tendon pain, swelling, a pop or cannot bear weight (fluoroquinolone tendinopathy?). "
+        "Patient told to rest the limb and contact their doctor today."
     ),
-    "flag.red_flag.rf_weakness": "Red flag: new or progressing weakness, falls, foot drop or ascending symptoms",
+    "flag.red_flag.rf_weakness": (
+        "Red flag: new or progressing weakness, falls, foot drop or ascending symptoms (Guillain-Barré-like?). "
+        "Patient told to call emergency services."
+    ),
     "flag.red_flag.rf_breathing_swallowing": (
         "Red flag: trouble breathing or swallowing, ptosis or diplopia (myasthenia exacerbation?). "
         "Patient told to call emergency services."
@@ -24,9 +28,24 @@ TEAM: dict[str, str] = {
         "Red flag: confusion, hallucinations, seizure or thoughts of self-harm. "
         "Patient told to call emergency services."
     ),
+    "flag.red_flag.rf_bladder_bowel": (
+        "Red flag: loss of bladder or bowel control. Patient told to call emergency services."
+    ),
+    "flag.red_flag.rf_imbalance": (
+        "Red flag: marked imbalance (no loss of bladder or bowel control). Patient told to contact their doctor today."
+    ),
     "flag.red_flag.rf_bladder_bowel_balance": "Red flag: loss of bladder or bowel control, or marked imbalance",
     "flag.red_flag.rf_fluoroquinolone_continuing": (
-        "Red flag: still taking a fluoroquinolone while neuropathy continues; the prescriber should review it"
+        "Red flag: still taking a fluoroquinolone while neuropathy continues; the prescriber should review it. "
+        "Patient told to tell the prescriber today and not to change medicines on their own."
+    ),
+    "flag.red_flag.rf_allergy_severe": (
+        "Red flag: allergic reaction after a B12 injection, with trouble breathing or swelling of the face or "
+        "throat. Patient told to call emergency services."
+    ),
+    "flag.red_flag.rf_allergy_rash": (
+        "Red flag: rash after a B12 injection (no trouble breathing or swelling). Patient told to contact their "
+        "doctor today."
     ),
     "flag.red_flag.rf_injection_allergy": "Red flag: allergic reaction after a B12 injection",
     "flag.b6_intake.urgent": (
