@@ -165,7 +165,7 @@ EN.update(
         "q_use_buttons_nrs": "Please answer with the buttons under the question, or type a number from 0 to 10.",
         "q_old_question": "This question is already answered. Use Back on the current question to change it.",
         "q_closed": "These questions are closed.",
-        "q_multi_hint": "Tap all that apply, then Done.",
+        "q_multi_hint": "Tap all that apply, then Done. “None of these” answers at once.",
         "btn_back": "« Back",
         "btn_later": "Later",
         "btn_continue": "Continue",
