@@ -54,7 +54,7 @@ async def test_baseline_right_after_consent_with_a_correction_and_a_typed_number
         assert "0 = no pain" in (first.text or "") and len(sb.users.button_data(first)) == 12  # 0-10 and Later
         await tap(sb, PAT, "7")
         edited = sb.api.messages[(PAT.id, first.message_id)]  # the same message, edited to the next question
-        assert "Your answer: 7" in (edited.text or "") and "Question 2 of 26" in (edited.text or "")
+        assert "Your answer: 7" in (edited.text or "") and "Question 2 of 20" in (edited.text or "")
         assert "« Back" in [b["text"] for row in (edited.reply_markup or {})["inline_keyboard"] for b in row]
         await tap(sb, PAT, "b")  # back: pain is asked again
         again = current_question(sb, PAT)

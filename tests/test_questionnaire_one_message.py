@@ -49,7 +49,7 @@ async def test_the_weekly_questions_stay_in_one_message_to_the_summary(database_
             await tap(sb, PAT, code)
         assert totals == {"5"}  # one total from the first question to the last (B6 "none" skips the dose)
         assert "Question 1 of 5" in screens[0] and "Your answer: 3" in screens[1] and "Question 2 of 5" in screens[1]
-        assert "Question 5 of 5" in screens[4] and "Your answer: None of these" in screens[4]  # 4 → 5: none
+        assert "Question 5 of 5" in screens[3] and "Your answer: None of these" in screens[3]  # 4 → 5: none
         summary = sb.api.messages[(PAT.id, message.message_id)]
         assert summary.reply_markup is None
         text = summary.text or ""

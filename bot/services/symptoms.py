@@ -3,7 +3,9 @@ reminder) and red-flag words in free text. No Telegram here.
 
 State is a `dialogue` row (kind "symptoms", step "list" or "pick", data: the patient, the screen's items,
 the symptoms marked so far and a nonce that the buttons carry), so a restart mid-screen loses nothing and
-an old screen's buttons are refused. "None of these" and Done close it; Done raises one urgent red flag per
+an old screen's buttons are refused. Its user_id is 0 (SCREEN_USER): the screen belongs to the private chat
+and lives beside any other dialogue of it (a /time question stays open; red-flag words do not end it).
+"None of these" and Done close it; Done raises one urgent red flag per
 symptom (care.flags, episode `symptoms:<UTC instant>:<item>`), the same flags and alerts as the weekly
 questions. Every step is audited with ids and counts only.
 """
@@ -28,6 +30,7 @@ from storage.engine import Sessions
 from storage.models import Dialogue, Patient, Team
 
 KIND = "symptoms"
+SCREEN_USER = 0  # the dialogue row's user_id: one screen per chat, beside the chat's other dialogue
 OPEN_TO = ("active", "paused")
 
 
@@ -85,16 +88,17 @@ def _screen(outcome: str, patient: Patient, row: Dialogue, **extra: Any) -> Scre
 
 
 async def open_screen(sessions: Sessions, *, chat_id: int, now: datetime, via: str) -> Screen:
-    """A new screen for the patient of this private chat (any other dialogue of the chat ends).
+    """A new screen for the patient of this private chat (an older screen of the chat is closed).
     `via`: command, button or words (audited)."""
     async with sessions() as session:
         patient = (await session.exec(select(Patient).where(Patient.chat_id == chat_id))).first()
         if patient is None or patient.status not in OPEN_TO:
             return Screen("not_patient", patient.language if patient is not None else "en")
-        await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == chat_id))
+        mine = (col(Dialogue.chat_id) == chat_id) & (col(Dialogue.user_id) == SCREEN_USER)
+        await session.exec(delete(Dialogue).where(mine))
         symptoms = [i.key for i in red_flag_items(injections=uses_injections(patient.regimen))]
         data = {"patient_id": patient.id, "symptoms": symptoms, "selected": [], "nonce": secrets.token_hex(3)}
-        row = Dialogue(chat_id=chat_id, user_id=chat_id, kind=KIND, step="list", data=data, updated_at=now)
+        row = Dialogue(chat_id=chat_id, user_id=SCREEN_USER, kind=KIND, step="list", data=data, updated_at=now)
         session.add(row)
         subject = f"patient:{patient.id}"
         audit.record(
@@ -111,7 +115,7 @@ async def press(
     async with sessions() as session:
         row = await session.get(Dialogue, dialogue_id)
         patient = (await session.exec(select(Patient).where(Patient.chat_id == chat_id))).first()
-        if row is None or row.kind != KIND or row.data.get("nonce") != nonce:
+        if row is None or row.kind != KIND or row.user_id != SCREEN_USER or row.data.get("nonce") != nonce:
             return await _refuse(session, chat_id, dialogue_id, "stale", now, patient)
         if row.chat_id != chat_id or patient is None or row.data.get("patient_id") != patient.id:
             return await _refuse(session, chat_id, dialogue_id, "not_yours", now, patient)
