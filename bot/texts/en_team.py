@@ -66,6 +66,23 @@ TEAM: dict[str, str] = {
     "team_chat_choose": "You are a member of several teams: run /team_chat <team name>, one of: {teams}",
     "team_chat_taken": "This group is already the alert chat of another team.",
     "team_refused": "Sorry, only active members of the care team can do this.",
+    # /team_hours (bot/handlers/team_hours.py): when the team reads messages, shown to patients
+    "team_hours_shown": (
+        "Reading hours of “{team}”: {hours} ({timezone}). Patients see them with every red-flag advice.\n"
+        "Change: /team_hours Mon-Fri 08:00-17:00 · clear: /team_hours off"
+    ),
+    "team_hours_none": (
+        "“{team}” has no reading hours: patients are told that the chat is not watched around the clock.\n"
+        "Set them: /team_hours Mon-Fri 08:00-17:00 (several windows: Mon-Fri 08:00-17:00; Sat 09:00-12:00)"
+    ),
+    "team_hours_set": (
+        "Reading hours of “{team}” are now {hours} ({timezone}). Patients see them with every red-flag advice."
+    ),
+    "team_hours_cleared": (
+        "Reading hours of “{team}” cleared: patients are told that the chat is not watched around the clock."
+    ),
+    "team_hours_invalid": "Not changed: {error}. For example: /team_hours Mon-Fri 08:00-17:00",
+    "team_hours_several": "You are in several care teams ({teams}): run /team_hours in that team's alert group.",
     "enrol_refused": "Sorry, only active members of a care team can enrol patients.",
     "enrol_private_only": "Please run /enrol in your private chat with me: patient details stay out of the group.",
     "enrol_cancel_hint": "(/cancel stops at any step)",
