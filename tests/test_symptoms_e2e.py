@@ -14,6 +14,8 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Dialogue, Flag
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
+from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, current_question, tap
+from tests.qhelpers import red_flags as red_flag_taps
 
 PAT = VirtualUser(2001, "Wilhelmina")
 ROSA = VirtualUser(2002, "Rosa", language_code="es")
@@ -207,3 +209,27 @@ async def test_a_crisis_line_named_in_the_protocol_file_for_self_harm(database_u
         advice = texts(sb, PAT.id)[-1]
         assert advice.startswith("🚨 Please call 911 now.")
         assert "If you have thoughts of harming yourself, you can also call 988 (Suicide & Crisis Lifeline)." in advice
+
+
+async def test_the_weekly_red_flag_step_is_the_same_screen_with_advice_per_symptom(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 10, 6)))
+        await sb.tick()
+        first = current_question(sb, PAT)
+        await answer_all(sb, PAT, BEFORE_RED_FLAGS[:-1])
+        await tap(sb, PAT, "t5")  # B6: "None of these", one tap
+        step = sb.api.messages[(PAT.id, first.message_id)].text or ""
+        assert "Question 20 of 20" in step and "This is not a diagnosis" in step
+        assert "Have you had any of these since last week?" in step
+        await answer_all(sb, PAT, red_flag_taps(6))  # a lot of trouble with balance, nothing else
+        summary = sb.api.messages[(PAT.id, first.message_id)].text or ""
+        assert "Safety questions: you reported a problem" in summary
+        advice = texts(sb, PAT.id)[-1]
+        assert advice.startswith("Please contact your doctor today.") and "Please call" not in advice
+        assert len([m for m in sb.api.sent_to(PAT.id) if m.message_id >= first.message_id]) == 2  # <= 3
+        (flag,) = await red_flags(sb)
+        assert (flag.facts["item"], flag.episode) == (
+            "rf_imbalance",
+            f"response:{flag.facts['response_id']}:rf_imbalance",
+        )
