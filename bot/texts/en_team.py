@@ -147,7 +147,10 @@ TEAM.update(
         "tv_list_line": (
             "{alias} · {status} · doses {adherence} · pain {pain} · numbness {numbness} · open flags {flags}"
         ),
-        "tv_list_legend": "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10)",
+        "tv_list_legend": (
+            "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10; the numbness scale is "
+            "not a validated instrument)"
+        ),
         "tv_none": "–",
         "tv_status_invited": "invited",
         "tv_status_declined": "declined",
@@ -164,7 +167,7 @@ TEAM.update(
             "Therapy start: {start} · {week}\n"
             "Doses confirmed, last 14 days: {adherence}\n"
             "Pain (0-10): {pain}\n"
-            "Numbness/tingling (0-10): {numbness}\n"
+            "Numbness/tingling (0-10, not a validated scale): {numbness}\n"
             "MNSI (0-13, ≥ 4 abnormal): {mnsi}\n"
             "Vitamin B6 reported: {b6}\n"
             "Baseline B12: {b12}"
