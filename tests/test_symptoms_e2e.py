@@ -233,3 +233,15 @@ async def test_the_weekly_red_flag_step_is_the_same_screen_with_advice_per_sympt
             "rf_imbalance",
             f"response:{flag.facts['response_id']}:rf_imbalance",
         )
+
+
+async def test_consent_says_the_bot_does_not_diagnose_or_prescribe_in_every_language(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        await team_with_member(sb)
+        for user, alias, words in (
+            (PAT, "MK-17", "I do not diagnose or prescribe: your doctors do."),
+            (ROSA, "RS-1", "No hago diagnósticos ni recetas: eso lo hacen sus médicos."),
+            (OLGA, "OL-3", "Я не ставлю диагнозы и не назначаю лечение: это делают ваши врачи."),
+        ):
+            await sb.send(sb.users.text(user, f"/start {await invite(sb, alias=alias, start=date(2026, 10, 6))}"))
+            assert words in texts(sb, user.id)[-1]
