@@ -12,7 +12,7 @@ from babel.dates import get_day_names
 
 from bot.services.symptoms import AdviceFacts
 from bot.texts import t
-from care.hours import HoursError, parse_hours
+from care.hours import HoursError, day_runs, parse_hours
 from care.red_flags import NUMBERS, Advice, Region, advice_for, region_of
 
 
@@ -36,13 +36,7 @@ def hours_text(hours: str | None, timezone: str, lang: str) -> str | None:
     days = get_day_names("abbreviated", locale=lang)  # 0 = Monday
     windows = []
     for window in parsed.windows:
-        ordered, runs, i = sorted(window.days), [], 0
-        while i < len(ordered):
-            j = i
-            while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-                j += 1
-            runs.append(days[ordered[i]] if i == j else f"{days[ordered[i]]}-{days[ordered[j]]}")
-            i = j + 1
+        runs = [days[a] if a == b else f"{days[a]}-{days[b]}" for a, b in day_runs(window.days)]
         span = f"{window.start // 60:02d}:{window.start % 60:02d}-{window.end // 60:02d}:{window.end % 60:02d}"
         windows.append(f"{', '.join(runs)} {span}")
     return f"{'; '.join(windows)} ({timezone})"
