@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.procs import CHAT0  # noqa: E402
-from tests.procs import seed as seed  # noqa: E402  (re-exported: one seeding helper for the tests and bench/)
+from bot.sandbox.procs import CHAT0  # noqa: E402
+from bot.sandbox.procs import seed as seed  # noqa: E402  (re-exported: one seeding helper for the tests and bench/)
 
 PG_ADMIN_DSN = os.environ.get("B12BOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

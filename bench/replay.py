@@ -2,7 +2,7 @@
 
 Half the updates are Taken presses on a dose reminder, half /help, two per seeded patient. Pass: every
 effect exactly once (each dose taken once, each reminder edited once, each press answered once, one
-answer to each /help, every update stored and handled once). The scenario is tests/battery.py:replay.
+answer to each /help, every update stored and handled once). The scenario is bot/sandbox/battery.py:replay.
 
     .venv/bin/python bench/replay.py [--updates 10000] [--database sqlite|postgres|both] [--no-replays]
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from common import databases, fresh_database, load, machine, report
 
-from tests import battery
+from bot.sandbox import battery
 
 
 async def main() -> None:

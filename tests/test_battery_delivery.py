@@ -1,7 +1,7 @@
 """The delivery half of the reliability battery (issue 7) on the Bot API stand-in.
 
 Each test injects a fault and is run again with the fault switched off: the fault's counter (kept by the
-stand-in or by the harness in tests/battery.py) must show it fired when on and stayed at 0 when off. The
+stand-in or by the harness in bot/sandbox/battery.py) must show it fired when on and stayed at 0 when off. The
 kill -9 test runs real processes (python -m bot.cli run) against the stand-in over HTTP. Small sizes
 here; the full ones: bench/faults.py, bench/killnine.py, bench/replay.py (figures in bench/README.md).
 """
@@ -19,16 +19,16 @@ import pytest
 from sqlmodel import col, select
 
 from bot.delivery import make_deliver
+from bot.sandbox import battery
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.faults import FAULT_KINDS
 from bot.sandbox.harness import Sandbox
+from bot.sandbox.procs import CHAT0, seed
 from bot.sandbox.updates import VirtualUser
 from schedules.dispatch import dispatch_once, recover
 from schedules.jobs import Job, Outcome
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
-from tests import battery
 from tests.helpers import enrol, invite, team_with_member
-from tests.procs import CHAT0, seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)  # bot/ticks.py CLAIM_LEASE

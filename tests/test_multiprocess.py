@@ -20,9 +20,7 @@ import pytest
 
 from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
-from storage import migrate
-from storage.engine import make_engine
-from tests.procs import (
+from bot.sandbox.procs import (
     ROOT,
     SECRET,
     bot_env,
@@ -34,6 +32,8 @@ from tests.procs import (
     terminate,
     until,
 )
+from storage import migrate
+from storage.engine import make_engine
 
 # 10,000 rows cost ~100 s of CPU (PTB + httpx ~7 ms a message, the stand-in ~3 ms): too much for every run of
 # the suite on a 2-core machine; the figure in deploy/README.md was taken with B12BOT_TEST_LOAD_ROWS=10000

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from bot.cli import main
 from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.procs import ROOT, SECRET, TOKEN, bot_env, free_port, serve_standin, start_bot, terminate, until
 from bot.settings import Settings
 from bot.web import SECRET_HEADER
-from tests.procs import ROOT, SECRET, TOKEN, bot_env, free_port, serve_standin, start_bot, terminate, until
 
 PASSWORD = "pw-Hunter2-b12"  # PostgreSQL here trusts every local connection: any password works
 

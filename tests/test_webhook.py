@@ -19,6 +19,7 @@ from bot.httpserver import HttpServer
 from bot.inbox import drain
 from bot.runner import run_bot
 from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.procs import SECRET, free_port, until
 from bot.sandbox.updates import UpdateFactory, VirtualUser
 from bot.services import enrolment
 from bot.settings import Settings
@@ -26,7 +27,6 @@ from bot.web import SECRET_HEADER, make_web_app
 from care.regimens import build_regimen
 from storage import migrate
 from storage.models import InboxUpdate, Team, TeamMember
-from tests.procs import SECRET, free_port, until
 
 PAT = VirtualUser(2001, "Pat")
 TTL = timedelta(days=14)

@@ -24,11 +24,11 @@ from bot.bootstrap import build_services
 from bot.context import Services
 from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
+from bot.sandbox.procs import SECRET
 from bot.settings import Settings
 from bot.web import MAX_UPDATE_BYTES, SECRET_HEADER, make_web_app
 from storage import migrate
 from storage.models import InboxUpdate
-from tests.procs import SECRET
 
 TIMEOUT = 10.0
 

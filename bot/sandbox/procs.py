@@ -1,4 +1,4 @@
-"""Helpers for tests that run the bot for real: free ports, the stand-in over HTTP, bot subprocesses, seeding."""
+"""For tests and bench/ that run the bot for real: free ports, the stand-in over HTTP, bot subprocesses, seeding."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from storage import migrate
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox, Patient, Team
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"
-SECRET = "s3cret_Webhook-token-of-at-least-32-characters"
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: subprocesses run from there
+TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"  # noqa: S105  (the stand-in's, no real bot)
+SECRET = "s3cret_Webhook-token-of-at-least-32-characters"  # noqa: S105  (tests and bench only)
 CHAT0 = 5_000_000
 
 

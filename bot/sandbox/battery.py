@@ -23,13 +23,13 @@ from bot.context import Services
 from bot.inbox import drain, receive
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.harness import Sandbox
+from bot.sandbox.procs import CHAT0, bot_env, serve_standin, standin_with_chats, start_bot, terminate, until
+from bot.sandbox.procs import seed as seed_reminders
 from bot.sandbox.updates import VirtualUser
 from bot.settings import Settings
 from bot.ticks import run_tick
 from storage.engine import make_engine
 from storage.models import Outbox
-from tests.procs import CHAT0, bot_env, serve_standin, standin_with_chats, start_bot, terminate, until
-from tests.procs import seed as seed_reminders
 
 REMINDERS = "FROM outbox WHERE kind = 'dose_reminder'"
 AGE_CLAIMS = "UPDATE outbox SET claimed_at = claimed_at - interval '1 hour' WHERE status IN ('claimed', 'sending')"
