@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import bot.sandbox.reschedule_cases as props  # noqa: E402
 import schedules.reschedule as reschedule  # noqa: E402
-import tests.test_reschedule_properties as props  # noqa: E402
 from schedules.reschedule import Setting  # noqa: E402
 
 

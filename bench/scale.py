@@ -27,8 +27,7 @@ from common import add_chats, databases, fresh_database, load, machine, peak_rss
 
 async def child(url: str, now: datetime, due: int) -> dict[str, Any]:
     began = time.perf_counter()
-    from bot.app import build_application
-    from bot.bootstrap import build_services
+    from bot.app import build_application, build_services
     from bot.context import services_of
     from bot.sandbox.api import BotApiStandIn
     from bot.sandbox.harness import VirtualClock

@@ -19,9 +19,8 @@ from typing import Any
 
 from common import machine, report, rss_mb
 
-from bot.httpserver import HttpServer
 from bot.sandbox.harness import Sandbox
-from bot.web import SECRET_HEADER, make_web_app
+from bot.web import SECRET_HEADER, HttpServer, make_web_app
 
 SECRET = "bench-webhook-secret-of-32-characters-or-more"  # noqa: S105  (a local bench)
 CHUNK = b"x" * 65536

@@ -1,13 +1,21 @@
-"""The Application factory: the real python-telegram-bot Application, configured once."""
+"""The wiring: the services built once from settings (failing fast on bad configuration), and the real
+python-telegram-bot Application configured with them."""
 
 from __future__ import annotations
+
+import os
+import socket
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.context import KEY, Services
+from bot import logs
+from bot.context import KEY, Clock, Services, system_clock
 from bot.handlers import register
 from bot.logs import quiet_secret_loggers
+from bot.settings import Settings
+from care.protocol import load_protocol
+from storage.engine import make_engine, make_sessions
 
 RATE_LIMIT_RETRIES = 3
 CONNECTION_POOL = 32
@@ -34,3 +42,21 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
     app.bot_data[KEY] = services
     register(app)
     return app
+
+
+def build_services(settings: Settings, *, clock: Clock = system_clock, worker: str | None = None) -> Services:
+    protocol = load_protocol(settings.b12bot_protocol_file)
+    engine = make_engine(settings.db_url)
+    return Services(
+        settings=settings,
+        protocol=protocol,
+        engine=engine,
+        sessions=make_sessions(engine, audit_key=settings.audit_key),
+        clock=clock,
+        worker=worker or f"{socket.gethostname()}:{os.getpid()}",
+    )
+
+
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Text or JSON lines on stderr; httpx and httpcore at WARNING (they log URLs, which hold the token)."""
+    logs.configure_logging(level, fmt)

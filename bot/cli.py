@@ -11,13 +11,13 @@ from datetime import date, time, timedelta
 from pydantic import ValidationError
 
 from bot import commands, operator_cli
-from bot.httpserver import ListenError
 from bot.lock import AlreadyRunning
-from bot.serve import ConfigError
+from bot.runner import ConfigError
 from bot.services.errors import UserError
 from bot.settings import Settings
 from bot.simulate import command as simulate_command
 from bot.texts import t
+from bot.web import ListenError
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
 from storage.audit_key import AuditKeyError

@@ -7,12 +7,13 @@ import logging
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 
-from bot import operator_cli, serve
-from bot.bootstrap import build_services, configure_logging
+from bot import operator_cli, runner
+from bot.app import build_services, configure_logging
 from bot.context import Services
 from bot.links import link
 from bot.output import emit
@@ -111,7 +112,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command != "audit":  # a wrong or missing B12BOT_AUDIT_KEY stops here; a plain chain becomes keyed
             await check_key(services.sessions, key=settings.audit_key, now=now)
         if args.command in ("run", "start"):
-            return await serve.run(
+            return await runner.run(
                 services, webhook=getattr(args, "webhook", False), http_port=getattr(args, "http_port", None)
             )
         if (args.command, getattr(args, "action", None)) in operator_cli.ACTIONS:
@@ -140,37 +141,13 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "audit":
             return await _audit_verify(services, head=args.head)
-        if args.command == "export" and args.format == "fhir":
-            from bot.services import fhir_export
-
-            emit(
-                await fhir_export.export_command(args, services.sessions, now=now, protocol=services.protocol),
-                args.json,
-            )
-            return 0
-        if args.command == "export" and args.format == "redcap":
-            from bot.services import redcap_export
-
-            emit(
-                await redcap_export.export_command(args, services.sessions, now=now, protocol=services.protocol),
-                args.json,
-            )
-            return 0
         if args.command == "export":
-            from bot.services import export
-
-            folder = Path(args.zip).parent if args.zip else None
-            if folder is not None and not folder.is_dir():
-                raise UserError("err_export_path", path=args.zip, reason=f"the folder {folder} does not exist")
-            kind = "zip" if args.zip else "dir"
-            protocol = services.protocol
-            tables = await export.collect(services.sessions, team=args.team, now=now, target=kind, protocol=protocol)
-            if args.zip:
-                files: list[str] | list[Path] = export.write_zip(tables, Path(args.zip), protocol)
-            else:
-                files = export.write_dir(tables, Path(args.out), protocol)
-            rows = {name: len(found) for name, found in tables.items()}
-            emit({"team": args.team, "files": [str(f) for f in files], "rows": rows}, args.json)
+            exporter = _exporter(args.format)
+            out, zip_file = (Path(args.out) if args.out else None), (Path(args.zip) if args.zip else None)
+            summary = await exporter(
+                services.sessions, team=args.team, out=out, zip_file=zip_file, now=now, protocol=services.protocol
+            )
+            emit(summary, args.json)
             return 0
         if args.command == "patient":
             return await _invite(args, services, now=now, ttl=ttl)
@@ -190,6 +167,21 @@ async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
         current, head = await migrate.current_revision(engine), migrate.head_revision()
         print(f"schema at {current or 'base'}; this version needs {head}")
     return 0
+
+
+def _exporter(kind: str) -> Any:
+    """The export's use case, imported only when asked for (fhir.resources is slow to import)."""
+    if kind == "fhir":
+        from bot.services import fhir_export
+
+        return fhir_export.export_to
+    if kind == "redcap":
+        from bot.services import redcap_export
+
+        return redcap_export.export_to
+    from bot.services import export
+
+    return export.export_to
 
 
 async def _audit_verify(services: Services, *, head: str | None) -> int:

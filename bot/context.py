@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings
 from bot.telemetry import Telemetry
 from care.protocol import Protocol
+from schedules.tick import TickState
 from storage.engine import Sessions
 
 Clock = Callable[[], datetime]
@@ -32,7 +33,7 @@ class Services:
     clock: Clock = system_clock
     worker: str = "main"
     counters: dict[str, int] = field(default_factory=dict)
-    next_upkeep: dict[str, datetime] = field(default_factory=dict)  # throttled tick steps, per process
+    tick_state: TickState = field(default_factory=TickState)  # throttled tick steps, per process
     draining: asyncio.Lock = field(default_factory=asyncio.Lock)  # one inbox drain at a time in this process
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set on SIGTERM: claim nothing new
     telemetry: Telemetry = field(default_factory=Telemetry)

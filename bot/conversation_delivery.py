@@ -9,36 +9,28 @@ told. A member's private chat that cannot be reached: the text goes to the team'
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
+from bot.delivery import by_kind, send_parts
 from bot.render_conversation import helper_text, message_patient_button, reply_keyboard, split_message
 from bot.services.helper_invites import NOTICE
 from bot.services.messages import TO_PATIENT, TO_TEAM, outbox_row
 from bot.texts import t
+from schedules import agenda
 from schedules.flagging import alert_chats
-from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
-from storage.models import HelperLink, Outbox, Patient, PatientMessage, Team
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent
+from storage.models import HelperLink, Patient, PatientMessage, Team
 
 log = logging.getLogger(__name__)
 KINDS = frozenset({TO_PATIENT, TO_TEAM, NOTICE})
-RETRY_SECONDS = 10.0
 Part = tuple[str, InlineKeyboardMarkup | None]
 
 
 def with_conversation(inner: Deliver, bot: Bot, services: Services) -> Deliver:
-    async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
-        others = [j for j in jobs if j.kind not in KINDS]
-        theirs = iter(await inner(others) if others else [])
-        ours = iter(await asyncio.gather(*(send(bot, j, services) for j in jobs if j.kind in KINDS)))
-        return [next(ours) if j.kind in KINDS else next(theirs) for j in jobs]
-
-    return deliver
+    return by_kind(inner, KINDS, lambda job: send(bot, job, services))
 
 
 async def render(job: Job, services: Services) -> list[Part]:
@@ -72,28 +64,12 @@ async def send(bot: Bot, job: Job, services: Services) -> Outcome:
         return Failed(f"render: {type(exc).__name__}")
     if not parts:
         return Failed("gone: erased or ended")
-    first: int | None = None
-    for n, (text, keyboard) in enumerate(parts):
-        try:
-            sent = await bot.send_message(job.chat_id, text, reply_markup=keyboard)
-        except Forbidden:
-            return await _unreachable(job, services)
-        except RetryAfter as exc:
-            after = exc.retry_after
-            seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
-            return Retry(seconds, uncertain=n > 0, error="429")
-        except TimedOut:
-            return Retry(RETRY_SECONDS, uncertain=True, error="timed out")
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                return await _unreachable(job, services)
-            return Failed(exc.message)
-        except NetworkError as exc:
-            return Retry(RETRY_SECONDS, uncertain=n > 0, error=f"network: {type(exc).__name__}")
-        first = first if first is not None else sent.message_id
-    await _sent(job, services)
-    assert first is not None
-    return Sent(first)
+    outcome = await send_parts(bot, job.chat_id, parts)
+    if isinstance(outcome, Blocked) and not outcome.moved_to:  # refused (403) or chat not found
+        return await _unreachable(job, services)
+    if isinstance(outcome, Sent):
+        await _sent(job, services)
+    return outcome
 
 
 async def _sent(job: Job, services: Services) -> None:
@@ -124,21 +100,21 @@ async def _unreachable(job: Job, services: Services) -> Outcome:
             message.status = "undelivered"
             if message.member_user_id is not None:
                 params = {"alias": patient.alias}
-                session.add(
-                    Outbox(
-                        kind="team_notice",
-                        dedupe_key=f"msg:{message.id}:undelivered",
-                        chat_id=message.member_user_id,
-                        due_at=now,
-                        created_at=now,
-                        payload={"key": "msg_undelivered", "params": params},
-                    )
+                told = agenda.Entry(
+                    "team_notice",
+                    agenda.key_message(message.id or 0, "undelivered"),
+                    message.member_user_id,
+                    now,
+                    payload={"key": "msg_undelivered", "params": params},
                 )
+                await agenda.enqueue(session, [told], now=now)
             await session.commit()
             return Blocked()
         if job.payload.get("to") == "member":
             for chat in await alert_chats(session, patient.team_id):
                 if chat != job.chat_id:
-                    session.add(outbox_row(TO_TEAM, message.id or 0, chat, now, to="fallback"))
+                    await agenda.enqueue(
+                        session, [outbox_row(TO_TEAM, message.id or 0, chat, now, to="fallback")], now=now
+                    )
             await session.commit()
         return Failed("forbidden: the team's chat refused the bot")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.questionnaire_screen import question_screen
 from bot.render import dose_keyboard, dose_label, phase_text
@@ -23,6 +23,7 @@ from storage.models import Questionnaire
 
 log = logging.getLogger(__name__)
 NETWORK_RETRY_SECONDS = 10.0
+Part = tuple[str, InlineKeyboardMarkup | None]
 
 
 def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -95,29 +96,62 @@ def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") ->
     return "\n".join(lines)
 
 
+def outcome_of(exc: TelegramError, *, part: int = 0) -> Outcome:
+    """What a refused or failed send became; the one reading of Telegram's errors for every sender.
+
+    `part` > 0: earlier parts of a multi-part message went out, so a retry may repeat them (uncertain)."""
+    if isinstance(exc, Forbidden):
+        return Blocked()
+    if isinstance(exc, ChatMigrated):  # a group that became a supergroup (only team chats are groups)
+        return Blocked("migrated", moved_to=exc.new_chat_id)
+    if isinstance(exc, RetryAfter):
+        after = exc.retry_after
+        seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
+        return Retry(seconds, uncertain=part > 0, error="429")
+    if isinstance(exc, TimedOut):
+        return Retry(NETWORK_RETRY_SECONDS, uncertain=True, error="timed out")
+    if isinstance(exc, BadRequest):
+        return Blocked("chat not found") if "chat not found" in exc.message.lower() else Failed(exc.message)
+    if isinstance(exc, NetworkError):
+        return Retry(NETWORK_RETRY_SECONDS, uncertain=part > 0, error=f"network: {type(exc).__name__}")
+    return Failed(type(exc).__name__)
+
+
+async def send_parts(bot: Bot, chat_id: int, parts: Sequence[Part]) -> Outcome:
+    """Send one message or several in order; Sent with the first one's id, or what the failing part became."""
+    first: int | None = None
+    for n, (text, keyboard) in enumerate(parts):
+        try:
+            message = await bot.send_message(chat_id, text, reply_markup=keyboard)
+        except TelegramError as exc:
+            outcome = outcome_of(exc, part=n)
+            if n and isinstance(outcome, Retry):
+                return Retry(outcome.after_seconds, uncertain=True, error=f"part {n + 1}: {outcome.error}")
+            return outcome
+        first = first if first is not None else message.message_id
+    assert first is not None
+    return Sent(first)
+
+
+def by_kind(inner: Deliver, kinds: frozenset[str], send: Callable[[Job], Awaitable[Outcome]]) -> Deliver:
+    """A sender for `kinds` in front of `inner`: each job goes to the one that knows its kind, order kept."""
+
+    async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
+        others = [j for j in jobs if j.kind not in kinds]
+        theirs = iter(await inner(others) if others else [])
+        ours = iter(await asyncio.gather(*(send(j) for j in jobs if j.kind in kinds)))
+        return [next(ours) if j.kind in kinds else next(theirs) for j in jobs]
+
+    return deliver
+
+
 async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:
     text, keyboard = render(job, protocol)
     if job.kind == "dose_close":
         return await close_reminder(bot, job, text)
-    try:
-        message = await bot.send_message(job.chat_id, text, reply_markup=keyboard)
-    except Forbidden:
-        return Blocked()
-    except ChatMigrated as exc:  # a group that became a supergroup (only team chats are groups)
-        return Blocked("migrated", moved_to=exc.new_chat_id)
-    except RetryAfter as exc:
-        after = exc.retry_after
-        return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
-    except TimedOut:
-        return Retry(NETWORK_RETRY_SECONDS, uncertain=True, error="timed out")
-    except BadRequest as exc:
-        if "chat not found" in exc.message.lower():
-            return Blocked("chat not found")
-        return Failed(exc.message)
-    except NetworkError as exc:
-        return Retry(NETWORK_RETRY_SECONDS, error=f"network: {type(exc).__name__}")
-    log.debug("sent outbox=%s kind=%s message=%s", job.outbox_id, job.kind, message.message_id)
-    return Sent(message.message_id)
+    outcome = await send_parts(bot, job.chat_id, [(text, keyboard)])
+    log.debug("outbox=%s kind=%s: %s", job.outbox_id, job.kind, type(outcome).__name__)
+    return outcome
 
 
 async def close_reminder(bot: Bot, job: Job, text: str) -> Outcome:
@@ -131,12 +165,9 @@ async def close_reminder(bot: Bot, job: Job, text: str) -> Outcome:
         if nudge is not None:
             with contextlib.suppress(BadRequest):
                 await bot.edit_message_reply_markup(job.chat_id, nudge, reply_markup=None)
-    except Forbidden:
-        return Blocked()
-    except RetryAfter as exc:
-        after = exc.retry_after
-        return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
-    except NetworkError as exc:
+    except (Forbidden, RetryAfter) as exc:
+        return outcome_of(exc)
+    except NetworkError as exc:  # an edit sent twice is harmless: a plain retry, never uncertain
         return Retry(NETWORK_RETRY_SECONDS, error=f"network: {type(exc).__name__}")
     return Sent(reminder or 0)
 

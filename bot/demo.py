@@ -22,9 +22,9 @@ TTL = timedelta(days=14)
 
 
 def show(who: str, text: str, at: datetime, tz: str = "Europe/Berlin") -> None:
-    from bot.render import local
+    from bot.texts.formats import when
 
-    stamp = local(at, tz, "%a %d %b %H:%M")
+    stamp = when(at, tz).replace(",", "")
     lines = text.strip().splitlines() or [""]
     print(f"[{stamp}] {who:>7} │ {lines[0]}")
     for line in lines[1:]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.context import Services
+from schedules.dispatch import SLICE  # sends in flight at once: a shutdown waits for at most one slice
 from schedules.jobs import Deliver, Job, Outcome, Retry
-
-SLICE = 10  # sends in flight at once: small keeps httpx's pool cheap; a shutdown waits for at most one slice
 
 
 def guarded(deliver: Deliver, services: Services, *, size: int = SLICE) -> Deliver:

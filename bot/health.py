@@ -14,6 +14,7 @@ from sqlmodel import col
 from bot.context import Services
 from storage import inbox
 from storage.models import Outbox
+from storage.status import OutboxStatus
 
 log = logging.getLogger(__name__)
 QUERY_TIMEOUT = 5.0
@@ -48,7 +49,7 @@ async def _query(services: Services) -> Snapshot:
     async with services.sessions() as session:
         due = (
             await session.execute(
-                select(func.count()).where(col(Outbox.status) == "pending", col(Outbox.due_at) <= now)
+                select(func.count()).where(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.due_at) <= now)
             )
         ).scalar()
     waiting, oldest = await inbox.backlog(services.sessions)

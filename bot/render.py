@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -47,10 +45,6 @@ def frequency(phase: dict[str, Any], lang: str = "en") -> str:
 
 def phase_text(phase: dict[str, Any], lang: str = "en") -> str:
     return t("phase_text", lang, label=dose_label(phase, lang), frequency=frequency(phase, lang))
-
-
-def local(at: datetime, timezone: str, fmt: str = "%a %d %b, %H:%M") -> str:
-    return at.astimezone(ZoneInfo(timezone)).strftime(fmt)
 
 
 def dose_keyboard(

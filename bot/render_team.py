@@ -7,9 +7,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.charts import TrendData
-from bot.render import local
 from bot.services.team_views import Page, View
-from bot.texts import t
+from bot.texts import formats, t
 
 
 def _pct(adherence: tuple[int, int] | None, lang: str, *, long: bool = False) -> str:
@@ -112,7 +111,7 @@ def view_text(view: View, lang: str = "en") -> str:
             id=f.id,
             kind=f.kind,
             severity=f.severity,
-            raised=local(f.raised_at, p.timezone, "%Y-%m-%d"),
+            raised=formats.day(f.raised_at, p.timezone),
         )
         for f in view.flags
     ]

@@ -1,4 +1,5 @@
-"""Running the bot for real: updates by long polling or webhook through the durable inbox, ticks on the job queue.
+"""Running the bot for real: `b12bot run` checks the run settings, takes the SQLite lock and owns the
+signals; updates come by long polling or webhook through the durable inbox, ticks on the job queue.
 
 Shutdown (SIGTERM/SIGINT sets `stop`): stop receiving, stop claiming (`services.stopping`), let the tick
 and the update in flight finish and record, stop the job queue, close. Nothing is held in memory.
@@ -15,18 +16,17 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
-from bot.context import services_of
-from bot.httpserver import HttpServer
+from bot.context import Services, services_of
 from bot.polling import poll_once, poll_safely
+from bot.services.errors import UserError
 from bot.ticks import recover_after_restart, run_tick
-from bot.web import make_web_app
-from bot.webhook import Drainer, set_webhook
+from bot.web import Drainer, HttpServer, make_web_app, set_webhook
 from storage.engine import is_sqlite
 from storage.migrate import require_current
 
 App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
-__all__ = ["install_signal_handlers", "poll_once", "run_bot", "tick_job"]
+__all__ = ["ConfigError", "install_signal_handlers", "poll_once", "run", "run_bot", "tick_job"]
 
 
 async def _stopping_on(stop: asyncio.Event, stopping: asyncio.Event) -> None:
@@ -101,3 +101,26 @@ def install_signal_handlers(stop: asyncio.Event) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+async def run(services: Services, *, webhook: bool, http_port: int | None) -> int:
+    from bot.app import build_application
+    from bot.lock import single_process
+
+    settings = services.settings
+    if settings.token is None:
+        raise UserError("err_no_token")
+    webhook = webhook or settings.b12bot_mode == "webhook"
+    if webhook and (settings.webhook_url is None or settings.webhook_secret is None):
+        raise ConfigError("webhook mode needs WEBHOOK_URL (https) and WEBHOOK_SECRET; see deploy/.env.example")
+    with single_process(settings.db_url):
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_bot(
+            build_application(services), stop=stop, webhook=webhook, http_port=http_port or settings.b12bot_http_port
+        )
+    return 0

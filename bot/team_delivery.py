@@ -9,34 +9,25 @@ are marked digested once every part has gone out.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
+from bot.delivery import by_kind, send_parts
 from bot.render_digest import messages
 from bot.render_milestones import flag_keyboard, verdict_text, week4_text
 from schedules.digest_data import digest_for, figures_for, mark_digested
-from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
+from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent
 from storage.models import Patient
 
 log = logging.getLogger(__name__)
 TEAM_KINDS = frozenset({"digest", "milestone", "verdict"})
-RETRY_SECONDS = 10.0
 Message = tuple[str, InlineKeyboardMarkup | None]
 
 
 def with_team_messages(inner: Deliver, bot: Bot, services: Services) -> Deliver:
-    async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
-        others = [j for j in jobs if j.kind not in TEAM_KINDS]
-        theirs = iter(await inner(others) if others else [])
-        ours = iter(await asyncio.gather(*(send_team(bot, j, services) for j in jobs if j.kind in TEAM_KINDS)))
-        return [next(ours) if j.kind in TEAM_KINDS else next(theirs) for j in jobs]
-
-    return deliver
+    return by_kind(inner, TEAM_KINDS, lambda job: send_team(bot, job, services))
 
 
 async def render_team(job: Job, services: Services) -> tuple[list[Message], list[int]]:
@@ -65,36 +56,14 @@ async def send_team(bot: Bot, job: Job, services: Services) -> Outcome:
         return Failed(f"render: {type(exc).__name__}")
     if not parts:
         return Failed("nothing to send")
-    first: int | None = None
-    for n, (text, keyboard) in enumerate(parts):
-        outcome = await _send(bot, job.chat_id, text, keyboard)
-        if not isinstance(outcome, Sent):
-            if n and isinstance(outcome, Retry):
-                return Retry(outcome.after_seconds, uncertain=True, error=f"part {n + 1}: {outcome.error}")
-            return outcome
-        first = first if first is not None else outcome.message_id
+    outcome = await send_parts(bot, job.chat_id, parts)
+    if isinstance(outcome, Blocked) and not outcome.moved_to and outcome.reason != "chat not found":
+        # the bot was removed from the team's group: schedules.team_reroute reaches the members
+        return Blocked("forbidden: the bot is not in the team's chat")
+    if not isinstance(outcome, Sent):
+        return outcome
     if flag_ids:
         async with services.sessions() as session:
             await mark_digested(session, flag_ids, at=job.due_at)
             await session.commit()
-    assert first is not None
-    return Sent(first)
-
-
-async def _send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None) -> Outcome:
-    try:
-        message = await bot.send_message(chat_id, text, reply_markup=keyboard)
-    except Forbidden:  # the bot was removed from the team's group: schedules.team_reroute reaches the members
-        return Blocked("forbidden: the bot is not in the team's chat")
-    except ChatMigrated as exc:
-        return Blocked("migrated", moved_to=exc.new_chat_id)
-    except RetryAfter as exc:
-        after = exc.retry_after
-        return Retry(after.total_seconds() if hasattr(after, "total_seconds") else float(after), error="429")
-    except TimedOut:
-        return Retry(RETRY_SECONDS, uncertain=True, error="timed out")
-    except BadRequest as exc:
-        return Blocked("chat not found") if "chat not found" in exc.message.lower() else Failed(exc.message)
-    except NetworkError as exc:
-        return Retry(RETRY_SECONDS, error=f"network: {type(exc).__name__}")
-    return Sent(message.message_id)
+    return outcome

@@ -1,12 +1,18 @@
-"""The small web app: Telegram's webhook (secret checked, update stored, then 200), /healthz, /metrics."""
+"""The bot's HTTP side: the small web app (Telegram's webhook: secret checked, update stored, then 200;
+/healthz, /metrics), registering the webhook and draining the inbox it fills, and uvicorn inside the bot's own
+event loop on a socket bound here (a busy port is a clear error)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -16,7 +22,8 @@ from telegram.ext import Application
 from bot import metrics
 from bot.context import services_of
 from bot.health import health, snapshot
-from bot.inbox import receive
+from bot.inbox import drain, receive
+from storage.updates import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (a header name, not a secret)
@@ -95,3 +102,97 @@ def make_web_app(
     if webhook_path is not None:
         routes.append(Route(webhook_path, webhook, methods=["POST"]))
     return Starlette(routes=routes)
+
+
+IDLE_SECONDS = 5.0  # drain at least this often even if no request woke us (another process stored updates)
+
+
+async def set_webhook(app: Application) -> None:  # type: ignore[type-arg]
+    settings = services_of(app.bot_data).settings
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        raise RuntimeError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    await app.bot.set_webhook(
+        url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=list(ALLOWED_UPDATES),  # only the kinds the handlers take
+        drop_pending_updates=False,
+    )
+    log.info("webhook set", extra={"url": settings.webhook_url})
+
+
+class Drainer:
+    """Processes the inbox after each webhook request (woken), and every few seconds anyway."""
+
+    def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
+        self.app = app
+        self.woken = asyncio.Event()
+
+    def wake(self) -> None:
+        self.woken.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: the update being processed when it is set is finished, the rest waits in the inbox."""
+        while not stop.is_set():
+            self.woken.clear()
+            try:
+                await drain(self.app)
+            except Exception:  # the database may be away for a moment; the inbox keeps the updates
+                log.exception("draining the inbox failed; retrying")
+            waiters = {asyncio.ensure_future(self.woken.wait()), asyncio.ensure_future(stop.wait())}
+            await asyncio.wait(waiters, timeout=IDLE_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+
+
+class ListenError(RuntimeError):
+    pass
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """The bot owns SIGTERM and SIGINT (it stops the tick and the server in order); uvicorn must not."""
+        yield
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it: no Nagle delays
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ListenError(f"cannot listen on {host}:{port} (LISTEN/PORT): {exc.strerror}") from exc
+    return sock
+
+
+class HttpServer:
+    """`await HttpServer.start(web, host, port)`, later `await server.stop()` (in-flight requests finish)."""
+
+    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None], sock: socket.socket) -> None:
+        self.server, self.task, self.sock = server, task, sock
+        self.port: int = sock.getsockname()[1]
+
+    @classmethod
+    async def start(cls, web: Starlette, host: str, port: int) -> HttpServer:
+        sock = bind(host, port)
+        config = uvicorn.Config(web, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5)
+        server = _Server(config)
+        task = asyncio.ensure_future(server.serve(sockets=[sock]))
+        while not server.started:
+            if task.done():
+                sock.close()
+                task.result()
+                raise ListenError(f"the HTTP server on {host}:{port} did not start")
+            await asyncio.sleep(0.01)
+        return cls(server, task, sock)
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        self.sock.close()

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from schedules.sql import insert_ignore
+from schedules import agenda
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
+from storage.models import DoseEvent, Patient
 
 
 async def close_unanswered(sessions: Sessions, *, now: datetime) -> int:
@@ -41,20 +41,10 @@ async def close_unanswered(sessions: Sessions, *, now: datetime) -> int:
                 )
             ).all()
             boxes = [
-                {
-                    "kind": "dose_close",
-                    "dedupe_key": f"dose:{dose_id}:closed",
-                    "chat_id": chat,
-                    "patient_id": patient_id,
-                    "ref_id": dose_id,
-                    "due_at": now,
-                    "status": "pending",
-                    "created_at": now,
-                }
+                agenda.Entry("dose_close", agenda.key_dose(dose_id or 0, "closed"), chat, now, patient_id, dose_id)
                 for dose_id, patient_id, chat in shown
                 if chat is not None
             ]
-            if boxes:
-                await session.execute(insert_ignore(session, Outbox).values(boxes).on_conflict_do_nothing())
+            await agenda.enqueue(session, boxes, now=now)
         await session.commit()
     return len(closed)

@@ -15,9 +15,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED, OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze", "dose_close")
 PATIENT_KINDS = (*DOSE_KINDS[:3], "questionnaire")  # not sent while paused (a closed reminder is still closed)
@@ -25,7 +27,6 @@ PATIENT_KINDS = (*DOSE_KINDS[:3], "questionnaire")  # not sent while paused (a c
 WANTED_DOSE_STATUS = {"dose_reminder": "planned", "dose_nudge": "sent", "dose_snooze": "snoozed"}
 WANTED_DOSE_STATUS["dose_close"] = "unconfirmed"
 DEFER_STEP = timedelta(minutes=1)
-HELD = "held"  # Outbox.error of a reminder held back while its patient answers questions
 
 
 async def decide(
@@ -70,13 +71,12 @@ async def decide(
         for box, patient, dose, q in rows:
             verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
             if verdict == "defer":  # marked: only these are released when the questions are done
-                change = {"id": box.id, "status": "pending", "claimed_by": None, "due_at": now + DEFER_STEP}
-                boxes.append({**change, "error": HELD})
+                boxes.append(agenda.defer({"id": box.id, "claimed_by": None}, until=now + DEFER_STEP))
                 continue
-            if verdict in ("dropped", "expired"):
+            if verdict in (OutboxStatus.DROPPED, OutboxStatus.EXPIRED):
                 boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
-                dropped += verdict == "dropped"
-                expired += verdict == "expired"
+                dropped += verdict == OutboxStatus.DROPPED
+                expired += verdict == OutboxStatus.EXPIRED
                 if dose is not None and dose.status == "planned" and note in ("missed", "not_sent"):
                     doses.append(
                         {"id": dose.id, "status": note, "note": "late" if note == "missed" else patient.status}
@@ -85,10 +85,10 @@ async def decide(
                     questionnaires.append({"id": q.id, "status": "not_sent"})
                 continue
             reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
-            if box.error == HELD:  # the bot chose to wait (questions open): late only past the end of the wait
+            if box.error == agenda.HELD:  # the bot chose to wait (questions open): late only past the end of the wait
                 reference = box.due_at
             late = now - reference > protocol.doses.late_mark
-            boxes.append({"id": box.id, "status": "claimed", "attempts": box.attempts + 1, "late": late})
+            boxes.append({"id": box.id, "status": OutboxStatus.CLAIMED, "attempts": box.attempts + 1, "late": late})
             jobs.append(_job(box, patient, dose, q, late=late))
         for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
             if changes:
@@ -108,18 +108,18 @@ def _verdict(
     protocol: Protocol,
 ) -> tuple[str, str | None]:
     if patient is not None:
-        if patient.status not in ("active", "paused") or not patient.reachable:
-            return "dropped", "not_sent"
+        if patient.status not in ENROLLED or not patient.reachable:
+            return OutboxStatus.DROPPED, "not_sent"
         if patient.status == "paused" and box.kind in PATIENT_KINDS:
-            return "dropped", "not_sent"
+            return OutboxStatus.DROPPED, "not_sent"
     if box.kind == "questionnaire":
         if q is None or q.status != "planned":
-            return "dropped", None
+            return OutboxStatus.DROPPED, None
         if now - q.due_at > protocol.questionnaires.expire_after:
             return "expired", None
     if box.kind in DOSE_KINDS:
         if dose is None or dose.status != WANTED_DOSE_STATUS[box.kind]:
-            return "dropped", None
+            return OutboxStatus.DROPPED, None
         reference = dose.due_at if box.kind == "dose_reminder" else box.due_at
         if now - reference > protocol.doses.late_window:
             return "expired", "missed" if box.kind == "dose_reminder" else None

@@ -23,8 +23,8 @@ from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules.dosetimes import parse_timezone
 from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
+from storage.status import ENROLLED
 
-ENROLLED = ("active", "paused")
 COUNTED = ("taken", "skipped", "unconfirmed", "missed")
 
 

@@ -15,18 +15,17 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.digest import FOLLOW_UP_OPENS_WEEK, milestone_day
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
-from schedules.sql import insert_ignore
 from storage.engine import Sessions
 from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.status import ENROLLED
 
-ENROLLED = ("active", "paused")
 VERDICT_FLAGS = ("milestone_verdict", "poor_improvement")
 VERDICT_LOOKBACK = timedelta(days=2)
 TOO_LATE = timedelta(days=1)  # a week-4 alert not sent within a day of its moment is not planned
@@ -36,18 +35,8 @@ def digest_due(team: Team, local_day: Any) -> datetime:
     return local_to_utc(local_day, parse_reminder_time(team.digest_time), parse_timezone(team.timezone))
 
 
-def _row(kind: str, key: str, chat: int, due: datetime, now: datetime, ref: int, **payload: Any) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "dedupe_key": key,
-        "chat_id": chat,
-        "patient_id": None,
-        "ref_id": ref,
-        "due_at": due,
-        "status": "pending",
-        "created_at": now,
-        "payload": payload,
-    }
+def _row(kind: str, key: str, chat: int, due: datetime, now: datetime, ref: int, **payload: Any) -> agenda.Entry:
+    return agenda.Entry(kind, key, chat, due, ref_id=ref, payload=payload)
 
 
 async def _chats(session: AsyncSession, teams: list[Team]) -> dict[int, list[int]]:
@@ -82,7 +71,7 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
             return 0
         chats = await _chats(session, teams)
         by_id = {t.id: t for t in teams}
-        rows: list[dict[str, Any]] = []
+        rows: list[agenda.Entry] = []
         for team in teams:
             assert team.id is not None
             team_chats = chats[team.id]
@@ -90,17 +79,14 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
             for day in (today, today + timedelta(days=1)):
                 due = digest_due(team, day)
                 for chat in team_chats if due > now else ():
-                    key = f"digest:{team.id}:{day.isoformat()}" + ("" if team.alert_chat_id else f":{chat}")
+                    key = agenda.key_digest(team.id, day, None if team.alert_chat_id else chat)
                     rows.append(_row("digest", key, chat, due, now, team.id, team_id=team.id, lang=team.language))
-            await session.execute(
-                update(Outbox)
-                .where(
-                    col(Outbox.kind) == "digest",
-                    col(Outbox.status) == "pending",
-                    col(Outbox.ref_id) == team.id,
-                    col(Outbox.chat_id).not_in(team_chats or [0]),
-                )
-                .values(status="dropped", error="not an alert chat")
+            await agenda.drop(
+                session,
+                col(Outbox.kind) == "digest",
+                col(Outbox.ref_id) == team.id,
+                col(Outbox.chat_id).not_in(team_chats or [0]),
+                reason="not an alert chat",
             )
         started = now.date() - timedelta(weeks=FOLLOW_UP_OPENS_WEEK)  # therapy start of a week-4 day today
         patients = (
@@ -118,7 +104,7 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
             if now - due > TOO_LATE or p.consented_at is None or p.consented_at > due:
                 continue
             for chat in chats[p.team_id]:
-                key = f"milestone:{p.id}:{FOLLOW_UP_OPENS_WEEK}:{chat}"
+                key = agenda.key_milestone(p.id or 0, FOLLOW_UP_OPENS_WEEK, chat)
                 rows.append(
                     _row(
                         "milestone",
@@ -148,7 +134,7 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
                 rows.append(
                     _row(
                         "verdict",
-                        f"verdict:{flag.id}:{chat}",
+                        agenda.key_verdict(flag.id or 0, chat),
                         chat,
                         flag.raised_at,
                         now,
@@ -161,9 +147,6 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
                         facts=flag.facts,
                     )
                 )
-        added = 0
-        for start in range(0, len(rows), 500):
-            stmt = insert_ignore(session, Outbox).values(rows[start : start + 500]).on_conflict_do_nothing()
-            added += len((await session.execute(stmt.returning(col(Outbox.id)))).all())
+        added = len(await agenda.enqueue(session, rows, now=now))
         await session.commit()
     return added

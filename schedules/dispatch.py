@@ -27,9 +27,10 @@ from schedules.records import mark_sending, record_outcomes
 from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
 from storage.models import Outbox
+from storage.status import OutboxStatus
 
-SLICE = 10  # jobs handed to the sender at once
-RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (bot/ticks.py CLAIM_LEASE, 2 minutes)
+SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
+RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (schedules/tick.py CLAIM_LEASE, 2 minutes)
 __all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
 OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried"}
 
@@ -52,13 +53,13 @@ async def recover(sessions: Sessions, *, now: datetime, lease: timedelta) -> int
     async with sessions() as session:
         claimed = await session.execute(
             update(Outbox)
-            .where(col(Outbox.status) == "claimed", col(Outbox.claimed_at) <= cutoff)
-            .values(status="pending", claimed_by=None)
+            .where(col(Outbox.status) == OutboxStatus.CLAIMED, col(Outbox.claimed_at) <= cutoff)
+            .values(status=OutboxStatus.PENDING, claimed_by=None)
         )
         sending = await session.execute(
             update(Outbox)
-            .where(col(Outbox.status) == "sending", col(Outbox.claimed_at) <= cutoff)
-            .values(status="pending", claimed_by=None, uncertain=True)
+            .where(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) <= cutoff)
+            .values(status=OutboxStatus.PENDING, claimed_by=None, uncertain=True)
         )
         await session.commit()
     return rowcount(claimed) + rowcount(sending)
@@ -72,7 +73,7 @@ async def renew(sessions: Sessions, ids: list[int], *, worker: str, at: datetime
             .where(
                 col(Outbox.id).in_(ids),
                 col(Outbox.claimed_by) == worker,
-                col(Outbox.status).in_(("claimed", "sending")),
+                col(Outbox.status).in_((OutboxStatus.CLAIMED, OutboxStatus.SENDING)),
             )
             .values(claimed_at=at)
             .returning(col(Outbox.id))
@@ -98,7 +99,7 @@ async def dispatch_once(
     async with sessions() as session:
         due = (
             select(col(Outbox.id))
-            .where(col(Outbox.status) == "pending", col(Outbox.due_at) <= now)
+            .where(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.due_at) <= now)
             .order_by(col(Outbox.due_at))
             .limit(limit)
         )
@@ -109,7 +110,7 @@ async def dispatch_once(
                 await session.execute(
                     update(Outbox)
                     .where(col(Outbox.id).in_(due.scalar_subquery()))
-                    .values(status="claimed", claimed_by=worker, claimed_at=now)
+                    .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_at=now)
                     .returning(col(Outbox.id))
                 )
             )

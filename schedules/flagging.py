@@ -1,13 +1,14 @@
-"""Storing flags once per (patient, kind, episode), and queueing urgent ones to the care team at once.
+"""Where a flag is raised: every rule-to-flag trigger, storing flags once per (patient, kind, episode), and
+queueing urgent ones to the care team at once.
 
-Alerts go through the same outbox as every other message (claimed, sent and recorded once).
+The triggers (`on_*` and `review_adherence`) each ask one rule of care/ and store what it finds; nothing
+else calls `raise_flags`. Alerts go through the agenda like every other message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -15,11 +16,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.adherence import DoseRecord
 from care.flags import Flag as CareFlag
-from care.flags import Severity, flags_for_adherence
+from care.flags import (
+    ResponseFacts,
+    Severity,
+    flag_for_unreachable,
+    flags_for_adherence,
+    flags_for_missed,
+    flags_for_response,
+    red_flag_flags,
+)
 from care.protocol import Protocol
+from care.transition import flag_for_change
+from schedules import agenda
 from schedules.sql import insert_ignore
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Outbox, Patient, Team, TeamMember
+from storage.models import DoseEvent, Flag, Patient, Team, TeamMember
 
 DOSE_STATE = {
     "planned": "pending",
@@ -69,29 +80,25 @@ async def raise_flags(
     urgent = [f for f in new if f.severity == Severity.URGENT]
     if urgent:
         chats = await alert_chats(session, patient.team_id)
-        alerts: list[dict[str, Any]] = [
-            {
-                "kind": "alert",
-                "dedupe_key": f"alert:{f.id}:{chat}",
-                "chat_id": chat,
-                "patient_id": None,
-                "ref_id": f.id,
-                "due_at": now,
-                "status": "pending",
-                "created_at": now,
-                "payload": {
+        alerts = [
+            agenda.Entry(
+                "alert",
+                agenda.key_alert(f.id or 0, chat),
+                chat,
+                now,
+                ref_id=f.id,
+                payload={
                     "alias": patient.alias,
                     "summary_key": f.summary_key,
                     "facts": f.facts,
                     "flag_id": f.id,
                     "severity": f.severity,
                 },
-            }
+            )
             for f in urgent
             for chat in chats
         ]
-        if alerts:
-            await session.execute(insert_ignore(session, Outbox).values(alerts).on_conflict_do_nothing())
+        await agenda.enqueue(session, alerts, now=now)
     return new
 
 
@@ -126,6 +133,46 @@ async def review_adherence(session: AsyncSession, *, patient: Patient, now: date
     return len(
         await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)
     )
+
+
+async def on_response(
+    session: AsyncSession, *, patient: Patient, facts: ResponseFacts, protocol: Protocol, now: datetime
+) -> list[Flag]:
+    """A questionnaire was completed: red flags, B6, worsening, the verdict at a milestone."""
+    return await raise_flags(session, patient=patient, flags=flags_for_response(facts, protocol), now=now)
+
+
+async def on_red_flags(
+    session: AsyncSession,
+    *,
+    patient: Patient,
+    report: str,
+    items: Sequence[str],
+    now: datetime,
+    symptoms_at: str | None = None,
+) -> list[Flag]:
+    """Red-flag symptoms reported (`report`: the questionnaire they came with; or `symptoms_at`, the moment of a
+    /symptoms report, with `report` empty): urgent at once."""
+    return await raise_flags(session, patient=patient, flags=red_flag_flags(report, items, report=symptoms_at), now=now)
+
+
+async def on_missed(
+    session: AsyncSession, *, patient: Patient, history: Sequence[tuple[int, str]], protocol: Protocol, now: datetime
+) -> list[Flag]:
+    """A questionnaire expired: two missed in a row is a flag."""
+    return await raise_flags(session, patient=patient, flags=flags_for_missed(history, protocol), now=now)
+
+
+async def on_unreachable(session: AsyncSession, *, patient: Patient, now: datetime) -> list[Flag]:
+    """The patient blocked the bot."""
+    return await raise_flags(session, patient=patient, flags=[flag_for_unreachable(now)], now=now)
+
+
+async def on_schedule_change(
+    session: AsyncSession, *, patient: Patient, facts: dict[str, object], now: datetime
+) -> list[Flag]:
+    """The patient changed their reminder time or time zone (info, for the digest)."""
+    return await raise_flags(session, patient=patient, flags=[flag_for_change(now, facts)], now=now)
 
 
 async def latest_flag_id(sessions: Sessions) -> int:

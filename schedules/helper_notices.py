@@ -12,7 +12,6 @@ Each new notice is an audit row (ids only).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,10 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.flags import FlagKind
 from care.helper_rules import ANSWERED, UNCONFIRMED, ClosedDose, helper_should_hear
 from care.protocol import Protocol
-from schedules.sql import insert_ignore
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, HelperLink, Outbox, Patient, Team
+from storage.models import DoseEvent, Flag, HelperLink, Patient, Team
+from storage.status import ENROLLED
 
 NOTICE = "helper_notice"
 FLAG_LOOKBACK = timedelta(days=2)
@@ -32,18 +32,10 @@ JUDGED = (*ANSWERED, UNCONFIRMED)
 
 def _row(
     link: HelperLink, patient: Patient, *, key: str, why: str, team: str, now: datetime, n: int = 0
-) -> dict[str, Any]:
-    return {
-        "kind": NOTICE,
-        "dedupe_key": f"helper:{link.id}:{why}"[:80],
-        "chat_id": link.helper_chat_id,
-        "patient_id": patient.id,
-        "ref_id": link.id,
-        "due_at": now,
-        "status": "pending",
-        "created_at": now,
-        "payload": {"key": key, "link": link.id, "lang": link.language, "to": "helper", "team": team, "n": n},
-    }
+) -> agenda.Entry:
+    payload = {"key": key, "link": link.id, "lang": link.language, "to": "helper", "team": team, "n": n}
+    assert link.id is not None and link.helper_chat_id is not None
+    return agenda.Entry(NOTICE, agenda.key_helper(link.id, why), link.helper_chat_id, now, patient.id, link.id, payload)
 
 
 async def _missed(session: AsyncSession, link: HelperLink, patient: Patient, *, in_a_row: int) -> str | None:
@@ -72,7 +64,7 @@ async def plan_helper_notices(sessions: Sessions, *, now: datetime, protocol: Pr
                 .join(Team, col(Team.id) == Patient.team_id)
                 .where(
                     HelperLink.status == "active",
-                    col(Patient.status).in_(("active", "paused")),
+                    col(Patient.status).in_(ENROLLED),
                     col(Patient.reachable).is_(True),
                 )
             )
@@ -100,18 +92,17 @@ async def plan_helper_notices(sessions: Sessions, *, now: datetime, protocol: Pr
                 rows.append(_row(link, patient, key="helper_missed", why=why, team=team.name, now=now, n=in_a_row))
         new = 0
         for row in rows:
-            stmt = insert_ignore(session, Outbox).values(row).on_conflict_do_nothing().returning(col(Outbox.id))
-            if (await session.execute(stmt)).scalar() is None:
+            if not await agenda.enqueue(session, [row], now=now):
                 continue
             new += 1
-            reason = "red_flag" if row["payload"]["key"] == "helper_red_flag" else "unconfirmed"
+            reason = "red_flag" if (row.payload or {})["key"] == "helper_red_flag" else "unconfirmed"
             audit.record(
                 session,
                 at=now,
                 actor="system",
                 action="helper.notify",
-                subject=f"patient:{row['patient_id']}",
-                detail={"link": row["ref_id"], "reason": reason},
+                subject=f"patient:{row.patient_id}",
+                detail={"link": row.ref_id, "reason": reason},
             )
         await session.commit()
         return new

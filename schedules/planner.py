@@ -14,13 +14,15 @@ from sqlmodel import col, select
 
 from care.protocol import Protocol
 from care.regimens import Regimen
+from schedules import agenda
 from schedules.dosetimes import dose_slots, end_of_local_day, parse_reminder_time, parse_timezone
 from schedules.questionnaires import plan_weekly
 from schedules.sql import insert_ignore, is_postgres
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
+from storage.models import DoseEvent, Patient
+from storage.status import ENROLLED
 
-PLANNED_STATES = ("active", "paused")
+PLANNED_STATES = ENROLLED
 
 
 def closes_at(*, route: str, local_date: Any, due_at: datetime, zone: Any, protocol: Protocol) -> datetime:
@@ -112,22 +114,10 @@ async def _plan_batch(session: Any, patients: Any, *, now: datetime, horizon: da
         stmt = stmt.returning(col(DoseEvent.id), col(DoseEvent.patient_id), col(DoseEvent.due_at))
         new.extend((await session.execute(stmt)).all())
     reminders = [
-        {
-            "kind": "dose_reminder",
-            "dedupe_key": f"dose:{dose_id}",
-            "chat_id": chats[patient_id],
-            "patient_id": patient_id,
-            "ref_id": dose_id,
-            "due_at": due_at,
-            "status": "pending",
-            "created_at": now,
-        }
+        agenda.Entry("dose_reminder", agenda.key_dose(dose_id), chats[patient_id], due_at, patient_id, dose_id)
         for dose_id, patient_id, due_at in new
     ]
-    for chunk in range(0, len(reminders), 500):
-        await session.execute(
-            insert_ignore(session, Outbox).values(reminders[chunk : chunk + 500]).on_conflict_do_nothing()
-        )
+    await agenda.enqueue(session, reminders, now=now)
     ids = [p.id for p in patients]
     await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(planned_until=horizon))
     return len(new)

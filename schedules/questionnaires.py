@@ -9,13 +9,12 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from care.flags import flags_for_missed
 from care.protocol import Protocol
+from schedules import agenda, flagging
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
-from schedules.flagging import raise_flags
 from schedules.sql import insert_ignore
 from storage.engine import Sessions
-from storage.models import Outbox, Patient, Questionnaire
+from storage.models import Patient, Questionnaire
 
 WEEK = timedelta(days=7)
 
@@ -58,20 +57,9 @@ async def plan_weekly(
     ).all()
     chats = {p.id: p.chat_id for p in patients}
     boxes = [
-        {
-            "kind": "questionnaire",
-            "dedupe_key": f"questionnaire:{qid}",
-            "chat_id": chats[pid],
-            "patient_id": pid,
-            "ref_id": qid,
-            "due_at": due,
-            "status": "pending",
-            "created_at": now,
-        }
-        for qid, pid, due in new
+        agenda.Entry("questionnaire", agenda.key_questionnaire(qid), chats[pid], due, pid, qid) for qid, pid, due in new
     ]
-    if boxes:
-        await session.execute(insert_ignore(session, Outbox).values(boxes).on_conflict_do_nothing())
+    await agenda.enqueue(session, boxes, now=now)
 
 
 async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
@@ -90,17 +78,9 @@ async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: 
             if patient is None or patient.chat_id is None:
                 continue
             if patient.status == "active":  # a paused patient hears nothing until /resume
-                session.add(
-                    Outbox(
-                        kind="notice",
-                        dedupe_key=f"questionnaire:{qid}:expired",
-                        chat_id=patient.chat_id,
-                        patient_id=patient_id,
-                        due_at=now,
-                        created_at=now,
-                        payload={"key": "q_expired"},
-                    )
-                )
+                key = agenda.key_questionnaire(qid, "expired")
+                notice = agenda.Entry("notice", key, patient.chat_id, now, patient_id, payload={"key": "q_expired"})
+                await agenda.enqueue(session, [notice], now=now)
             history = (
                 await session.exec(
                     select(Questionnaire.week, Questionnaire.status).where(
@@ -111,6 +91,6 @@ async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: 
                 )
             ).all()
             statuses = [(w, s if s in ("completed", "expired") else "open") for w, s in history]
-            await raise_flags(session, patient=patient, flags=flags_for_missed(statuses, protocol), now=now)
+            await flagging.on_missed(session, patient=patient, history=statuses, protocol=protocol, now=now)
         await session.commit()
     return len(expired)

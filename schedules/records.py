@@ -9,15 +9,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
-from care.flags import flag_for_unreachable
 from care.protocol import Protocol
-from schedules.flagging import raise_flags
+from schedules import agenda, flagging
 from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent
-from schedules.sql import insert_ignore
 from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import OutboxStatus
 
 
 def nudge_after(route: str, protocol: Protocol) -> timedelta:
@@ -35,7 +34,7 @@ async def record_outcomes(
     """Record a slice's outcomes and, in the same transaction, mark the next slice's rows 'sending'."""
     box_changes: list[dict[str, Any]] = []
     dose_changes: list[dict[str, Any]] = []
-    nudges: list[dict[str, Any]] = []
+    nudges: list[agenda.Entry] = []
     opened: list[dict[str, Any]] = []
     blocked_chats: set[int] = set()
     refused_team: list[tuple[Job, Blocked]] = []
@@ -68,7 +67,7 @@ async def record_outcomes(
         elif isinstance(outcome, Retry):
             change: dict[str, Any] = {
                 "id": job.outbox_id,
-                "status": "pending",
+                "status": OutboxStatus.PENDING,
                 "claimed_by": None,
                 "due_at": now + timedelta(seconds=outcome.after_seconds),
                 "error": outcome.error[:200] or None,
@@ -90,8 +89,7 @@ async def record_outcomes(
             await session.execute(update(DoseEvent), dose_changes)
         if opened:
             await session.execute(update(Questionnaire), opened)
-        if nudges:
-            await session.execute(insert_ignore(session, Outbox).values(nudges).on_conflict_do_nothing())
+        await agenda.enqueue(session, nudges, now=now)
         for chat_id in blocked_chats:
             await mark_unreachable(session, chat_id=chat_id, now=now, source="send")
         await mark_sending(session, sending_next)
@@ -102,7 +100,9 @@ async def mark_sending(session: Any, ids: Sequence[int]) -> None:
     """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain."""
     if ids:
         await session.execute(
-            update(Outbox).where(col(Outbox.id).in_(ids), col(Outbox.status) == "claimed").values(status="sending")
+            update(Outbox)
+            .where(col(Outbox.id).in_(ids), col(Outbox.status) == OutboxStatus.CLAIMED)
+            .values(status=OutboxStatus.SENDING)
         )
 
 
@@ -113,7 +113,7 @@ def _after_dose_sent(
     now: datetime,
     protocol: Protocol,
     doses: list[dict[str, Any]],
-    nudges: list[dict[str, Any]],
+    nudges: list[agenda.Entry],
 ) -> None:
     assert job.dose is not None
     if job.kind == "dose_nudge":
@@ -124,16 +124,14 @@ def _after_dose_sent(
     )
     if job.kind == "dose_reminder":
         nudges.append(
-            {
-                "kind": "dose_nudge",
-                "dedupe_key": f"dose:{job.dose.id}:nudge",
-                "chat_id": job.chat_id,
-                "patient_id": job.patient_id,
-                "ref_id": job.dose.id,
-                "status": "pending",
-                "created_at": now,
-                "due_at": now + nudge_after(job.dose.route, protocol),
-            }
+            agenda.Entry(
+                "dose_nudge",
+                agenda.key_dose(job.dose.id, "nudge"),
+                job.chat_id,
+                now + nudge_after(job.dose.route, protocol),
+                job.patient_id,
+                job.dose.id,
+            )
         )
 
 
@@ -149,14 +147,10 @@ async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source:
     ).scalar()
     if patient_id is None:
         return None
-    await session.execute(
-        update(Outbox)
-        .where(col(Outbox.chat_id) == chat_id, col(Outbox.status) == "pending")
-        .values(status="dropped", error="unreachable")
-    )
+    await agenda.drop(session, col(Outbox.chat_id) == chat_id, reason="unreachable")
     patient = await session.get(Patient, patient_id)
     assert patient is not None
-    await raise_flags(session, patient=patient, flags=[flag_for_unreachable(now)], now=now)
+    await flagging.on_unreachable(session, patient=patient, now=now)
     audit.record(
         session,
         at=now,

@@ -20,18 +20,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
 from care.regimens import Regimen
+from schedules import agenda
 from schedules.dosetimes import DoseSlot, local_to_utc, parse_reminder_time, parse_timezone
 from schedules.planner import closes_at, plan_now
 from schedules.questionnaires import WEEK
 from schedules.reschedule import ChangePlan, Kept, Setting, plan_change
-from schedules.sql import rowcount
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
 KEPT_ROWS = 64  # the latest doses the rule looks at (ten days of the busiest regimen, 6 a day)
@@ -114,12 +115,16 @@ async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime, 
             col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_([row[0] for row in future])
         )
     )
-    busy = {ref for ref, status in boxes.all() if status != "pending"}  # claimed or sending: never touched
+    busy = {ref for ref, status in boxes.all() if status != OutboxStatus.PENDING}  # claimed or sending: never touched
     removed = [row for row in future if row[0] not in busy]
     gone = [row[0] for row in removed]
     if gone:
-        mine = col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_(gone), col(Outbox.status) == "pending"
-        await session.execute(delete(Outbox).where(*mine))
+        mine = (
+            col(Outbox.kind).in_(DOSE_KINDS),
+            col(Outbox.ref_id).in_(gone),
+            col(Outbox.status) == OutboxStatus.PENDING,
+        )
+        await agenda.purge(session, *mine)
         await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(gone)))
     return [
         DoseSlot(due, day, due.astimezone(zone).time(), index, start, n) for _, due, day, index, start, n in removed
@@ -140,8 +145,11 @@ async def _insert(
                          closes_at=closes, timezone=patient.timezone)  # fmt: skip
         session.add(dose)
         await session.flush()
-        session.add(Outbox(kind="dose_reminder", dedupe_key=f"dose:{dose.id}", chat_id=patient.chat_id or 0,
-                           patient_id=patient.id, ref_id=dose.id, due_at=s.due_at, created_at=now))  # fmt: skip
+        assert dose.id is not None
+        entry = agenda.Entry(
+            "dose_reminder", agenda.key_dose(dose.id), patient.chat_id or 0, s.due_at, patient.id, dose.id
+        )
+        await agenda.enqueue(session, [entry], now=now)
 
 
 async def _move_questionnaires(session: AsyncSession, patient: Patient, setting: Setting, now: datetime) -> None:
@@ -154,11 +162,6 @@ async def _move_questionnaires(session: AsyncSession, patient: Patient, setting:
         due = local_to_utc(patient.therapy_start + q.week * WEEK, setting.at, setting.zone)
         if due <= now or due == q.due_at:
             continue
-        moved = await session.execute(
-            update(Outbox)
-            .where(col(Outbox.kind) == "questionnaire", col(Outbox.ref_id) == q.id, col(Outbox.status) == "pending")
-            .values(due_at=due)
-        )
-        if rowcount(moved):
+        if await agenda.move(session, col(Outbox.kind) == "questionnaire", col(Outbox.ref_id) == q.id, due_at=due):
             q.due_at = due
             session.add(q)

@@ -15,13 +15,15 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import col
 
+from schedules import agenda
 from storage.engine import Sessions
 from storage.models import Dialogue, InboxUpdate, Outbox
+from storage.status import OutboxStatus
 
 DIALOGUE_ENDS = timedelta(minutes=30)  # /enrol, /time, /timezone and the erasure question end 30 minutes idle
 DIALOGUE_KEPT = timedelta(days=1)  # the row of an ended dialogue (its step, no answers), so a late reply is told
 NOTICES = ("notice", "team_notice")
-DONE = ("sent", "failed", "dropped", "expired")
+DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.EXPIRED)
 
 
 def _count(result: Any) -> int:
@@ -34,15 +36,12 @@ async def prune(sessions: Sessions, *, now: datetime, inbox_days: int) -> dict[s
     async with sessions() as session:
         counts = {
             "inbox": _count(await session.execute(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < cutoff))),
-            "notices": _count(
-                await session.execute(
-                    delete(Outbox).where(
-                        col(Outbox.patient_id).is_(None),
-                        col(Outbox.kind).in_(NOTICES),
-                        col(Outbox.status).in_(DONE),
-                        col(Outbox.created_at) < cutoff,
-                    )
-                )
+            "notices": await agenda.purge(
+                session,
+                col(Outbox.patient_id).is_(None),
+                col(Outbox.kind).in_(NOTICES),
+                col(Outbox.status).in_(DONE),
+                col(Outbox.created_at) < cutoff,
             ),
             "dialogues_blanked": _count(
                 await session.execute(

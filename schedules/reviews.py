@@ -12,6 +12,7 @@ from schedules.flagging import review_adherence
 from schedules.sql import is_postgres
 from storage.engine import Sessions
 from storage.models import Patient
+from storage.status import ENROLLED
 
 REVIEW_EVERY = timedelta(days=1)
 
@@ -24,7 +25,7 @@ async def review_due(sessions: Sessions, *, now: datetime, protocol: Protocol, b
             query = (
                 select(Patient)
                 .where(
-                    col(Patient.status).in_(("active", "paused")),
+                    col(Patient.status).in_(ENROLLED),
                     col(Patient.consented_at).is_not(None),
                     or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= now - REVIEW_EVERY),
                 )

@@ -14,14 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from schedules import agenda
 from schedules.jobs import Blocked, Job
-from schedules.sql import insert_ignore
 from storage import audit
 from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.status import OutboxStatus
 
 TEAM_KINDS = frozenset({"alert", "digest", "milestone", "verdict", "team_notice"})
 NO_FALLBACK = "no_fallback"  # a notice meant for one chat only (e.g. "alerts moved" to the old group)
@@ -48,19 +48,10 @@ async def members(session: AsyncSession, team_id: int) -> list[int]:
     return sorted((await session.exec(query)).all())
 
 
-def _copy(box: Outbox, chat: int, now: datetime) -> dict[str, Any]:
-    key = box.dedupe_key.removesuffix(f":{box.chat_id}")
-    return {
-        "kind": box.kind,
-        "dedupe_key": f"{key}:{chat}"[:80],
-        "chat_id": chat,
-        "patient_id": None,
-        "ref_id": box.ref_id,
-        "due_at": max(box.due_at, now),  # what waited for a later moment (tomorrow's digest) still waits
-        "status": "pending",
-        "created_at": now,
-        "payload": box.payload,
-    }
+def _copy(box: Outbox, chat: int, now: datetime) -> agenda.Entry:
+    key = agenda.key_rerouted(box.dedupe_key, box.chat_id, chat)
+    # what waited for a later moment (tomorrow's digest) still waits
+    return agenda.Entry(box.kind, key, chat, max(box.due_at, now), ref_id=box.ref_id, payload=box.payload)
 
 
 async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, now: datetime) -> dict[str, Any] | None:
@@ -76,7 +67,13 @@ async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, no
         return None  # a member's own private chat (they blocked the bot): nothing to fall back to
     if outcome.moved_to is not None and team.alert_chat_id in (job.chat_id, outcome.moved_to):
         await _follow(session, team, old=job.chat_id, new=outcome.moved_to, now=now)
-        return {"id": box.id, "status": "pending", "chat_id": outcome.moved_to, "claimed_by": None, "due_at": now}
+        return {
+            "id": box.id,
+            "status": OutboxStatus.PENDING,
+            "chat_id": outcome.moved_to,
+            "claimed_by": None,
+            "due_at": now,
+        }
     if team.alert_chat_id == job.chat_id:
         await _lose(session, team, people, reason=outcome.reason, now=now)
     if not (box.payload or {}).get(NO_FALLBACK):
@@ -87,11 +84,7 @@ async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, no
 async def repoint(session: AsyncSession, *, old: int, new: int) -> None:
     """Team messages waiting for group `old` go to group `new` instead (a group's digest row has no chat in
     its key, so dropping it and planning it again for the new group would collide and lose that digest)."""
-    await session.execute(
-        update(Outbox)
-        .where(col(Outbox.chat_id) == old, col(Outbox.status) == "pending", col(Outbox.kind).in_(TEAM_KINDS))
-        .values(chat_id=new)
-    )
+    await agenda.redirect(session, col(Outbox.chat_id) == old, col(Outbox.kind).in_(TEAM_KINDS), chat_id=new)
 
 
 async def _follow(session: AsyncSession, team: Team, *, old: int, new: int, now: datetime) -> None:
@@ -120,38 +113,34 @@ async def _lose(session: AsyncSession, team: Team, people: list[int], *, reason:
         (
             await session.exec(
                 select(Outbox).where(
-                    col(Outbox.chat_id) == lost, col(Outbox.status) == "pending", col(Outbox.kind).in_(TEAM_KINDS)
+                    col(Outbox.chat_id) == lost,
+                    col(Outbox.status) == OutboxStatus.PENDING,
+                    col(Outbox.kind).in_(TEAM_KINDS),
                 )
             )
         ).all()
     )
-    for box in waiting:
-        box.status, box.error = "dropped", "alert chat lost"
-        session.add(box)
+    await agenda.drop(session, col(Outbox.id).in_([box.id for box in waiting]), reason="alert chat lost")
     notice = {"key": LOST_NOTICE, "params": {"team": team.name}, "team_id": team.id, NO_FALLBACK: True}
     notices = [
-        {
-            "kind": "team_notice",
-            "dedupe_key": f"lost:{team.id}:{lost}:{person}:{int(now.timestamp())}"[:80],
-            "chat_id": person,
-            "patient_id": None,
-            "ref_id": team.id,
-            "due_at": now,
-            "status": "pending",
-            "created_at": now,
-            "payload": notice,
-        }
+        agenda.Entry(
+            "team_notice",
+            agenda.key_alert_chat_lost(team.id or 0, lost, person, now),
+            person,
+            now,
+            ref_id=team.id,
+            payload=notice,
+        )
         for person in people
     ]
-    if notices:
-        await session.execute(insert_ignore(session, Outbox).values(notices).on_conflict_do_nothing())
+    await agenda.enqueue(session, notices, now=now)
     await _to_members([b for b in waiting if not (b.payload or {}).get(NO_FALLBACK)], people, now=now, session=session)
 
 
 async def _to_members(boxes: list[Outbox], people: list[int], *, now: datetime, session: AsyncSession) -> None:
     rows = [_copy(box, person, now) for box in boxes for person in people]
     if rows:
-        await session.execute(insert_ignore(session, Outbox).values(rows).on_conflict_do_nothing())
+        await agenda.enqueue(session, rows, now=now)
     elif boxes:  # a team with no active member: nobody can be reached; the audit trail says so
         for box in boxes:
             detail = {"outbox": box.id, "kind": box.kind}

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 from sqlmodel import select
 
-from bot.bootstrap import build_services
+from bot.app import build_services
 from bot.inbox import receive
 from bot.logs import JsonFormatter
 from bot.sandbox.harness import Sandbox

@@ -24,7 +24,7 @@ from bot.services import enrolment
 from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.settings import Settings
 from bot.texts import t
-from bot.webhook import set_webhook
+from bot.web import set_webhook
 from schedules.retention import prune
 from storage.models import AuditEvent, Dialogue, InboxUpdate
 from storage.tokens import token_hash

@@ -139,3 +139,64 @@ def test_no_private_telegram_modules() -> None:
         if name.startswith("telegram._")
     ]
     assert not bad
+
+
+# the table itself, the tick's own bookkeeping of each send (claimed, sending, sent, failed), the test/bench seeding
+DELIVERY_BOOKKEEPING = {
+    "storage/models.py",
+    "schedules/agenda.py",
+    "schedules/dispatch.py",
+    "schedules/records.py",
+    "bot/sandbox/procs.py",
+}
+
+
+def test_only_the_agenda_writes_the_outbox() -> None:
+    """Issue 16: one door to the outbox. Adding, dropping, moving or deleting a row goes through
+    schedules/agenda.py (enqueue, drop, purge, move, redirect, defer, release); dedupe keys are built there."""
+    writes = ("Outbox(", "insert(Outbox", "insert_ignore(session, Outbox)", "update(Outbox)", "delete(Outbox)")
+    bad = [
+        f"{rel}: {w}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if (rel := str(p.relative_to(ROOT))) not in DELIVERY_BOOKKEEPING
+        for w in writes
+        if w in p.read_text(encoding="utf-8")
+    ]
+    assert not bad
+    keys = [
+        f"{p.relative_to(ROOT)}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if str(p.relative_to(ROOT)) != "schedules/agenda.py" and '"dedupe_key": f"' in p.read_text(encoding="utf-8")
+    ]
+    assert not keys
+
+
+def test_services_take_plain_data_and_print_nothing() -> None:
+    """Issue 16: a use case is called by handlers and the CLI alike: no argparse, no print."""
+    bad = [
+        f"{p.relative_to(ROOT)}: {what}"
+        for p in files("bot/services")
+        for what in ("argparse", "print(")
+        if what in p.read_text(encoding="utf-8")
+    ]
+    assert not bad
+
+
+def test_flags_are_raised_in_one_module() -> None:
+    """Issue 16: 'where is a flag raised' has one answer, schedules/flagging.py (its on_* triggers)."""
+    bad = [
+        f"{p.relative_to(ROOT)}"
+        for pkg in PACKAGES
+        for p in files(pkg)
+        if str(p.relative_to(ROOT)) != "schedules/flagging.py" and "raise_flags(" in p.read_text(encoding="utf-8")
+    ]
+    assert not bad
+
+
+def test_states_are_named_once() -> None:
+    """Issue 16: the outbox's states and the enrolled states are storage.status enums, not strings retyped."""
+    retyped = ('("active", "paused")', 'Outbox.status) == "', 'Outbox.status == "', 'in_(("claimed", "sending"))')
+    bad = [f"{p.relative_to(ROOT)}: {r}" for pkg in PACKAGES for p in files(pkg) for r in retyped if r in p.read_text()]
+    assert not bad

@@ -18,7 +18,6 @@ import asyncpg
 import httpx
 import pytest
 
-from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.procs import (
     ROOT,
@@ -32,6 +31,7 @@ from bot.sandbox.procs import (
     terminate,
     until,
 )
+from bot.web import HttpServer
 from storage import migrate
 from storage.engine import make_engine
 
@@ -211,8 +211,7 @@ async def test_replicas_upgrading_the_schema_at_once_take_turns(postgres_url: st
 
 async def test_two_processes_draining_one_inbox_handle_each_update_once(postgres_url: str) -> None:
     """Webhook replicas each drain the shared inbox: on PostgreSQL an update being handled is locked."""
-    from bot.app import build_application
-    from bot.bootstrap import build_services
+    from bot.app import build_application, build_services
     from bot.inbox import drain, receive
     from bot.sandbox.updates import UpdateFactory, VirtualUser
     from bot.settings import Settings

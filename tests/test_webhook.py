@@ -12,10 +12,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
-from bot.httpserver import HttpServer
 from bot.inbox import drain
 from bot.runner import run_bot
 from bot.sandbox.api import BotApiStandIn
@@ -23,7 +21,7 @@ from bot.sandbox.procs import SECRET, free_port, until
 from bot.sandbox.updates import UpdateFactory, VirtualUser
 from bot.services import enrolment
 from bot.settings import Settings
-from bot.web import SECRET_HEADER, make_web_app
+from bot.web import SECRET_HEADER, HttpServer, make_web_app
 from care.regimens import build_regimen
 from storage import migrate
 from storage.models import InboxUpdate, Team, TeamMember

@@ -19,14 +19,12 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
-from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.procs import SECRET
 from bot.settings import Settings
-from bot.web import MAX_UPDATE_BYTES, SECRET_HEADER, make_web_app
+from bot.web import MAX_UPDATE_BYTES, SECRET_HEADER, HttpServer, make_web_app
 from storage import migrate
 from storage.models import InboxUpdate
 

@@ -19,11 +19,10 @@ from telegram.ext import filters as f
 from bot.handlers import team_chat
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
 from bot.links import link
-from bot.render import local
 from bot.services import auditing, enrol_dialogue
 from bot.services.enrol_dialogue import Outcome
 from bot.services.enrol_prompts import Prompt
-from bot.texts import t
+from bot.texts import formats, t
 
 GROUP = -1
 TEXT_GROUP = -2  # its own group: typed text with no dialogue passes on to every later group
@@ -52,7 +51,7 @@ async def show(update: Update, context: Context, outcome: Outcome) -> None:
         await reply(update, t(SIMPLE[outcome.kind]))
     elif outcome.kind == "done" and outcome.issued is not None:
         url = link(context.bot.username, outcome.issued.token)
-        expires = local(outcome.issued.expires_at, outcome.timezone, "%d %b %Y, %H:%M")
+        expires = formats.dated(outcome.issued.expires_at, outcome.timezone)
         await reply(update, t("enrol_done", alias=outcome.alias, expires=expires, link=url))
         message = update.effective_message
         assert message is not None

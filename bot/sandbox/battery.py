@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
 from bot.inbox import drain, receive
 from bot.sandbox.api import BotApiStandIn
@@ -30,6 +29,7 @@ from bot.settings import Settings
 from bot.ticks import run_tick
 from storage.engine import make_engine
 from storage.models import Outbox
+from storage.status import OutboxStatus
 
 REMINDERS = "FROM outbox WHERE kind = 'dose_reminder'"
 AGE_CLAIMS = "UPDATE outbox SET claimed_at = claimed_at - interval '1 hour' WHERE status IN ('claimed', 'sending')"
@@ -179,7 +179,9 @@ class RunningClock:
 
 async def pending_due(services: Services) -> datetime | None:
     async with services.sessions() as session:
-        query = select(func.min(Outbox.due_at)).where(Outbox.status == "pending", Outbox.kind == "dose_reminder")
+        query = select(func.min(Outbox.due_at)).where(
+            Outbox.status == OutboxStatus.PENDING, Outbox.kind == "dose_reminder"
+        )
         due = (await session.exec(query)).one()
     return due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
 

@@ -11,36 +11,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from sqlalchemy import func, select
-from sqlmodel import col
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.bootstrap import build_services
+from bot.app import build_application, build_services
 from bot.context import Services
 from bot.inbox import deliver_updates
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory
 from bot.settings import Settings
 from bot.ticks import TickResult, run_tick
+from schedules import agenda
 from schedules.reviews import REVIEW_EVERY
 from storage import migrate
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 
 STEP_WHEN_STUCK = timedelta(seconds=1)
 
 
 UPKEEP_EVERY = timedelta(hours=6)
-
-
-def _aware(value: object) -> datetime | None:
-    """Scalar subqueries lose the column type: parse and mark UTC what the driver hands back."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _next_boundary(moment: datetime) -> datetime:
@@ -133,21 +120,9 @@ class Sandbox:
         within the day anyway (doses are planned 48 h ahead, topped up when less than 24 h remain).
         """
         half = self.services.protocol.doses.plan_ahead / 2
-        enrolled = col(Patient.status).in_(("active", "paused"))
-        moments_query = select(
-            select(func.min(Outbox.due_at)).where(col(Outbox.status) == "pending").scalar_subquery(),
-            select(func.min(DoseEvent.closes_at))
-            .where(col(DoseEvent.status).in_(("sent", "snoozed")))
-            .scalar_subquery(),
-            select(func.min(Questionnaire.expires_at))
-            .where(col(Questionnaire.status).in_(("in_progress", "paused")))
-            .scalar_subquery(),
-            select(func.min(Patient.planned_until)).where(enrolled, col(Patient.reachable).is_(True)).scalar_subquery(),
-            select(func.min(Patient.reviewed_at)).where(enrolled).scalar_subquery(),
-        )
         async with self.services.sessions() as session:
-            row = (await session.execute(moments_query)).one()
-        due, closing, expiring, planning, reviewing = (_aware(m) for m in row)
+            m = await agenda.next_moments(session)
+        due, closing, expiring, planning, reviewing = m.due, m.closing, m.expiring, m.planned_until, m.reviewed
         upkeep = [
             m
             for m in (planning - half if planning else None, reviewing + REVIEW_EVERY if reviewing else None)

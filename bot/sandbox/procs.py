@@ -16,10 +16,11 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bot.httpserver import HttpServer
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.http import standin_app
+from bot.web import HttpServer
 from care.regimens import build_regimen
+from schedules import agenda
 from storage import migrate
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox, Patient, Team
@@ -127,7 +128,7 @@ async def seed(url: str, n: int, now: datetime, *, due: int | None = None, unpla
             ]  # fmt: skip
             dose_ids = await _insert(session, DoseEvent, doses)
             rows = [
-                {"kind": "dose_reminder", "dedupe_key": f"dose:{did}", "chat_id": CHAT0 + i, "patient_id": pid,
+                {"kind": "dose_reminder", "dedupe_key": agenda.key_dose(did), "chat_id": CHAT0 + i, "patient_id": pid,
                  "ref_id": did, "due_at": now, "created_at": now}
                 for i, (pid, did) in enumerate(zip(ids, dose_ids, strict=False))
             ]  # fmt: skip

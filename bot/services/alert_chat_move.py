@@ -14,10 +14,11 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import teams
+from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, members, repoint
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Outbox, Team
+from storage.models import Team
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,12 @@ class MoveResult:
     team: str = ""
 
 
-def notice(team: Team, chat: int, key: str, where: Where, now: datetime, *, only_here: bool = False) -> Outbox:
+def notice(team: Team, chat: int, key: str, where: Where, now: datetime, *, only_here: bool = False) -> agenda.Entry:
     payload = {"key": key, "params": {"team": team.name, "group": where.title, "by": where.by}, "team_id": team.id}
     if only_here:
         payload[NO_FALLBACK] = True
-    return Outbox(
-        kind="team_notice",
-        dedupe_key=f"alertchat:{team.id}:{where.chat_id}:{chat}:{int(now.timestamp())}"[:80],
-        chat_id=chat,
-        due_at=now,
-        created_at=now,
-        payload=payload,
-    )
+    key = agenda.key_alert_chat(team.id or 0, where.chat_id, chat, now)
+    return agenda.Entry("team_notice", key, chat, now, payload=payload)
 
 
 async def point_alerts(session: AsyncSession, team: Team, where: Where, *, user_id: int, now: datetime) -> None:
@@ -55,11 +50,11 @@ async def point_alerts(session: AsyncSession, team: Team, where: Where, *, user_
     old = team.alert_chat_id
     if old is not None:
         await repoint(session, old=old, new=where.chat_id)
-        session.add(notice(team, old, "team_chat_notice_old", where, now, only_here=True))
+        await agenda.enqueue(session, [notice(team, old, "team_chat_notice_old", where, now, only_here=True)], now=now)
     team.alert_chat_id = where.chat_id
     session.add(team)
-    for person in await members(session, team.id or 0):
-        session.add(notice(team, person, "team_chat_notice_members", where, now))
+    people = await members(session, team.id or 0)
+    await agenda.enqueue(session, [notice(team, p, "team_chat_notice_members", where, now) for p in people], now=now)
     detail = {"chat_id": where.chat_id, "from": old}
     audit.record(
         session, at=now, actor=f"tg:{user_id}", action="team.alert_chat", subject=f"team:{team.id}", detail=detail

@@ -16,6 +16,7 @@ from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Invite, Patient, Team, TeamMember
+from storage.status import ENROLLED
 from storage.tokens import looks_like_token, token_hash
 
 FIRST_DOSE_LOOKAHEAD = timedelta(days=100)
@@ -69,9 +70,7 @@ async def open_link(
         if invite is not None and invite.kind == "patient" and refusal is None:
             enrolled = (
                 await session.exec(
-                    select(col(Patient.id)).where(
-                        col(Patient.chat_id) == chat_id, col(Patient.status).in_(("active", "paused"))
-                    )
+                    select(col(Patient.id)).where(col(Patient.chat_id) == chat_id, col(Patient.status).in_(ENROLLED))
                 )
             ).first()
             refusal = "already_enrolled" if enrolled is not None else None
@@ -187,7 +186,7 @@ async def answer_consent(
         if invite.expires_at <= now:
             return ConsentResult("gone", language=patient.language)
         earlier = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
-        if agree and earlier is not None and earlier.status in ("active", "paused"):
+        if agree and earlier is not None and earlier.status in ENROLLED:
             return ConsentResult("already_enrolled", language=patient.language)
         if agree and earlier is not None:  # re-enrolment after /stop: the old record stays, unlinked
             earlier.chat_id = None

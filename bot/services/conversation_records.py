@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.helper_invites import NOTICE
 from bot.services.messages import TO_PATIENT, TO_TEAM
+from schedules import agenda
 from storage.models import HelperLink, InboxUpdate, Invite, Outbox, Patient, PatientMessage
 
 
@@ -38,7 +39,7 @@ async def erase_conversation(session: AsyncSession, patient: Patient, *, now: da
     about = (col(Outbox.kind).in_((TO_PATIENT, TO_TEAM)) & col(Outbox.ref_id).in_(message_ids)) | (
         (col(Outbox.kind) == NOTICE) & col(Outbox.ref_id).in_(link_ids)
     )
-    counts = {"conversation_outbox": _count(await session.execute(delete(Outbox).where(about)))}
+    counts = {"conversation_outbox": await agenda.purge(session, about)}
     if member_updates:  # the members' own updates hold the text they sent: blanked (the update ids stay)
         blank = update(InboxUpdate).where(col(InboxUpdate.update_id).in_(member_updates))
         counts["member_updates"] = _count(await session.execute(blank.values(payload={"erased": True})))
@@ -50,18 +51,18 @@ async def erase_conversation(session: AsyncSession, patient: Patient, *, now: da
         .where(col(Invite.patient_id) == pid, col(Invite.kind) == "helper", col(Invite.used_at).is_(None))
         .values(expires_at=now)
     )
-    for link in links:
-        if link.status == "active" and link.helper_chat_id is not None:
-            session.add(
-                Outbox(
-                    kind=NOTICE,
-                    dedupe_key=f"helper:erased:{pid}:{link.helper_chat_id}",
-                    chat_id=link.helper_chat_id,
-                    due_at=now,
-                    created_at=now,
-                    payload={"key": "helper_ended", "lang": link.language, "to": "helper"},
-                )
-            )
+    ended = [
+        agenda.Entry(
+            NOTICE,
+            agenda.key_helper_erased(pid or 0, link.helper_chat_id),
+            link.helper_chat_id,
+            now,
+            payload={"key": "helper_ended", "lang": link.language, "to": "helper"},
+        )
+        for link in links
+        if link.status == "active" and link.helper_chat_id is not None
+    ]
+    await agenda.enqueue(session, ended, now=now)
     counts["helper_links"] = _count(await session.execute(delete(HelperLink).where(col(HelperLink.patient_id) == pid)))
     return counts
 

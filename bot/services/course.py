@@ -13,13 +13,14 @@ from care.adherence import DoseRecord, adherence_summary
 from care.protocol import Protocol
 from schedules.flagging import DOSE_STATE
 from storage.models import DoseEvent, Flag, Patient, Questionnaire
+from storage.status import ENROLLED
 
 FOLLOW_UP_OPENS_WEEK = 4  # CLINICAL.md: follow up within 4-6 weeks; the window opens at week 4
 
 
 def shown_status(patient: Patient) -> str:
     """active paused stopped discharged invited declined, or unreachable for a patient who blocked the bot."""
-    if not patient.reachable and patient.status in ("active", "paused"):
+    if not patient.reachable and patient.status in ENROLLED:
         return "unreachable"
     return patient.status
 

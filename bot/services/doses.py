@@ -10,10 +10,12 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from care.protocol import Protocol
-from schedules.sql import insert_ignore, rowcount
+from schedules import agenda
+from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
+from storage.status import ENROLLED
 
 ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
 ANSWERABLE = ("sent", "snoozed")
@@ -59,7 +61,7 @@ async def press(
             await session.commit()
             return PressResult("not_yours")
         view = partial(PressResult, route=dose.route, timezone=patient.timezone, language=patient.language)
-        if patient.status not in ("active", "paused"):
+        if patient.status not in ENROLLED:
             return view("stale")
         if dose.status in ("taken", "skipped"):
             return view("already", answer=dose.status)
@@ -93,26 +95,12 @@ async def press(
         until = None
         if answer == "snoozed":
             until = now + protocol.doses.snooze
-            await session.execute(
-                insert_ignore(session, Outbox)
-                .values(
-                    kind="dose_snooze",
-                    dedupe_key=f"dose:{dose_id}:snooze:{dose.snoozes + 1}",
-                    chat_id=chat_id,
-                    patient_id=patient.id,
-                    ref_id=dose_id,
-                    due_at=until,
-                    status="pending",
-                    created_at=now,
-                )
-                .on_conflict_do_nothing()
+            key = agenda.key_dose(dose_id, "snooze", dose.snoozes + 1)
+            await agenda.enqueue(
+                session, [agenda.Entry("dose_snooze", key, chat_id, until, patient.id, dose_id)], now=now
             )
         if answer != "snoozed":  # answered: its nudge, if still waiting, is not needed
-            await session.execute(
-                update(Outbox)
-                .where(col(Outbox.dedupe_key) == f"dose:{dose_id}:nudge", col(Outbox.status) == "pending")
-                .values(status="dropped", error="answered")
-            )
+            await agenda.drop(session, col(Outbox.dedupe_key) == agenda.key_dose(dose_id, "nudge"), reason="answered")
         detail = {"earlier": True} if taken_at is not None else None
         audit.record(
             session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}", detail=detail

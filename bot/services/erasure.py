@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.conversation_records import erase_conversation
 from bot.services.enrolment import ERASED_PREFIX
 from bot.services.person import linked_patients
+from schedules import agenda
 from schedules.flagging import alert_chats
 from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire
 from storage.updates import ERASED, mentions
@@ -56,7 +57,7 @@ async def _erase_enrolment(session: AsyncSession, patient: Patient, *, now: date
         (col(Outbox.kind) == "milestone") & (col(Outbox.ref_id) == pid),
         *([col(Outbox.chat_id) == chat] if chat is not None else []),
     )
-    counts = {"outbox": _count(await session.execute(delete(Outbox).where(about)))}
+    counts = {"outbox": await agenda.purge(session, about)}
     counts["doses"] = _count(await session.execute(delete(DoseEvent).where(col(DoseEvent.patient_id) == pid)))
     counts["questionnaires"] = _count(
         await session.execute(delete(Questionnaire).where(col(Questionnaire.patient_id) == pid))
@@ -123,16 +124,11 @@ async def _erase_traces(
 async def _notify_team(session: AsyncSession, patient: Patient, now: datetime) -> None:
     """A short notice to the team's alert chats: who (the former alias), nothing of their health. The alias
     is blanked from the row once it has been sent (bot/services/retention.py)."""
-    for chat in await alert_chats(session, patient.team_id):
-        session.add(
-            Outbox(
-                kind=TEAM_NOTICE,
-                dedupe_key=f"erased:{patient.id}:{chat}",
-                chat_id=chat,
-                patient_id=None,
-                ref_id=patient.id,
-                due_at=now,
-                created_at=now,
-                payload={"key": "team_patient_erased", "params": {"alias": patient.alias}},
-            )
+    payload = {"key": "team_patient_erased", "params": {"alias": patient.alias}}
+    notices = [
+        agenda.Entry(
+            TEAM_NOTICE, agenda.key_erased(patient.id or 0, chat), chat, now, ref_id=patient.id, payload=payload
         )
+        for chat in await alert_chats(session, patient.team_id)
+    ]
+    await agenda.enqueue(session, notices, now=now)

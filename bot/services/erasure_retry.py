@@ -16,9 +16,11 @@ from sqlmodel import col, delete, select
 
 from bot.services.erasure import erase_person
 from bot.services.person import linked_patients
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, Outbox, Patient
+from storage.models import Dialogue, Patient
+from storage.status import ENROLLED
 
 log = logging.getLogger(__name__)
 KIND, STEP = "erase", "retry"
@@ -39,7 +41,7 @@ async def failed(
         data = {"attempt": attempt, "next_at": (now + _wait(attempt)).isoformat(), "language": language}
         row = Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=STEP, data=data, updated_at=now)
         session.add(row)
-        enrolled = col(Patient.status).in_(("active", "paused"))
+        enrolled = col(Patient.status).in_(ENROLLED)
         await session.execute(
             update(Patient).where(col(Patient.chat_id) == chat_id, enrolled).values(status="stopped", stopped_at=now)
         )
@@ -76,7 +78,7 @@ async def retry_due(sessions: Sessions, *, now: datetime) -> int:
                     detail = {**counts, "attempt": attempt}
                     audit.record(session, at=now, actor="system", action="data.erase", subject=f"patient:{pid}",
                                  detail=detail)  # fmt: skip
-                session.add(_last_message(row.chat_id, language, now))
+                await agenda.enqueue(session, [_last_message(row.chat_id, language, now)], now=now)
                 await session.commit()
         except Exception as exc:  # anything: recorded, retried later, never dropped
             await failed(sessions, chat_id=row.chat_id, user_id=row.user_id, language=language,
@@ -86,14 +88,7 @@ async def retry_due(sessions: Sessions, *, now: datetime) -> int:
     return done
 
 
-def _last_message(chat_id: int, language: str, now: datetime) -> Outbox:
+def _last_message(chat_id: int, language: str, now: datetime) -> agenda.Entry:
     """The patient's last message, like the one sent at once after a successful erasure (no patient row)."""
-    return Outbox(
-        kind="notice",
-        dedupe_key=f"erased:{chat_id}:{now.isoformat()}"[:80],
-        chat_id=chat_id,
-        patient_id=None,
-        due_at=now,
-        created_at=now,
-        payload={"key": "erase_done", "lang": language},
-    )
+    payload = {"key": "erase_done", "lang": language}
+    return agenda.Entry("notice", agenda.key_erased_retry(chat_id, now), chat_id, now, payload=payload)

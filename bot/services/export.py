@@ -136,10 +136,18 @@ def files(tables: dict[str, Table], protocol: Protocol) -> dict[str, str]:
     }
 
 
+async def export_to(
+    sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
+) -> dict[str, object]:
+    """Collect and write the CSV files and the codebook (into `out`, or `zip_file`); what was written."""
+    export_files.check_target(zip_file)
+    target = "zip" if zip_file else "dir"
+    tables = await collect(sessions, team=team, now=now, target=target, protocol=protocol)
+    written = export_files.write(files(tables, protocol), out=None if zip_file else out, zip_file=zip_file)
+    names = [p.name if zip_file is not None else str(p) for p in written]
+    return {"team": team, "files": names, "rows": {name: len(found) for name, found in tables.items()}}
+
+
 def write_dir(tables: dict[str, Table], folder: Path, protocol: Protocol) -> list[Path]:
     """One CSV per table and the codebook in `folder` (created if needed); each file whole or not at all."""
     return export_files.write(files(tables, protocol), out=folder, zip_file=None)
-
-
-def write_zip(tables: dict[str, Table], target: Path, protocol: Protocol) -> list[str]:
-    return [p.name for p in export_files.write(files(tables, protocol), out=None, zip_file=target)]

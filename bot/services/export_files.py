@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from bot.private_files import private_dir, private_file, write_private
+from bot.services.errors import UserError
 
 
 def write(files: dict[str, str], *, out: Path | None, zip_file: Path | None) -> list[Path]:
@@ -22,3 +23,9 @@ def write(files: dict[str, str], *, out: Path | None, zip_file: Path | None) -> 
     assert out is not None
     private_dir(out)
     return [write_private(out / name, text.encode()) for name, text in files.items()]
+
+
+def check_target(zip_file: Path | None) -> None:
+    """Before any query: a zip file's folder must exist (a folder given with --out is created)."""
+    if zip_file is not None and not zip_file.parent.is_dir():
+        raise UserError("err_export_path", path=str(zip_file), reason=f"the folder {zip_file.parent} does not exist")

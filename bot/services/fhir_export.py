@@ -12,7 +12,6 @@ patient (`<alias>.json`) in the --out folder, or the same files in a --zip. Eras
 
 from __future__ import annotations
 
-import argparse
 import re
 import uuid
 from collections.abc import Sequence
@@ -26,7 +25,6 @@ from fhir.resources.R4B.resource import Resource
 from sqlmodel import col, select
 
 from bot.services import export_files
-from bot.services.errors import UserError
 from bot.services.fhir_flags import flag_resources
 from bot.services.fhir_questionnaire_defs import definition, questionnaire_resource
 from bot.services.fhir_questionnaires import observations, response
@@ -156,13 +154,11 @@ def write(bundles: dict[str, Bundle], *, out: Path | None, zip_file: Path | None
     return [p.name if zip_file is not None else str(p) for p in written]
 
 
-async def export_command(
-    args: argparse.Namespace, sessions: Sessions, *, now: datetime, protocol: Protocol
+async def export_to(
+    sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
-    """Collect and write; the summary for the CLI to print."""
-    zip_file = Path(args.zip) if args.zip else None
-    if zip_file is not None and not zip_file.parent.is_dir():
-        raise UserError("err_export_path", path=args.zip, reason=f"the folder {zip_file.parent} does not exist")
-    bundles = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
-    files = write(bundles, out=None if zip_file else Path(args.out), zip_file=zip_file)
-    return {"team": args.team, "format": "fhir", "files": files, "patients": len(bundles)}
+    """Collect and write one Bundle per patient (into `out`, or `zip_file`); a summary of what was written."""
+    export_files.check_target(zip_file)
+    bundles = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
+    files = write(bundles, out=None if zip_file else out, zip_file=zip_file)
+    return {"team": team, "format": "fhir", "files": files, "patients": len(bundles)}

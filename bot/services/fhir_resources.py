@@ -30,6 +30,7 @@ from bot.services.fhir_codes import (
     quantity,
 )
 from storage.models import DoseEvent, Patient
+from storage.status import ENROLLED
 
 STATEMENT_STATUS = {"active": "active", "paused": "on-hold", "invited": "intended", "declined": "not-taken"}
 DOSE_STATUS = {"taken": "completed", "skipped": "not-done", "unconfirmed": "not-done", "missed": "not-done"}
@@ -62,7 +63,7 @@ def _phases(patient: Patient) -> list[dict[str, Any]]:
 
 def patient_resource(patient: Patient) -> Resource:
     identifier = {"system": f"urn:b12bot:team:{patient.team_id}:alias", "value": patient.alias}
-    active = patient.status in ("active", "paused")
+    active = patient.status in ENROLLED
     return FhirPatient.model_validate(
         {
             "resourceType": "Patient",

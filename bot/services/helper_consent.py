@@ -13,10 +13,12 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.helper_invites import ENROLLED, end_links, notice
+from bot.services.helper_invites import end_links, notice
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import HelperLink, Invite, Patient
+from storage.status import ENROLLED
 
 
 async def opened(
@@ -98,16 +100,20 @@ async def answer(
             link.status, link.ended_at, invite.opened_chat_id = "declined", now, None
         if patient.chat_id is not None:
             key = "helper_accepted" if agree else "helper_declined_patient"
-            session.add(
-                notice(
-                    key=key,
-                    chat_id=patient.chat_id,
-                    link_id=link.id or 0,
-                    now=now,
-                    patient_id=patient.id,
-                    to="patient",
-                    n=in_a_row,
-                )
+            await agenda.enqueue(
+                session,
+                [
+                    notice(
+                        key=key,
+                        chat_id=patient.chat_id,
+                        link_id=link.id or 0,
+                        now=now,
+                        patient_id=patient.id,
+                        to="patient",
+                        n=in_a_row,
+                    )
+                ],
+                now=now,
             )
         action = "helper.agree" if agree else "helper.decline"
         audit.record(
@@ -144,15 +150,19 @@ async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str | None
         for link in links:
             patient = await session.get(Patient, link.patient_id)
             if patient is not None and patient.chat_id is not None:
-                session.add(
-                    notice(
-                        key="helper_stopped_patient",
-                        chat_id=patient.chat_id,
-                        link_id=link.id or 0,
-                        now=now,
-                        patient_id=patient.id,
-                        to="patient",
-                    )
+                await agenda.enqueue(
+                    session,
+                    [
+                        notice(
+                            key="helper_stopped_patient",
+                            chat_id=patient.chat_id,
+                            link_id=link.id or 0,
+                            now=now,
+                            patient_id=patient.id,
+                            to="patient",
+                        )
+                    ],
+                    now=now,
                 )
             audit.record(
                 session,

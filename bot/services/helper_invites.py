@@ -16,12 +16,13 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import HelperLink, Invite, Outbox, Patient
+from storage.status import ENROLLED
 from storage.tokens import new_token, token_hash
 
-ENROLLED = ("active", "paused")
 LIVE = ("invited", "active")
 NOTICE = "helper_notice"
 
@@ -36,18 +37,12 @@ class HelperState:
     expires_at: datetime | None = None
 
 
-def notice(*, key: str, chat_id: int, link_id: int, now: datetime, patient_id: int | None, **payload: Any) -> Outbox:
-    """An outbox row for the helper or the patient (rendered by bot/conversation_delivery.py)."""
-    return Outbox(
-        kind=NOTICE,
-        dedupe_key=f"helper:{link_id}:{key}:{chat_id}"[:80],
-        chat_id=chat_id,
-        patient_id=patient_id,
-        ref_id=link_id,
-        due_at=now,
-        created_at=now,
-        payload={"key": key, "link": link_id, **payload},
-    )
+def notice(
+    *, key: str, chat_id: int, link_id: int, now: datetime, patient_id: int | None, **payload: Any
+) -> agenda.Entry:
+    """A message for the helper or the patient (rendered by bot/conversation_delivery.py)."""
+    payload = {"key": key, "link": link_id, **payload}
+    return agenda.Entry(NOTICE, agenda.key_helper(link_id, key, chat_id), chat_id, now, patient_id, link_id, payload)
 
 
 async def _patient(session: AsyncSession, chat_id: int) -> Patient | None:
@@ -121,11 +116,7 @@ async def end_links(session: AsyncSession, links: list[HelperLink], *, status: s
     await session.execute(
         update(Invite).where(col(Invite.id).in_(invites), col(Invite.used_at).is_(None)).values(expires_at=now)
     )
-    await session.execute(
-        update(Outbox)
-        .where(col(Outbox.kind) == NOTICE, col(Outbox.ref_id).in_(ids), col(Outbox.status) == "pending")
-        .values(status="dropped", error=f"helper {status}")
-    )
+    await agenda.drop(session, col(Outbox.kind) == NOTICE, col(Outbox.ref_id).in_(ids), reason=f"helper {status}")
 
 
 async def remove(sessions: Sessions, *, chat_id: int, now: datetime) -> HelperState:
@@ -140,16 +131,20 @@ async def remove(sessions: Sessions, *, chat_id: int, now: datetime) -> HelperSt
         await end_links(session, live, status="removed", now=now)
         for link in live:
             if link.status == "removed" and link.helper_chat_id is not None and link.consented_at is not None:
-                session.add(
-                    notice(
-                        key="helper_ended",
-                        chat_id=link.helper_chat_id,
-                        link_id=link.id or 0,
-                        now=now,
-                        patient_id=None,
-                        lang=link.language,
-                        to="helper",
-                    )
+                await agenda.enqueue(
+                    session,
+                    [
+                        notice(
+                            key="helper_ended",
+                            chat_id=link.helper_chat_id,
+                            link_id=link.id or 0,
+                            now=now,
+                            patient_id=None,
+                            lang=link.language,
+                            to="helper",
+                        )
+                    ],
+                    now=now,
                 )
         audit.record(
             session,

@@ -16,9 +16,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from storage import audit
 from storage.models import Outbox, Team, TeamMember
+from storage.status import OutboxStatus
 
 ADMIN = "admin"
 CLINICIAN = "clinician"
@@ -111,24 +113,17 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
         await session.exec(
             select(Outbox).where(
                 Outbox.chat_id == member.telegram_user_id,
-                Outbox.status == "pending",
+                Outbox.status == OutboxStatus.PENDING,
                 col(Outbox.kind).in_(TEAM_KINDS),
             )
         )
     ).all()
-    for box in waiting:
-        if await team_of(session, box) == team.id:
-            box.status, box.error = "dropped", "member removed"
-            session.add(box)
-    session.add(
-        Outbox(
-            kind="team_notice",
-            dedupe_key=f"removed:{team.id}:{member.telegram_user_id}:{int(now.timestamp())}"[:80],
-            chat_id=member.telegram_user_id,
-            due_at=now,
-            created_at=now,
-            payload={"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True},
-        )
+    theirs = [box.id for box in waiting if await team_of(session, box) == team.id]
+    await agenda.drop(session, col(Outbox.id).in_(theirs), reason="member removed")
+    payload = {"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True}
+    told = agenda.key_member_removed(team.id or 0, member.telegram_user_id, now)
+    await agenda.enqueue(
+        session, [agenda.Entry("team_notice", told, member.telegram_user_id, now, payload=payload)], now=now
     )
     detail = {"member": member.telegram_user_id}
     audit.record(session, at=now, actor=actor, action="team.member_remove", subject=f"team:{team.id}", detail=detail)

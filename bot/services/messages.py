@@ -15,11 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import teams
 from bot.services.team_access import Caller, find
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Outbox, Patient, PatientMessage
+from storage.models import Patient, PatientMessage
+from storage.status import ENROLLED
 
-MESSAGEABLE = ("active", "paused")  # paused stops reminders and questions, not the conversation
+MESSAGEABLE = ENROLLED  # paused stops reminders and questions, not the conversation
 TO_PATIENT, TO_TEAM = "msg_to_patient", "msg_to_team"
 RATE_WINDOW = timedelta(hours=1)
 
@@ -41,17 +43,11 @@ def why_not(patient: Patient) -> str | None:
     return None
 
 
-def outbox_row(kind: str, message_id: int, chat_id: int, now: datetime, **payload: object) -> Outbox:
-    return Outbox(
-        kind=kind,
-        dedupe_key=f"msg:{message_id}:{chat_id}",
-        chat_id=chat_id,
-        patient_id=payload.pop("patient_id", None),  # type: ignore[arg-type]
-        ref_id=message_id,
-        due_at=now,
-        created_at=now,
-        payload={"message": message_id, **payload},
-    )
+def outbox_row(
+    kind: str, message_id: int, chat_id: int, now: datetime, *, patient_id: int | None = None, **payload: object
+) -> agenda.Entry:
+    key = agenda.key_message(message_id, chat_id)
+    return agenda.Entry(kind, key, chat_id, now, patient_id, message_id, {"message": message_id, **payload})
 
 
 async def queue_to_patient(
@@ -69,7 +65,9 @@ async def queue_to_patient(
     session.add(row)
     await session.flush()
     assert row.id is not None and patient.chat_id is not None
-    session.add(outbox_row(TO_PATIENT, row.id, patient.chat_id, now, patient_id=patient.id, member=member))
+    await agenda.enqueue(
+        session, [outbox_row(TO_PATIENT, row.id, patient.chat_id, now, patient_id=patient.id, member=member)], now=now
+    )
     subject = f"patient:{patient.id}"
     audit.record(
         session, at=now, actor=f"tg:{member}", action="message.to_patient", subject=subject, detail={"message": row.id}

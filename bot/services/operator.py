@@ -18,8 +18,7 @@ from bot.services.errors import UserError
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Invite, Patient, Team, TeamMember
-
-ENROLLED = ("active", "paused")
+from storage.status import ENROLLED
 
 
 async def team_list(sessions: Sessions) -> list[dict[str, Any]]:

@@ -10,10 +10,12 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.services.consent import first_dose
+from schedules import agenda
 from schedules.records import mark_unreachable
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient
+from storage.status import ENROLLED
 
 HISTORY_DAYS = 7
 
@@ -88,7 +90,7 @@ async def set_paused(sessions: Sessions, *, chat_id: int, paused: bool, now: dat
         patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
         if patient is None:
             return PauseResult("not_enrolled")
-        if patient.status not in ("active", "paused"):
+        if patient.status not in ENROLLED:
             return PauseResult("discharged" if patient.status == "discharged" else "stopped")
         wanted = "paused" if paused else "active"
         if patient.status == wanted:
@@ -110,11 +112,7 @@ async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str:
         if patient.status in ("stopped", "discharged"):
             return "already"
         patient.status, patient.stopped_at = "stopped", now
-        await session.execute(
-            update(Outbox)
-            .where(col(Outbox.patient_id) == patient.id, col(Outbox.status) == "pending")
-            .values(status="dropped", error="stopped")
-        )
+        await agenda.drop(session, col(Outbox.patient_id) == patient.id, reason="stopped")
         await session.execute(
             update(DoseEvent)
             .where(col(DoseEvent.patient_id) == patient.id, col(DoseEvent.status) == "planned")

@@ -14,14 +14,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.questionnaire_views import items_of, load_answers, uses_injections
 from care.adherence import adherence_summary
 from care.b6 import phase_b6_mg_per_day
-from care.flags import ResponseFacts, flags_for_response
+from care.flags import ResponseFacts
 from care.pgic import Pgic
 from care.protocol import Protocol
 from care.regimens import Regimen
 from care.scoring import QuestionnaireScore, score_response
-from schedules.decide import HELD
-from schedules.flagging import dose_records, raise_flags
-from storage.models import Outbox, Patient, Questionnaire
+from schedules import agenda, flagging
+from schedules.flagging import dose_records
+from storage.models import Patient, Questionnaire
 
 
 def score_to_dict(score: QuestionnaireScore) -> dict[str, Any]:
@@ -43,17 +43,9 @@ async def start_baseline(session: AsyncSession, *, patient: Patient, now: dateti
     session.add(q)
     await session.flush()
     assert patient.chat_id is not None
-    session.add(
-        Outbox(
-            kind="questionnaire",
-            dedupe_key=f"questionnaire:{q.id}",
-            chat_id=patient.chat_id,
-            patient_id=patient.id,
-            ref_id=q.id,
-            due_at=now,
-            created_at=now,
-        )
-    )
+    assert q.id is not None
+    baseline = agenda.Entry("questionnaire", agenda.key_questionnaire(q.id), patient.chat_id, now, patient.id, q.id)
+    await agenda.enqueue(session, [baseline], now=now)
 
 
 async def _earlier_scores(session: AsyncSession, q: Questionnaire) -> tuple[QuestionnaireScore | None, ...]:
@@ -112,16 +104,6 @@ async def complete(
         .where(col(Questionnaire.id) == q.id)
         .values(status="completed", completed_at=now, score=score_to_dict(score))
     )
-    await raise_flags(session, patient=patient, flags=flags_for_response(facts, protocol), now=now)
+    await flagging.on_response(session, patient=patient, facts=facts, protocol=protocol, now=now)
     # the reminders held back while the patient was answering go out now; none other comes early
-    await session.execute(
-        update(Outbox)
-        .where(
-            col(Outbox.patient_id) == patient.id,
-            col(Outbox.status) == "pending",
-            col(Outbox.kind) == "dose_reminder",
-            col(Outbox.error) == HELD,
-            col(Outbox.due_at) > now,
-        )
-        .values(due_at=now)
-    )
+    await agenda.release(session, patient_id=patient.id or 0, now=now)

@@ -24,14 +24,14 @@ from bot.services.questionnaire_views import (
     view_of,
 )
 from bot.services.symptoms import AdviceFacts, advice_facts
-from care.flags import red_flag_flags
 from care.instruments import NONE, RED_FLAGS, Answer, Item, applicable, next_item
 from care.protocol import Protocol
-from schedules.flagging import raise_flags
+from schedules import flagging
 from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
+from storage.status import ENROLLED
 
 OPEN = ("in_progress", "paused")
 MOVING = (
@@ -136,7 +136,7 @@ async def _press(
     now: datetime,
     protocol: Protocol,
 ) -> Step:
-    if q.status not in OPEN or patient.status not in ("active", "paused"):
+    if q.status not in OPEN or patient.status not in ENROLLED:
         return Step("closed")
     injections = uses_injections(patient.regimen)
     items, answers = items_of(q, protocol, injections=injections), load_answers(q.answers)
@@ -240,7 +240,7 @@ async def _red_flag_screen(
         advice = None
         if chosen:
             assert q.id is not None
-            await raise_flags(session, patient=patient, flags=red_flag_flags(str(q.id), chosen), now=now)
+            await flagging.on_red_flags(session, patient=patient, report=str(q.id), items=chosen, now=now)
             advice = await advice_facts(session, patient, chosen, protocol)
         return await _after(
             session, q, patient, items, RED_FLAGS, chosen or (NONE,), now=now, protocol=protocol, advice=advice

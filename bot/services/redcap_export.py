@@ -9,7 +9,6 @@ Telegram id is exported. Audited (format redcap, counts).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -21,7 +20,6 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.services import export_files
-from bot.services.errors import UserError
 from bot.services.export import b6_bounds
 from bot.services.fhir_flags import ASSUMED
 from bot.services.redcap_dictionary import RECORD_ID, Field, dictionary_csv, field_name, fields, repeating_csv
@@ -150,13 +148,11 @@ async def collect(sessions: Sessions, *, team: str, now: datetime, target: str, 
     }
 
 
-async def export_command(
-    args: argparse.Namespace, sessions: Sessions, *, now: datetime, protocol: Protocol
+async def export_to(
+    sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
 ) -> dict[str, object]:
-    """Collect and write; the summary for the CLI to print."""
-    zip_file = Path(args.zip) if args.zip else None
-    if zip_file is not None and not zip_file.parent.is_dir():
-        raise UserError("err_export_path", path=args.zip, reason=f"the folder {zip_file.parent} does not exist")
-    files = await collect(sessions, team=args.team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
-    written = export_files.write(files, out=None if zip_file else Path(args.out), zip_file=zip_file)
-    return {"team": args.team, "format": "redcap", "files": [str(p) for p in written]}
+    """Collect and write the REDCap dictionary and records (into `out`, or `zip_file`); what was written."""
+    export_files.check_target(zip_file)
+    files = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
+    written = export_files.write(files, out=None if zip_file else out, zip_file=zip_file)
+    return {"team": team, "format": "redcap", "files": [str(p) for p in written]}

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services import teams
 from bot.services.messages import MESSAGEABLE, RATE_WINDOW, TO_TEAM, outbox_row
 from care.protocol import Protocol
+from schedules import agenda
 from schedules.flagging import alert_chats
 from storage import audit
 from storage.engine import Sessions
@@ -90,7 +91,7 @@ async def patient_wrote(
         assert row.id is not None
         route, chats = await relay_targets(session, patient)
         for chat in chats:
-            session.add(outbox_row(TO_TEAM, row.id, chat, now, to=route))
+            await agenda.enqueue(session, [outbox_row(TO_TEAM, row.id, chat, now, to=route)], now=now)
         audit.record(
             session,
             at=now,

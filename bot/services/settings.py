@@ -15,10 +15,11 @@ from typing import Any
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.settings_change import ENROLLED, BadAnswer, Outcome, change, parse_time, parse_zone
+from bot.services.settings_change import BadAnswer, Outcome, change, parse_time, parse_zone
 from care.protocol import Protocol
 from storage.engine import Sessions
 from storage.models import Dialogue, Patient, Questionnaire
+from storage.status import ENROLLED
 
 KIND = "settings"
 IDLE = timedelta(minutes=30)

@@ -17,16 +17,15 @@ from sqlmodel import col, select
 
 from care.protocol import Protocol
 from care.regimens import Regimen
-from care.transition import flag_for_change
+from schedules import flagging
 from schedules.dosetimes import DoseTimeError, parse_timezone, validate_day_fits
-from schedules.flagging import raise_flags
 from schedules.replan import ConfirmationNeeded, replan, setting_of
 from schedules.sql import is_postgres
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient
+from storage.status import ENROLLED
 
-ENROLLED = ("active", "paused")
 _TIME = re.compile(r"([0-9]{1,2})(?:\s*[:.h]\s*([0-9]{2}))?")
 
 
@@ -143,6 +142,6 @@ async def change(
             "new_time": patient.reminder_time,
             "transition_at": transition.isoformat() if transition else "",
         }
-        await raise_flags(session, patient=patient, flags=[flag_for_change(now, facts)], now=now)
+        await flagging.on_schedule_change(session, patient=patient, facts=facts, now=now)
         await session.commit()
     return replace(base, kind="applied", next_dose=plan.next_dose, transition=transition, previous=plan.previous)

@@ -21,17 +21,17 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.questionnaire_views import uses_injections
-from care.flags import red_flag_flags
 from care.instruments import red_flag_items
 from care.protocol import Protocol
-from schedules.flagging import raise_flags
+from schedules import flagging
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Dialogue, Patient, Team
+from storage.status import ENROLLED
 
 KIND = "symptoms"
 SCREEN_USER = 0  # the dialogue row's user_id: one screen per chat, beside the chat's other dialogue
-OPEN_TO = ("active", "paused")
+OPEN_TO = ENROLLED  # active or paused
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,9 @@ async def press(
         await session.delete(row)
         advice = None
         if chosen:
-            flags = red_flag_flags("", chosen, report=now.isoformat())
-            await raise_flags(session, patient=patient, flags=flags, now=now)
+            await flagging.on_red_flags(
+                session, patient=patient, report="", items=chosen, now=now, symptoms_at=now.isoformat()
+            )
             advice = await advice_facts(session, patient, chosen, protocol)
         detail: dict[str, Any] = {"symptoms": len(chosen)}
         audit.record(

@@ -15,9 +15,11 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.services.team_access import Caller, find, refusal_reason, refuse, scope
+from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED
 
 
 @dataclass(frozen=True)
@@ -28,18 +30,11 @@ class Change:
     patient_id: int = 0
 
 
-def _notice(patient: Patient, key: str, now: datetime, *, linked: bool = True) -> Outbox | None:
+def _notice(patient: Patient, key: str, now: datetime, *, linked: bool = True) -> list[agenda.Entry]:
     if patient.chat_id is None or not patient.reachable:
-        return None
-    return Outbox(
-        kind="notice",
-        dedupe_key=f"team:{key}:{patient.id}:{now.isoformat()}"[:80],
-        chat_id=patient.chat_id,
-        patient_id=patient.id if linked else None,
-        due_at=now,
-        created_at=now,
-        payload={"key": key},
-    )
+        return []
+    where = agenda.key_team_notice(key, patient.id or 0, now)
+    return [agenda.Entry("notice", where, patient.chat_id, now, patient.id if linked else None, payload={"key": key})]
 
 
 async def set_paused(sessions: Sessions, caller: Caller, alias: str, *, paused: bool, now: datetime) -> Change:
@@ -57,8 +52,7 @@ async def set_paused(sessions: Sessions, caller: Caller, alias: str, *, paused: 
         patient.status = wanted
         if not paused:  # the planner starts again from now, as after a patient's own /resume
             patient.planned_until = max(patient.planned_until or now, now)
-        if notice := _notice(patient, "pt_team_paused" if paused else "pt_team_resumed", now):
-            session.add(notice)
+        await agenda.enqueue(session, _notice(patient, "pt_team_paused" if paused else "pt_team_resumed", now), now=now)
         audit.record(session, at=now, actor=caller.actor, action=action, subject=f"patient:{patient.id}")
         await session.commit()
         return Change("changed", patient.alias, wanted, patient.id or 0)
@@ -94,12 +88,10 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
             return Change("cancelled", patient.alias, patient.status, patient_id)
         if patient.status == "discharged":
             return Change("unchanged", patient.alias, patient.status, patient_id)
-        was_enrolled = patient.status in ("active", "paused")
+        was_enrolled = patient.status in ENROLLED
         patient.status, patient.stopped_at = "discharged", now
+        await agenda.drop(session, col(Outbox.patient_id) == patient_id, reason="discharged")
         for statement in (
-            update(Outbox)
-            .where(col(Outbox.patient_id) == patient_id, col(Outbox.status) == "pending")
-            .values(status="dropped", error="discharged"),
             update(DoseEvent)
             .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.status) == "planned")
             .values(status="not_sent", note="discharged"),
@@ -116,8 +108,8 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
             .values(expires_at=now),
         ):
             await session.execute(statement)
-        if was_enrolled and (notice := _notice(patient, "pt_discharged", now, linked=False)):
-            session.add(notice)
+        if was_enrolled:
+            await agenda.enqueue(session, _notice(patient, "pt_discharged", now, linked=False), now=now)
         audit.record(session, at=now, actor=caller.actor, action="patient.discharge", subject=f"patient:{patient_id}")
         await session.commit()
         return Change("changed", patient.alias, "discharged", patient_id)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from bot.sandbox.harness import Sandbox
 from bot.simulate.clinic import Clinic
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
+from storage.status import OutboxStatus
 
 VERDICT_WEEKS = (6, 12, 24)
 
@@ -21,7 +22,7 @@ async def summary(clinic: Clinic, *, wall_seconds: float) -> dict[str, Any]:
         patients = {p.id: p.alias for p in (await session.exec(select(Patient))).all()}
         doses = (await session.exec(select(DoseEvent.patient_id, DoseEvent.status))).all()
         flags = (await session.exec(select(Flag))).all()
-        sent = (await session.exec(select(Outbox.kind).where(col(Outbox.status) == "sent"))).all()
+        sent = (await session.exec(select(Outbox.kind).where(col(Outbox.status) == OutboxStatus.SENT))).all()
         completed = (await session.exec(select(Questionnaire.id).where(col(Questionnaire.status) == "completed"))).all()
     kinds = Counter(sent)
     by_profile: dict[str, dict[str, Any]] = defaultdict(

@@ -30,6 +30,19 @@ def when(at: datetime, timezone: str, lang: str = "en") -> str:
     return f"{day}, {format_skeleton('Hm', moment, locale=lang)}"
 
 
+def dated(at: datetime, timezone: str, lang: str = "en") -> str:
+    """A moment with its year, e.g. a link's expiry: "04 Dec 2026, 09:00"."""
+    moment = _local(at, timezone)
+    if lang == "en":
+        return format_datetime(moment, "dd MMM yyyy, HH:mm", locale="en")
+    return f"{format_skeleton('yMMMd', moment, locale=lang)}, {format_skeleton('Hm', moment, locale=lang)}"
+
+
+def day(at: datetime, timezone: str) -> str:
+    """The local day as ISO 8601 ("2026-12-04"): sortable and the same in every language."""
+    return _local(at, timezone).date().isoformat()
+
+
 def clock(at: datetime, timezone: str, lang: str = "en") -> str:
     """A time of day on the 24-hour clock: "09:00" (Spanish "9:00")."""
     return format_skeleton("Hm", _local(at, timezone), locale=lang)

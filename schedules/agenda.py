@@ -1,0 +1,236 @@
+"""The agenda: the one door to the outbox for what is to be sent and when.
+
+Every message the bot sends on its own is an outbox row. This module is the only code that adds such
+rows (`enqueue`), takes pending ones off (`drop`, `purge`), moves them (`move`), holds reminders back or
+lets them go (`defer`, `release`) and says when the next one is due (`next_due`); the dedupe-key formats
+are the `key_*` functions below, so "where is a scheduled message written" has one answer. How each send
+went (claimed, sending, sent, failed) is the tick's bookkeeping: schedules/dispatch.py and records.py.
+
+A row whose dedupe key is already there is skipped, so planning twice, a replay or a second process adds
+nothing. Nothing here commits: each call runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schedules.sql import insert_ignore, rowcount
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED, OutboxStatus
+
+SLICE = 500  # rows per INSERT statement
+KEY_LENGTH = 80  # Outbox.dedupe_key's column length
+HELD = "held"  # the `error` of a reminder held back while its patient answers questions
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message to send at `due_at` (rendered by bot/ from its kind, ref_id and payload)."""
+
+    kind: str
+    key: str
+    chat_id: int
+    due_at: datetime
+    patient_id: int | None = None
+    ref_id: int | None = None
+    payload: dict[str, Any] | None = None
+
+    def row(self, now: datetime) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dedupe_key": self.key[:KEY_LENGTH],
+            "chat_id": self.chat_id,
+            "patient_id": self.patient_id,
+            "ref_id": self.ref_id,
+            "payload": self.payload,
+            "due_at": self.due_at,
+            "status": OutboxStatus.PENDING,
+            "created_at": now,
+        }
+
+
+async def enqueue(session: AsyncSession, entries: Iterable[Entry], *, now: datetime) -> list[int]:
+    """Add the entries not there yet (by dedupe key); the ids of the rows added."""
+    rows = [entry.row(now) for entry in entries]
+    added: list[int] = []
+    for start in range(0, len(rows), SLICE):
+        stmt = insert_ignore(session, Outbox).values(rows[start : start + SLICE]).on_conflict_do_nothing()
+        added.extend((await session.execute(stmt.returning(col(Outbox.id)))).scalars().all())
+    return added
+
+
+def pending(*where: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    return (col(Outbox.status) == OutboxStatus.PENDING, *where)
+
+
+async def drop(session: AsyncSession, *where: ColumnElement[bool], reason: str) -> int:
+    """Pending rows matching `where` will not be sent (kept, status 'dropped', `reason` in error)."""
+    return rowcount(
+        await session.execute(update(Outbox).where(*pending(*where)).values(status=OutboxStatus.DROPPED, error=reason))
+    )
+
+
+async def purge(session: AsyncSession, *where: ColumnElement[bool], pending_only: bool = False) -> int:
+    """Delete rows matching `where` (erasure, a replan, retention): nothing of them stays."""
+    clauses = pending(*where) if pending_only else where
+    return rowcount(await session.execute(delete(Outbox).where(*clauses)))
+
+
+async def move(session: AsyncSession, *where: ColumnElement[bool], due_at: datetime) -> int:
+    """Pending rows matching `where` become due at `due_at`."""
+    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(due_at=due_at)))
+
+
+async def redirect(session: AsyncSession, *where: ColumnElement[bool], chat_id: int) -> int:
+    """Pending rows matching `where` go to another chat (a group that became a supergroup)."""
+    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(chat_id=chat_id)))
+
+
+def defer(change: dict[str, Any], *, until: datetime) -> dict[str, Any]:
+    """A claimed reminder's row change that holds it back until `until` (the patient is answering)."""
+    return {**change, "status": OutboxStatus.PENDING, "due_at": until, "error": HELD}
+
+
+async def release(session: AsyncSession, *, patient_id: int, now: datetime) -> int:
+    """The reminders held back for this patient go out now; none other is brought forward."""
+    return await move(
+        session,
+        col(Outbox.patient_id) == patient_id,
+        col(Outbox.kind) == "dose_reminder",
+        col(Outbox.error) == HELD,
+        col(Outbox.due_at) > now,
+        due_at=now,
+    )
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row is due, or None when nothing is pending."""
+    return (await session.exec(select(func.min(Outbox.due_at)).where(*pending()))).first()
+
+
+@dataclass(frozen=True)
+class Moments:
+    """The earliest moment of each kind of timed work (None: none of that kind)."""
+
+    due: datetime | None  # a pending outbox row
+    closing: datetime | None  # a sent reminder's day window
+    expiring: datetime | None  # an open questionnaire
+    planned_until: datetime | None  # an enrolled, reachable patient's planning horizon
+    reviewed: datetime | None  # an enrolled patient's last daily review
+
+
+async def next_moments(session: AsyncSession) -> Moments:
+    """Every kind of timed work's earliest moment, in one query."""
+    enrolled = col(Patient.status).in_(ENROLLED)
+    query = sa.select(
+        select(func.min(Outbox.due_at)).where(*pending()).scalar_subquery(),
+        select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed"))).scalar_subquery(),
+        select(func.min(Questionnaire.expires_at))
+        .where(col(Questionnaire.status).in_(("in_progress", "paused")))
+        .scalar_subquery(),
+        select(func.min(Patient.planned_until)).where(enrolled, col(Patient.reachable).is_(True)).scalar_subquery(),
+        select(func.min(Patient.reviewed_at)).where(enrolled).scalar_subquery(),
+    )
+    row = (await session.execute(query)).one()
+    return Moments(*(_aware(moment) for moment in row))
+
+
+def _aware(value: object) -> datetime | None:
+    """Scalar subqueries lose the column type: parse and mark UTC what the driver hands back."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# Dedupe-key formats, one per kind of message: a key names what the row is about, and the same key twice
+# is the same message (planned again, replayed, or raced by a second process).
+def key_dose(dose_id: int, *step: object) -> str:
+    """dose:<id> (the reminder), dose:<id>:nudge, dose:<id>:closed, dose:<id>:snooze:<n>."""
+    return _key("dose", dose_id, *step)
+
+
+def key_questionnaire(questionnaire_id: int, *step: str) -> str:
+    """questionnaire:<id> (sent), questionnaire:<id>:expired."""
+    return _key("questionnaire", questionnaire_id, *step)
+
+
+def key_alert(flag_id: int, chat_id: int) -> str:
+    return _key("alert", flag_id, chat_id)
+
+
+def key_digest(team_id: int, day: date, chat_id: int | None) -> str:
+    """One digest a team and day: to its group (no chat in the key), or to each member's chat."""
+    return _key("digest", team_id, day.isoformat(), *(() if chat_id is None else (chat_id,)))
+
+
+def key_milestone(patient_id: int, week: int, chat_id: int) -> str:
+    """A patient's follow-up milestone (week 4) for the team, in one chat."""
+    return _key("milestone", patient_id, week, chat_id)
+
+
+def key_verdict(flag_id: int, chat_id: int) -> str:
+    """A milestone verdict (a flag) for the team, in one chat."""
+    return _key("verdict", flag_id, chat_id)
+
+
+def key_message(message_id: int, chat_id: int | str) -> str:
+    """A message between the team and a patient, to one chat (or 'undelivered': its writer is told)."""
+    return _key("msg", message_id, chat_id)
+
+
+def key_team_notice(what: str, patient_id: int, now: datetime) -> str:
+    """A patient is told of a team's action (paused, resumed, discharged)."""
+    return _key("team", what, patient_id, now.isoformat())
+
+
+def key_erased(patient_id: int, chat_id: int) -> str:
+    """The team is told of an erasure, in one chat."""
+    return _key("erased", patient_id, chat_id)
+
+
+def key_erased_retry(chat_id: int, now: datetime) -> str:
+    """The patient's last message after an erasure that had to be retried."""
+    return _key("erased", chat_id, now.isoformat())
+
+
+def key_member_removed(team_id: int, user_id: int, now: datetime) -> str:
+    return _key("removed", team_id, user_id, int(now.timestamp()))
+
+
+def key_alert_chat(team_id: int, group: int, chat_id: int, now: datetime) -> str:
+    """Alerts now go to `group`: one chat is told."""
+    return _key("alertchat", team_id, group, chat_id, int(now.timestamp()))
+
+
+def key_alert_chat_lost(team_id: int, lost: int, chat_id: int, now: datetime) -> str:
+    return _key("lost", team_id, lost, chat_id, int(now.timestamp()))
+
+
+def key_helper(link_id: int, what: str, chat_id: int | None = None) -> str:
+    """A family helper's notice (helper:<link>:<what>), or a notice to one chat about the link."""
+    return _key("helper", link_id, what, *(() if chat_id is None else (chat_id,)))
+
+
+def key_helper_erased(patient_id: int, chat_id: int) -> str:
+    """The helper of an erased patient is told the link has ended."""
+    return _key("helper", "erased", patient_id, chat_id)
+
+
+def key_rerouted(key: str, old_chat: int, new_chat: int) -> str:
+    """A team message the group refused, sent again to another chat."""
+    return _key(key.removesuffix(f":{old_chat}"), new_chat)
+
+
+def _key(*parts: object) -> str:
+    return ":".join(map(str, parts))[:KEY_LENGTH]
