@@ -99,7 +99,7 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument("--out", help="folder for one CSV file per table, or one FHIR JSON file per patient")
     target.add_argument("--zip", help="one zip file holding the CSV (or FHIR JSON) files")
     export.add_argument("--json", action="store_true")
-    operator_cli.add_parsers(team, patient, sub)  # team list|members|remove-member, patient list, invite revoke
+    operator_cli.add_parsers(team, patient, sub)  # team list|members|remove-member|hours, patient list, invite revoke
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
     verify = audit.add_parser("verify", help="check the audit hash chain; names the first broken row (exit 1)")
     verify.add_argument("--head", help="a head printed earlier (kept with a backup): it must still be in the chain")

@@ -122,7 +122,8 @@ async def _script(sb: Sandbox) -> None:
     await _say(sb, PATIENT, "/status")
 
 
-BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "d"] + ["n"] * 7  # oral B12: no question about injections
+# pain, numbness, the MNSI, B6 "None of these" (one tap), the red-flag screen's "None of these" (one tap)
+BASELINE_CODES = ["6", "5"] + ["n"] * 15 + ["t5", "n"]
 
 
 async def _questionnaire(sb: Sandbox) -> None:

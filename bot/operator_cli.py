@@ -1,7 +1,7 @@
 """The operator's commands about members, patients and invites (issue 12); parsed in bot.cli, run here.
 
-`team list`, `team members [--admin M]`, `team remove-member`, `patient list`, `invite revoke`. Lists print
-one line per row (or a JSON array with --json); a change prints what it did (or a JSON object).
+`team list`, `team members [--admin M]`, `team remove-member`, `team hours`, `patient list`, `invite revoke`.
+Lists print one line per row (or a JSON array with --json); a change prints what it did (or a JSON object).
 """
 
 from __future__ import annotations
@@ -12,12 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from bot.output import emit
-from bot.services import operator
+from bot.services import operator, team_hours
 from storage.engine import Sessions
 
 ACTIONS = frozenset(
-    {("team", "list"), ("team", "members"), ("team", "remove-member"), ("patient", "list"), ("invite", "revoke")}
-    | {("team", "settings")}
+    {
+        ("team", "list"),
+        ("team", "members"),
+        ("team", "remove-member"),
+        ("team", "settings"),
+        ("team", "hours"),
+        ("patient", "list"),
+        ("invite", "revoke"),
+    }
 )
 
 
@@ -40,6 +47,10 @@ def add_parsers(team: Any, patient: Any, sub: Any) -> None:
         "--empty-digest", help="a day with nothing new: short (one line, the default) or quiet (no message)"
     )
     settings.add_argument("--json", action="store_true")
+    hours = team.add_parser("hours", help="when the team reads messages (shown to patients); off clears them")
+    hours.add_argument("--team", required=True)
+    hours.add_argument("hours", nargs="?", help='e.g. "Mon-Fri 08:00-17:00" or off; none: show them')
+    hours.add_argument("--json", action="store_true")
     patients = patient.add_parser("list", help="a team's patients by alias, with their status (no Telegram ids)")
     patients.add_argument("--team", required=True)
     patients.add_argument("--json", action="store_true")
@@ -76,6 +87,8 @@ async def run(args: argparse.Namespace, sessions: Sessions, *, now: datetime) ->
             sessions, team_name=args.team, language=args.language, empty_digest=args.empty_digest, now=now
         )
         emit(changed, args.json)
+    elif key == ("team", "hours"):
+        emit(await team_hours.for_operator(sessions, team_name=args.team, text=args.hours, now=now), args.json)
     elif key == ("patient", "list"):
         _table(await operator.patient_list(sessions, team_name=args.team), args.json)
     else:

@@ -2,34 +2,44 @@
 
 The first question is sent (bot.delivery); every press then edits that message to the next screen: the
 answer just given, "Question 3 of 12", the question and its buttons (with « Back and Later), then a
-short summary at the end. The red-flag step has its own function (`red_flag_screen`) so that a
-different red-flag screen can replace it without touching the rest.
+short summary at the end. The red-flag step is THE red-flag screen (bot/red_flag_screen.py, the same as
+/symptoms) with the questionnaire's button data, progress line, « Back and Later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.red_flag_screen import RedFlagView, screen_keyboard, screen_text
 from bot.render_questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
 from bot.services.questionnaire_views import ItemView
 from bot.texts import t
-from care.instruments import B6_DOSE_KEY, B6_PRODUCTS, NONE, RED_FLAG_KEYS, Answer
+from care.instruments import B6_DOSE_KEY, B6_PRODUCTS, NONE, RED_FLAG_KEYS, RED_FLAGS, Answer
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 
 
 def question_screen(view: ItemView, lang: str = "en", *, note: str | None = None) -> Screen:
     """The current question; `note` (e.g. "Your answer: 6") above it confirms the previous tap."""
-    if view.key in RED_FLAG_KEYS:
+    if view.kind == RED_FLAGS:
         return red_flag_screen(view, lang, note=note)
     return _with_note(item_text(view, lang), note), item_keyboard(view, lang)
 
 
 def red_flag_screen(view: ItemView, lang: str = "en", *, note: str | None = None) -> Screen:
-    """The red-flag step: one yes/no question per screen for now (the safety questions)."""
-    return _with_note(item_text(view, lang), note), item_keyboard(view, lang)
+    """The red-flag step: every symptom on one screen, "None of these" in one tap."""
+    screen = RedFlagView(view.choices, picking=view.picking, selected=view.selected)
+    above = [*([note, ""] if note else []), t("q_progress", lang, n=view.n, total=view.total)]
+
+    def data(code: str) -> str:
+        return f"q1:{view.questionnaire_id}:{view.position}:{code}"
+
+    later = InlineKeyboardButton(t("btn_later", lang), callback_data=data("l"))
+    back = [InlineKeyboardButton(t("btn_back", lang), callback_data=data("b"))] if view.can_go_back else []
+    last_row = [later] if view.picking else [*back, later]
+    return screen_text(screen, lang, above=above), screen_keyboard(screen, lang, data, last_row=last_row)
 
 
 def paused_screen(questionnaire_id: int, until: str, lang: str = "en") -> Screen:

@@ -60,10 +60,11 @@ def dose_keyboard(
     buttons.append(
         InlineKeyboardButton(t("btn_not_given" if injection else "btn_skip", lang), callback_data=f"d1:{dose_id}:k")
     )
+    report = InlineKeyboardButton(t("btn_report_symptom", lang), callback_data="r1:o")  # bot/handlers/symptoms.py
     if injection:
-        return InlineKeyboardMarkup([buttons])
+        return InlineKeyboardMarkup([buttons, [report]])
     earlier = InlineKeyboardButton(t("btn_taken_earlier", lang), callback_data=f"d1:{dose_id}:e")
-    return InlineKeyboardMarkup([buttons, [earlier]])
+    return InlineKeyboardMarkup([buttons, [earlier, report]])
 
 
 def yes_no(yes_key: str, no_key: str, yes_data: str, no_data: str, lang: str = "en") -> InlineKeyboardMarkup:

@@ -42,7 +42,7 @@ def item_keyboard(view: ItemView, lang: str = "en") -> InlineKeyboardMarkup:
             [_button(view, ("✓ " if c in view.selected else "") + t(f"b6p_{c}", lang), f"t{i}")]
             for i, c in enumerate(view.choices)
         ]
-        if view.selected:
+        if set(view.selected) - {"none"}:
             rows.append([_button(view, t("btn_done", lang), "d")])
     else:
         prefix = CHOICE_PREFIX[view.kind]
@@ -63,6 +63,8 @@ def answer_label(key: str, answer: Answer, lang: str = "en") -> str:
         return t("yes" if answer else "no", lang)
     if isinstance(answer, int):
         return str(answer)
+    if isinstance(answer, tuple) and key == "red_flags":  # the red-flag screen: the symptoms marked
+        return ", ".join(t("rf_btn_none" if a == "none" else f"rf_btn_{a}", lang) for a in answer)
     if isinstance(answer, tuple):
         return ", ".join(t(f"b6p_{a}", lang) for a in answer)
     return t(f"{'pgic_' if key == 'pgic' else 'b6d_'}{answer}", lang)

@@ -2,7 +2,8 @@
 
 A flag is unique per (patient, kind, episode): the rules are pure, so the same facts seen again, on
 any number of processes, give the same episodes and the store adds nothing new. Episodes:
-red flag `response:<id>:<item>`; B6 `week:<n>:tier:<tier>`; B6 unsure and worsening `week:<n>`;
+red flag `response:<id>:<item>` (questionnaire) or `symptoms:<UTC instant>:<item>` (/symptoms);
+B6 `week:<n>:tier:<tier>`; B6 unsure and worsening `week:<n>`;
 verdicts `milestone:week:<n>`; low adherence `window:<block start>`; injection `dose:<id>`;
 missed questionnaires `week:<second missed week>`; unreachable `blocked:<UTC date>`; schedule change
 `change:<UTC instant>` (care.transition).
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from care.adherence import DoseRecord, adherence_summary, overdue_injections
 from care.b6 import B6Tier, assess_b6
-from care.instruments import RED_FLAG_ITEMS
+from care.instruments import RED_FLAG_ITEMS, RETIRED_RED_FLAG_KEYS
 from care.protocol import Protocol
 from care.scoring import QuestionnaireScore
 from care.verdicts import Verdict, is_milestone, milestone_verdict, worsening
@@ -61,16 +62,24 @@ class Flag:
         object.__setattr__(self, "summary_key", self.summary_key or f"flag.{self.kind}")
 
 
-_EMERGENCY = {item.key: item.emergency for item in RED_FLAG_ITEMS}
+_EMERGENCY = {item.key: item.emergency for item in RED_FLAG_ITEMS} | dict.fromkeys(RETIRED_RED_FLAG_KEYS, False)
 _B6_SEVERITY = {B6Tier.INFO: Severity.INFO, B6Tier.WARNING: Severity.WARNING, B6Tier.URGENT: Severity.URGENT}
 
 
-def red_flag_flags(response_id: str, red_flags: Iterable[str]) -> tuple[Flag, ...]:
-    """Urgent flags for red-flag items answered yes; usable while the questionnaire is in progress."""
+def red_flag_flags(response_id: str, red_flags: Iterable[str], *, report: str | None = None) -> tuple[Flag, ...]:
+    """Urgent flags for red-flag items answered yes; usable while the questionnaire is in progress.
+
+    `report`: a red-flag screen opened outside a questionnaire (/symptoms), named by when it was answered
+    (episode `symptoms:<report>:<item>`); then `response_id` is empty."""
     flags = []
     for key in red_flags:
-        facts = {"item": key, "emergency": _EMERGENCY[key], "response_id": response_id}
-        episode = f"response:{response_id}:{key}"
+        facts: dict[str, object] = {"item": key, "emergency": _EMERGENCY[key]}
+        if report is None:
+            facts["response_id"] = response_id
+            episode = f"response:{response_id}:{key}"
+        else:
+            facts["report"] = report
+            episode = f"symptoms:{report}:{key}"
         flags.append(Flag(FlagKind.RED_FLAG, Severity.URGENT, episode, facts, f"flag.red_flag.{key}"))
     return tuple(flags)
 

@@ -110,19 +110,21 @@ def _minutes(hhmm: str) -> int:
     return hours * 60 + minutes
 
 
+def day_runs(days: frozenset[int]) -> list[tuple[int, int]]:
+    """Consecutive days as (first, last) pairs, Monday first: {0,1,2,3,4,6} -> [(0, 4), (6, 6)]."""
+    runs: list[tuple[int, int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def _days_text(days: frozenset[int]) -> str:
     if days == frozenset(range(7)):
         return "daily"
-    runs: list[str] = []
-    ordered = sorted(days)
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        runs.append(DAYS[ordered[i]] if i == j else f"{DAYS[ordered[i]]}-{DAYS[ordered[j]]}")
-        i = j + 1
-    return ",".join(runs)
+    return ",".join(DAYS[a] if a == b else f"{DAYS[a]}-{DAYS[b]}" for a, b in day_runs(days))
 
 
 def _hhmm(minutes: int) -> str:

@@ -22,6 +22,7 @@ Answer = int | bool | str | tuple[str, ...]
 NRS_MAX = 10
 NOT_SURE = "not_sure"
 NONE = "none"
+RED_FLAGS = "red_flags"  # the red-flag screen: every red-flag item on one screen
 
 
 class ItemKind(StrEnum):
@@ -41,6 +42,7 @@ class Item:
     emergency: bool = False  # red flags: the patient is told to call emergency services now
     skip_if: tuple[str, str] | None = None  # (item key, choice): not asked when that answer holds the choice
     injections_only: bool = False  # asked only of patients whose regimen has injections
+    screen: str | None = None  # items with the same screen are asked together, as one question (red flags)
 
     def applies(self, answers: Mapping[str, Answer]) -> bool:
         if self.skip_if is None:
@@ -70,6 +72,11 @@ def _nrs(key: str, label: str) -> Item:
 
 def _yes_no(key: str, label: str, emergency: bool = False, injections_only: bool = False) -> Item:
     return Item(key, ItemKind.YES_NO, label, emergency=emergency, injections_only=injections_only)
+
+
+def _red_flag(key: str, label: str, *, emergency: bool = False, injections_only: bool = False) -> Item:
+    """A red-flag symptom: one line of the red-flag screen, stored as its own yes/no answer."""
+    return Item(key, ItemKind.YES_NO, label, emergency=emergency, injections_only=injections_only, screen=RED_FLAGS)
 
 
 PAIN = _nrs("pain", "average pain, past 7 days (NRS 0-10)")
@@ -102,17 +109,38 @@ _MNSI_LABELS = (
 )
 MNSI_ITEMS = tuple(_yes_no(f"mnsi_{i}", f"MNSI {i}: {label}") for i, label in enumerate(_MNSI_LABELS, 1))
 
+# CLINICAL.md 'Red flags' items 1-8; items 6 and 8 are two lines each, because the advice differs:
+# loss of bladder/bowel control (emergency) vs marked imbalance alone (doctor today); an allergic reaction
+# with trouble breathing or swelling of the face/throat (emergency) vs a rash alone (doctor today).
 RED_FLAG_ITEMS = (
-    _yes_no("rf_tendon", "tendon pain/swelling, a pop, cannot bear weight"),
-    _yes_no("rf_weakness", "new or progressing weakness, falls, foot drop, spreading upward"),
-    _yes_no("rf_breathing_swallowing", "trouble breathing/swallowing, drooping eyelids, double vision", True),
-    _yes_no("rf_chest_abdomen_back_pain", "sudden severe chest, abdominal or back pain", True),
-    _yes_no("rf_confusion_self_harm", "confusion, hallucinations, seizure, thoughts of self-harm", True),
-    _yes_no("rf_bladder_bowel_balance", "loss of bladder/bowel control or marked imbalance"),
-    _yes_no("rf_fluoroquinolone_continuing", "still taking a fluoroquinolone with ongoing symptoms"),
-    _yes_no("rf_injection_allergy", "allergic reaction after a B12 injection", injections_only=True),
+    _red_flag("rf_tendon", "tendon pain/swelling, a pop, cannot bear weight"),
+    _red_flag("rf_weakness", "new or progressing weakness, falls, foot drop, spreading upward", emergency=True),
+    _red_flag(
+        "rf_breathing_swallowing",
+        "trouble breathing/swallowing, drooping eyelids, double vision",
+        emergency=True,
+    ),
+    _red_flag("rf_chest_abdomen_back_pain", "sudden severe chest, abdominal or back pain", emergency=True),
+    _red_flag("rf_confusion_self_harm", "confusion, hallucinations, seizure, thoughts of self-harm", emergency=True),
+    _red_flag("rf_bladder_bowel", "loss of bladder or bowel control", emergency=True),
+    _red_flag("rf_imbalance", "marked imbalance (without loss of bladder/bowel control)"),
+    _red_flag("rf_fluoroquinolone_continuing", "still taking a fluoroquinolone with ongoing symptoms"),
+    _red_flag(
+        "rf_allergy_severe",
+        "allergic reaction after a B12 injection, with trouble breathing or swelling of face/throat",
+        emergency=True,
+        injections_only=True,
+    ),
+    _red_flag("rf_allergy_rash", "rash alone after a B12 injection", injections_only=True),
 )
 RED_FLAG_KEYS = tuple(item.key for item in RED_FLAG_ITEMS)
+# items 6 and 8 before they were split (answers and flags stored earlier keep these keys)
+RETIRED_RED_FLAG_KEYS = ("rf_bladder_bowel_balance", "rf_injection_allergy")
+
+
+def red_flag_items(*, injections: bool) -> tuple[Item, ...]:
+    """The red-flag screen's items; without injections, none about reactions after an injection."""
+    return tuple(item for item in RED_FLAG_ITEMS if injections or not item.injections_only)
 
 
 def b6_dose_item(b6: B6Thresholds) -> Item:
@@ -137,8 +165,7 @@ def questionnaire_items(
             items.append(PGIC)
     if kind == "baseline" or week in q.mnsi_weeks:
         items.extend(MNSI_ITEMS)
-    red_flags = tuple(item for item in RED_FLAG_ITEMS if injections or not item.injections_only)
-    return (*items, B6_PRODUCTS, b6_dose_item(protocol.b6), *red_flags)
+    return (*items, B6_PRODUCTS, b6_dose_item(protocol.b6), *red_flag_items(injections=injections))
 
 
 def applicable(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[Item, ...]:
@@ -159,9 +186,21 @@ def progress(items: Sequence[Item], answers: Mapping[str, Answer]) -> tuple[int,
     """(place of the next item, number of items): "3 of 7"; (total, total) when complete.
 
     The total never changes while the patient answers: an item skipped by an earlier answer (the B6 dose
-    after "none of these") is passed over, so the count jumps by one instead of the total shrinking."""
+    after "none of these") is passed over, so the count jumps by one instead of the total shrinking. The
+    items of one screen (the red flags) count as one question."""
+    steps = _steps(items)
     following = next_item(items, answers)
-    return (len(items) if following is None else list(items).index(following) + 1, len(items))
+    total = steps[-1] + 1 if steps else 0
+    return (total if following is None else steps[list(items).index(following)] + 1, total)
+
+
+def _steps(items: Sequence[Item]) -> list[int]:
+    """The question number (0-based) of each item: the items of one screen share theirs."""
+    steps: list[int] = []
+    for i, item in enumerate(items):
+        same = i > 0 and item.screen is not None and item.screen == items[i - 1].screen
+        steps.append(steps[-1] if same else (steps[-1] + 1 if steps else 0))
+    return steps
 
 
 def expires_at(sent_at: datetime, questionnaires: Questionnaires) -> datetime:

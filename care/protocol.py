@@ -603,6 +603,22 @@ class Helper(BaseModel):
     )
 
 
+class RedFlags(BaseModel):
+    """The red-flag screen's advice (CLINICAL.md 'Red flags'); the item -> advice table is care/red_flags.py."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    crisis_line: str | None = Field(
+        None,
+        min_length=3,
+        max_length=120,
+        json_schema_extra=_src(
+            "CLINICAL.md Red flags item 5: for thoughts of self-harm also a crisis line where the team's protocol "
+            'file names one (e.g. "988" in the US, "Samaritans 116 123" in the UK); none by default'
+        ),
+    )
+
+
 class Protocol(BaseModel):
     """All protocol settings. Sections are added per topic; each field names its source."""
 
@@ -616,6 +632,7 @@ class Protocol(BaseModel):
     alerts: Alerts = Field(default_factory=Alerts)
     conversation: Conversation = Field(default_factory=Conversation)
     helper: Helper = Field(default_factory=Helper)
+    red_flags: RedFlags = Field(default_factory=RedFlags)
 
     @model_validator(mode="after")
     def _check(self) -> Protocol:

@@ -146,10 +146,17 @@ async def on_response(
 
 
 async def on_red_flags(
-    session: AsyncSession, *, patient: Patient, report: str, items: Sequence[str], now: datetime
+    session: AsyncSession,
+    *,
+    patient: Patient,
+    report: str,
+    items: Sequence[str],
+    now: datetime,
+    symptoms_at: str | None = None,
 ) -> list[Flag]:
-    """Red-flag symptoms reported (`report`: the questionnaire or report they came with): urgent at once."""
-    return await raise_flags(session, patient=patient, flags=red_flag_flags(report, items), now=now)
+    """Red-flag symptoms reported (`report`: the questionnaire they came with; or `symptoms_at`, the moment of a
+    /symptoms report, with `report` empty): urgent at once."""
+    return await raise_flags(session, patient=patient, flags=red_flag_flags(report, items, report=symptoms_at), now=now)
 
 
 async def on_missed(

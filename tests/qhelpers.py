@@ -24,10 +24,16 @@ async def tap(sb: Sandbox, user: VirtualUser, code: str) -> SentMessage:
     return message
 
 
-# the tests' patients take oral B12 (helpers.invite): 7 red-flag questions, not the one about injections
-RED_FLAGS_ORAL = 7
-BEFORE_RED_FLAGS: list[str] = ["6", "5"] + ["n"] * 15 + ["t5", "d"]  # pain, numbness, MNSI, B6: none
-BASELINE_ANSWERS: list[str] = BEFORE_RED_FLAGS + ["n"] * RED_FLAGS_ORAL
+# the tests' patients take oral B12 (helpers.invite): the red-flag screen lists 8 symptoms, none about injections
+# (0 tendon, 1 weakness, 2 breathing, 3 chest/belly/back pain, 4 confusion, 5 bladder/bowel, 6 balance, 7 antibiotic)
+NO_RED_FLAGS: list[str] = ["n"]  # "None of these": one tap
+BEFORE_RED_FLAGS: list[str] = ["6", "5"] + ["n"] * 15 + ["t5"]  # pain, numbness, MNSI, B6: none of these (one tap)
+BASELINE_ANSWERS: list[str] = BEFORE_RED_FLAGS + NO_RED_FLAGS
+
+
+def red_flags(*symptoms: int) -> list[str]:
+    """The taps that report these symptoms on the red-flag screen: Yes, one or more; each one; Done."""
+    return ["y", *(f"t{i}" for i in symptoms), "d"]
 
 
 async def answer_all(sb: Sandbox, user: VirtualUser, codes: list[str]) -> None:
@@ -49,6 +55,6 @@ def weekly_codes(
         codes.append(str(pgic))
     if mnsi:
         codes += ["n"] * 15
-    codes += b6 if b6 is not None else ["t5", "d"]
-    codes += red if red is not None else ["n"] * RED_FLAGS_ORAL
+    codes += b6 if b6 is not None else ["t5"]
+    codes += red if red is not None else NO_RED_FLAGS
     return codes

@@ -23,7 +23,7 @@ from bot.sandbox.updates import VirtualUser
 from bot.services import link_guard
 from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.texts import t
-from storage.models import DoseEvent, Flag, Invite, Patient, PatientMessage, Questionnaire, TeamMember
+from storage.models import Dialogue, DoseEvent, Flag, Invite, Patient, PatientMessage, Questionnaire, TeamMember
 from tests.conftest import LogScan
 from tests.helpers import (
     CLINICIAN,
@@ -62,7 +62,9 @@ async def build_world(sb: Sandbox) -> World:
     await sb.run_until(NOW + timedelta(hours=1, minutes=5))  # both reminders sent
     await sb.send(sb.users.text_in_group(CLINICIAN, GROUP, "/discharge MK-17"))
     await sb.send(sb.users.text(CLINICIAN, "/enrol"))
+    await sb.send(sb.users.text(B, "/symptoms"))  # Ben's red-flag screen: his last message
     async with sb.services.sessions() as session:
+        screen_b = (await session.exec(select(Dialogue).where(Dialogue.kind == "symptoms"))).one()
         patients = {p.alias: p for p in (await session.exec(select(Patient))).all()}
         invites = {i.patient_id: i for i in (await session.exec(select(Invite))).all() if i.patient_id}
         doses = (await session.exec(select(DoseEvent).order_by(col(DoseEvent.due_at)))).all()
@@ -88,6 +90,8 @@ async def build_world(sb: Sandbox) -> World:
         "q_a": int(questionnaires[a.id].id or 0),
         "flag_a": int(flag.id or 0),
         "message_b": int(message_b.id or 0),
+        "screen_b": int(screen_b.id or 0),
+        "nonce_b": int(screen_b.data["nonce"], 16),  # written back as {nonce_b:06x}
     }
     messages = {str(u.id): sb.api.last_to(u.id) for u in (A, B, C, STRANGER, CLINICIAN)}
     messages["group"] = sb.api.last_to(GROUP)
@@ -153,6 +157,11 @@ CASES: list[tuple[str, str, VirtualUser, str, str]] = [
     ("h2", "random", B, "2002", "h2:maybe"),
     ("h1", "a stranger answers a patient's invite as a helper", STRANGER, "3001", "h1:{invite_a}:y"),
     ("h1", "random", STRANGER, "3001", "h1:{invite_c}"),
+    ("r1", "another patient's red-flag screen", A, "2001", "r1:{screen_b}:{nonce_b:06x}:n"),
+    ("r1", "a stranger on a patient's screen", STRANGER, "3001", "r1:{screen_b}:{nonce_b:06x}:y"),
+    ("r1", "stale: a screen's old nonce", B, "2002", "r1:{screen_b}:000000:n"),
+    ("r1", "a step the screen is not at (Done before Yes)", B, "2002", "r1:{screen_b}:{nonce_b:06x}:d"),
+    ("r1", "random", B, "2002", "r1:x:y"),
     ("", "unknown prefix", STRANGER, "3001", "zz:{dose_a}:t"),
     ("", "random bytes", A, "2001", "\x00\ufffd\U0001f600" * 5),
 ]
@@ -378,17 +387,19 @@ FOREIGN: list[tuple[str, str, int, str]] = [
     ("w1", "writing to B's patient from A's group", GROUP_A, "w1:p:{patient_b}"),
     ("/team_language", "in a group of no team", GROUP_NONE, "/team_language es"),
     ("/team_digest", "in a group of no team", GROUP_NONE, "/team_digest quiet"),
+    ("/team_hours", "setting hours in a group of no team", GROUP_NONE, "/team_hours Mon-Fri 08:00-17:00"),
 ]
 # commands that show how to use the bot and change nothing, whoever asks (no team data, nothing to refuse)
 INFO_COMMANDS = {"/help"}
-# a patient's (or their helper's) own buttons, tested above: Reply (m2), the helper's link and consent (h1, h2)
-PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1", "m2", "h1", "h2"}
+# a patient's (or their helper's) own buttons, tested above: Reply (m2), the helper's link and consent (h1, h2),
+# the red-flag screen (r1)
+PATIENT_PREFIXES = {"c1", "d1", "p1", "q1", "l1", "l1:me", "x1", "s1", "m2", "h1", "h2", "r1"}
 
 
 def refusals(world: TwoTeams) -> set[str]:
     """What a refused team action may answer (the typed alias echoed, nothing about team B)."""
     keys = ("tv_refused", "flag_refused", "team_chat_taken", "enrol_private_only", "press_stale", "members_refused")
-    keys += ("tv_group_unset",)  # issue 13: a member in a group of no team is told to run /team_chat there
+    keys += ("tv_group_unset", "team_refused")  # issue 13: a member in a group of no team is told to run /team_chat
     flag = world.ids["flag_b"]
     return {t(key) for key in keys} | {t("tv_no_patient", alias="PB-1"), t("flag_missing", flag_id=flag)}
 

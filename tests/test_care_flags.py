@@ -57,7 +57,10 @@ def test_every_red_flag_is_urgent(key: str) -> None:
     (flag,) = run(3, score(pgic=Pgic.NO_CHANGE, red=(key,)))
     assert (flag.kind, flag.severity, flag.episode) == (FlagKind.RED_FLAG, Severity.URGENT, f"response:r1:{key}")
     assert flag.summary_key == f"flag.red_flag.{key}"
-    emergency = key in ("rf_breathing_swallowing", "rf_chest_abdomen_back_pain", "rf_confusion_self_harm")
+    emergency = key in (  # CLINICAL.md 'Red flags': 2, 3, 4, 5, 6 (loss of control), 8 (breathing, swelling)
+        "rf_weakness", "rf_breathing_swallowing", "rf_chest_abdomen_back_pain", "rf_confusion_self_harm",
+        "rf_bladder_bowel", "rf_allergy_severe",
+    )  # fmt: skip
     assert flag.facts["emergency"] is emergency
 
 

@@ -60,11 +60,14 @@ def test_weekly_needs_week_one_or_later() -> None:
 def test_red_flag_items() -> None:
     assert RED_FLAG_KEYS == (
         "rf_tendon", "rf_weakness", "rf_breathing_swallowing", "rf_chest_abdomen_back_pain",
-        "rf_confusion_self_harm", "rf_bladder_bowel_balance", "rf_fluoroquinolone_continuing",
-        "rf_injection_allergy",
+        "rf_confusion_self_harm", "rf_bladder_bowel", "rf_imbalance", "rf_fluoroquinolone_continuing",
+        "rf_allergy_severe", "rf_allergy_rash",
     )  # fmt: skip
     emergency = {item.key for item in RED_FLAG_ITEMS if item.emergency}
-    assert emergency == {"rf_breathing_swallowing", "rf_chest_abdomen_back_pain", "rf_confusion_self_harm"}
+    assert emergency == {  # CLINICAL.md: items 2-5, 6 with loss of control, 8 with breathing trouble or swelling
+        "rf_weakness", "rf_breathing_swallowing", "rf_chest_abdomen_back_pain", "rf_confusion_self_harm",
+        "rf_bladder_bowel", "rf_allergy_severe",
+    }  # fmt: skip
     assert all(item.kind is ItemKind.YES_NO for item in (*RED_FLAG_ITEMS, *MNSI_ITEMS))
 
 
@@ -100,24 +103,24 @@ def test_b6_dose_is_skipped_when_products_are_none() -> None:
 
 
 def test_progress_keeps_its_total_when_an_item_is_skipped() -> None:
-    items = questionnaire_items("weekly", 2, P)  # pain, numbness, pgic, products, dose, 8 red flags
+    items = questionnaire_items("weekly", 2, P)  # pain, numbness, pgic, products, dose, the red-flag screen
     answers: dict[str, Answer] = {}
-    assert progress(items, answers) == (1, 13)
+    assert progress(items, answers) == (1, 6)
     answers.update(pain=2, numbness=4)
-    assert progress(items, answers) == (3, 13)
+    assert progress(items, answers) == (3, 6)
     answers.update(pgic="no_change", b6_products=("none",))
-    assert progress(items, answers) == (6, 13)  # the B6 dose is passed over: "4 of 13" then "6 of 13"
-    assert next_item(items, answers) == RED_FLAG_ITEMS[0]
+    assert progress(items, answers) == (6, 6)  # the B6 dose is passed over: "4 of 6" then "6 of 6"
+    assert next_item(items, answers) == RED_FLAG_ITEMS[0]  # the screen's ten items are one question
     answers.update(dict.fromkeys(RED_FLAG_KEYS, False))
     assert is_complete(items, answers)
     assert next_item(items, answers) is None
-    assert progress(items, answers) == (13, 13)
+    assert progress(items, answers) == (6, 6)
 
 
 def test_patients_on_oral_b12_are_not_asked_about_reactions_after_an_injection() -> None:
     oral = questionnaire_items("weekly", 2, P, injections=False)
-    assert "rf_injection_allergy" not in keys(oral) and len(oral) == 12
-    assert keys(questionnaire_items("weekly", 2, P))[-1] == "rf_injection_allergy"
+    assert not {"rf_allergy_severe", "rf_allergy_rash"} & set(keys(oral)) and len(oral) == 13
+    assert keys(questionnaire_items("weekly", 2, P))[-2:] == ["rf_allergy_severe", "rf_allergy_rash"]
     assert is_complete(oral, {**answer_all(oral, ("none",))})
 
 
@@ -134,7 +137,8 @@ def test_progress_walks_one_by_one() -> None:
                 0 if item.kind is ItemKind.NRS else True if item.kind is ItemKind.YES_NO else item.choices[0]
             )
         )
-    assert seen == [(i, 27) for i in range(1, 28)]
+    # the ten red-flag items are one screen, one question: answered one by one here, each is "20 of 20"
+    assert seen == [(i, 20) for i in range(1, 21)] + [(20, 20)] * 9
 
 
 PAIN, NUMB, PGIC_ITEM, *_ = questionnaire_items("weekly", 2, P)

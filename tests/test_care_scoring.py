@@ -93,12 +93,12 @@ def test_score_weekly_without_mnsi() -> None:
 
 
 def test_score_baseline_with_mnsi_and_red_flags() -> None:
-    answers = weekly(0, rf_weakness=True, rf_injection_allergy=True, b6_products=("none",))
+    answers = weekly(0, rf_weakness=True, rf_allergy_severe=True, b6_products=("none",))
     del answers["b6_dose"]
     s = score_response(questionnaire_items("baseline", 0, P), answers, P)
     assert (s.pgic, s.mnsi, s.mnsi_abnormal) == (None, 5, True)
     assert (s.b6_range, s.b6_mg_per_day_reported, s.b6_unsure) == (None, 0.0, False)
-    assert s.red_flags == ("rf_weakness", "rf_injection_allergy")
+    assert s.red_flags == ("rf_weakness", "rf_allergy_severe")
 
 
 def test_mnsi_cutoff_from_protocol() -> None:

@@ -21,7 +21,7 @@ from bot.sandbox.updates import VirtualUser
 from bot.services import enrolment
 from storage.models import AuditEvent, Dialogue, InboxUpdate, Outbox, Patient, PatientMessage, TeamMember
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
-from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, answer_all, current_question
+from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, answer_all, current_question, red_flags
 
 PAT = VirtualUser(2001, "Wilhelmina")
 SOL = VirtualUser(2002, "Sol", language_code="es")
@@ -113,7 +113,7 @@ async def test_message_patient_buttons_under_the_view_and_an_alert_then_the_next
         sb.api.add_group(GROUP, "Neuro team")
         await sb.send(sb.users.text_in_group(CLINICIAN, GROUP, "/team_chat"))
         await sb.tick()
-        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])  # a red flag: chest pain
+        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, *red_flags(3)])  # a red flag: chest pain
         forbid(NOTE, ANSWER)
         await sb.tick()
         alert = last(sb, GROUP)
@@ -373,9 +373,9 @@ async def test_text_while_answering_questions_is_an_answer_and_otherwise_reaches
         assert relayed.startswith("I passed your message to your care team")
         assert "Your questions are still open: please answer them with the buttons." in relayed
         await sb.send(sb.users.text(PAT, "5"))  # a number still answers the open 0-10 question
-        assert "Question 3 of 26" in (current_question(sb, PAT).text or "")
+        assert "Question 3 of 20" in (current_question(sb, PAT).text or "")
         await sb.send(sb.users.text(PAT, "my chest hurts badly, help"))  # red-flag words always reach the team
         forbid("my chest hurts badly, help")
-        assert texts(sb, PAT.id)[-2].startswith("If this is an emergency")
+        assert texts(sb, PAT.id)[-2].startswith("⚠️ This is not a diagnosis")  # the red-flag screen
         assert texts(sb, PAT.id)[-1].startswith("I passed your message to your care team")
         assert len(await rows(sb, PatientMessage)) == 2

@@ -53,7 +53,7 @@ async def test_taken_earlier_records_the_time_taken_not_the_tap(database_url: st
     async with Sandbox(database_url=database_url, start=NINE - timedelta(hours=1)) as sb:
         await reminded(sb, PAT)
         message = reminder(sb, PAT)
-        assert labels(message) == ["Taken", "Snooze 30 min", "Skip", "Taken earlier…"]
+        assert labels(message) == ["Taken", "Snooze 30 min", "Skip", "Taken earlier…", "⚠️ Report a symptom"]
         await sb.run_until(NINE + timedelta(hours=1, minutes=22))  # 10:22 in Berlin
         await sb.send(sb.users.press_button(PAT, message, "Taken earlier…"))
         shown = sb.api.messages[(PAT.id, message.message_id)]
@@ -94,7 +94,7 @@ async def test_skip_asks_why_and_the_reason_is_kept_in_spanish(database_url: str
     async with Sandbox(database_url=database_url, start=NINE - timedelta(hours=1)) as sb:
         await reminded(sb, ROSA)
         message = reminder(sb, ROSA)
-        assert labels(message)[-1] == "La tomé antes…"
+        assert labels(message)[-2:] == ["La tomé antes…", "⚠️ Avisar de un síntoma"]
         await sb.send(sb.users.press_button(ROSA, message, "Omitir"))
         asked = sb.api.messages[(ROSA.id, message.message_id)]
         assert "Dosis omitida." in (asked.text or "") and "Si quiere, dígame por qué:" in (asked.text or "")

@@ -17,7 +17,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
-from tests.qhelpers import BASELINE_ANSWERS, RED_FLAGS_ORAL, answer_all
+from tests.qhelpers import BASELINE_ANSWERS, NO_RED_FLAGS, answer_all
 
 PAT = VirtualUser(987654321, "Wilhelmina")
 ERIN = VirtualUser(987654322, "Erin")
@@ -121,7 +121,7 @@ async def test_questionnaire_definitions_b6_range_and_baseline_b12(sqlite_url: s
         await enrol(sb, PAT, await invite(sb, start=date(2026, 10, 6)))
         await sb.tick()
         b6 = ["t0", "t2", "d", "4"]  # B complex and magnesium with B6, 100 to 500 mg a day
-        await answer_all(sb, PAT, ["6", "5"] + ["n"] * 15 + b6 + ["n"] * RED_FLAGS_ORAL)
+        await answer_all(sb, PAT, ["6", "5"] + ["n"] * 15 + b6 + NO_RED_FLAGS)
         async with sb.services.sessions() as session:
             (patient,) = (await session.exec(select(Patient))).all()
             # as /enrol stores "180 ng/L 2026-09-30"

@@ -16,7 +16,7 @@ from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Flag, HelperLink, Invite, Outbox
 from storage.tokens import token_hash
 from tests.helpers import enrol, forbid, invite, snapshot, team_with_member
-from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, answer_all
+from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, answer_all, red_flags
 
 PAT = VirtualUser(2001, "Pat")
 SAM = VirtualUser(2002, "Sam")
@@ -128,8 +128,8 @@ async def test_a_helper_hears_of_a_red_flag_without_any_answer_and_a_blocked_hel
         await agree(sb, HOLLY, await helper_link(sb, SAM))
         sb.api.block(HOLLY.id)  # Holly blocked the bot; nobody told it
         await sb.tick()
-        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, "y", "y"])  # tendon and weakness: one report
-        await answer_all(sb, SAM, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])
+        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, *red_flags(0, 1)])  # tendon and weakness: one report
+        await answer_all(sb, SAM, [*BEFORE_RED_FLAGS, *red_flags(3)])
         assert len(await rows(sb, Flag, col(Flag.kind) == "red_flag")) == 3
         await sb.tick()
         notices = [x for x in texts(sb, HANK.id) if x.startswith("The person you help")]

@@ -12,7 +12,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Patient
 from tests.helpers import CLINICIAN, invite, team_with_member
-from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, current_question
+from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, current_question, red_flags
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)  # Monday; therapy starts Tuesday 6 Oct, 09:00 Berlin
 FIRST_DOSE = datetime(2026, 10, 6, 7, 0, 30, tzinfo=UTC)
@@ -48,24 +48,29 @@ async def test_spanish_from_telegram_then_russian_with_the_team_alert_in_english
 
         await sb.tick()  # the baseline questionnaire, in Spanish, the 0-10 scale explained
         first = current_question(sb, ROSA).text or ""
-        assert "Antes de empezar" in first and "Pregunta 1 de 26" in first
+        assert "Antes de empezar" in first and "Pregunta 1 de 20" in first
         assert "¿cuánto dolor ha tenido" in first and "0 = nada de dolor · 10 = el peor dolor" in first
         assert "Ayuda: /help" in first  # the help/stop footer, in Spanish
         # a red flag: advice to Rosa in Spanish, the urgent alert to the care team in English
-        await answer_all(sb, ROSA, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])
-        assert "Llame ahora a su número local de emergencias" in texts(sb, ROSA)[-2]
+        await answer_all(sb, ROSA, [*BEFORE_RED_FLAGS, *red_flags(3)])
+        assert "Llame ahora al 112" in texts(sb, ROSA)[-1]  # Europe/Berlin: 112
         before = len(sb.api.sent_to(CLINICIAN.id))
         await sb.tick()
         alert = texts(sb, CLINICIAN)[before:]
         assert len(alert) == 1 and "Urgent · patient RS-1" in alert[0] and "aortic" in alert[0]
-        await answer_all(sb, ROSA, ["n"] * 3)
-        assert "Gracias. Eso es todo por ahora." in texts(sb, ROSA)[-1]
-        assert "Sus respuestas:" in texts(sb, ROSA)[-1] and "usted indicó un problema" in texts(sb, ROSA)[-1]
+        assert "Gracias. Eso es todo por ahora." in texts(sb, ROSA)[-2]  # the summary, then the advice
+        assert "Sus respuestas:" in texts(sb, ROSA)[-2] and "usted indicó un problema" in texts(sb, ROSA)[-2]
 
         await sb.run_until(FIRST_DOSE)
         reminder = sb.api.last_to(ROSA.id)
         assert reminder is not None and (reminder.text or "").startswith("Es hora de su vitamina B12: tableta")
-        assert labels(reminder) == ["La tomé", "Recordar en 30 min", "Omitir", "La tomé antes…"]
+        assert labels(reminder) == [
+            "La tomé",
+            "Recordar en 30 min",
+            "Omitir",
+            "La tomé antes…",
+            "⚠️ Avisar de un síntoma",
+        ]
         await sb.send(sb.users.press_button(ROSA, reminder, "La tomé"))
         assert "✓ Tomada a las 9:00. Gracias." in (sb.api.messages[(ROSA.id, reminder.message_id)].text or "")
 

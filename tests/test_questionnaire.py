@@ -13,9 +13,10 @@ from tests.helpers import CLINICIAN, enrol, invite, team_with_member
 from tests.qhelpers import (
     BASELINE_ANSWERS,
     BEFORE_RED_FLAGS,
-    RED_FLAGS_ORAL,
+    NO_RED_FLAGS,
     answer_all,
     current_question,
+    red_flags,
     tap,
     weekly_codes,
 )
@@ -49,16 +50,16 @@ async def test_baseline_right_after_consent_with_a_correction_and_a_typed_number
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
         first = current_question(sb, PAT)
-        assert "Before we start" in (first.text or "") and "Question 1 of 26" in (first.text or "")
+        assert "Before we start" in (first.text or "") and "Question 1 of 20" in (first.text or "")
         assert "0 = no pain" in (first.text or "") and len(sb.users.button_data(first)) == 12  # 0-10 and Later
         await tap(sb, PAT, "7")
         edited = sb.api.messages[(PAT.id, first.message_id)]  # the same message, edited to the next question
-        assert "Your answer: 7" in (edited.text or "") and "Question 2 of 26" in (edited.text or "")
+        assert "Your answer: 7" in (edited.text or "") and "Question 2 of 20" in (edited.text or "")
         assert "« Back" in [b["text"] for row in (edited.reply_markup or {})["inline_keyboard"] for b in row]
         await tap(sb, PAT, "b")  # back: pain is asked again
         again = current_question(sb, PAT)
         assert again.message_id == first.message_id
-        assert "Question 1 of 26" in (again.text or "") and "how bad was your pain" in (again.text or "")
+        assert "Question 1 of 20" in (again.text or "") and "how bad was your pain" in (again.text or "")
         await sb.send(sb.users.text(PAT, "6"))  # a typed number is accepted for a 0-10 item
         await sb.send(sb.users.text(PAT, "quite bad"))  # free text gets a pointer to the buttons
         assert "type a number from 0 to 10" in texts(sb, PAT)[-1]
@@ -83,12 +84,12 @@ async def test_weekly_questionnaire_on_the_therapy_weekday_with_pgic_from_week_t
         await answer_all(sb, PAT, BASELINE_ANSWERS)
         await sb.run_until(WEEK1)
         week1 = current_question(sb, PAT)
-        assert "this week's questions (week 1)" in (week1.text or "") and "Question 1 of 11" in (week1.text or "")
+        assert "this week's questions (week 1)" in (week1.text or "") and "Question 1 of 5" in (week1.text or "")
         assert week1.date == datetime(2026, 10, 13, 7, 0, tzinfo=UTC)  # Tuesday 09:00 Berlin
         await answer_all(sb, PAT, weekly_codes(pain=5, numbness=5, pgic=None))
         await sb.run_until(WEEK1 + timedelta(days=7))
         week2 = current_question(sb, PAT)
-        assert "Question 1 of 12" in (week2.text or "")
+        assert "Question 1 of 6" in (week2.text or "")
         await answer_all(sb, PAT, weekly_codes(pain=2, numbness=3, pgic=1))
         done = await rows(sb)
         assert [q.status for q in done] == ["completed"] * 3 and done[2].answers["pgic"] == "much_improved"
@@ -105,7 +106,7 @@ async def test_pause_and_resume_across_a_restart(database_url: str) -> None:
         await sb.restart()
         await sb.send(sb.users.press_button(PAT, paused, "Continue"))
         resumed = current_question(sb, PAT)
-        assert "Question 3 of 26" in (resumed.text or "") and "legs or feet numb" in (resumed.text or "")
+        assert "Question 3 of 20" in (resumed.text or "") and "legs or feet numb" in (resumed.text or "")
         assert resumed.message_id == paused.message_id
         await answer_all(sb, PAT, BASELINE_ANSWERS[2:])
         assert (await rows(sb))[0].status == "completed"
@@ -128,14 +129,15 @@ async def test_expiry_tells_the_patient_and_two_missed_in_a_row_is_a_flag(databa
 async def test_red_flag_advises_the_patient_at_once_and_alerts_the_team_within_one_tick(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
-        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])  # sudden severe chest pain: yes
-        assert "call your local emergency number now" in texts(sb, PAT)[-2]  # advice, then the next question
+        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, *red_flags(3)])  # sudden severe chest pain: yes
+        advice = texts(sb, PAT)[-1]  # the summary in place, then the advice below it
+        assert "Please call 112 now" in advice and "Safety questions: you reported" in texts(sb, PAT)[-2]
+        assert "will contact you" not in advice and "not watched around the clock" in advice
         before = len(sb.api.sent_to(CLINICIAN.id))
         await sb.tick()
         alerts = [m.text or "" for m in sb.api.sent_to(CLINICIAN.id)[before:]]
         assert len(alerts) == 1 and "Urgent · patient MK-17" in alerts[0] and "aortic" in alerts[0]
         assert "Wilhelmina" not in alerts[0]  # the alias only, never the Telegram name
-        await answer_all(sb, PAT, ["n"] * 3)
         await sb.tick()
         assert len(sb.api.sent_to(CLINICIAN.id)) == before + 1  # completing does not alert the same flag twice
         (flag,) = await flags(sb)
@@ -145,7 +147,7 @@ async def test_red_flag_advises_the_patient_at_once_and_alerts_the_team_within_o
 async def test_b6_tiers_reached_by_answers(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
-        await answer_all(sb, PAT, BASELINE_ANSWERS[:17] + ["t0", "t2", "d", "3"] + ["n"] * RED_FLAGS_ORAL)  # 50-100 mg
+        await answer_all(sb, PAT, [*BASELINE_ANSWERS[:17], "t0", "t2", "d", "3", *NO_RED_FLAGS])  # 50-100 mg
         (warning,) = await flags(sb)
         assert (warning.kind, warning.severity, warning.facts["total_mg_per_day"]) == ("b6_intake", "warning", 100.0)
         await sb.run_until(WEEK1)

@@ -47,9 +47,9 @@ async def test_the_weekly_questions_stay_in_one_message_to_the_summary(database_
             totals.update(re.findall(r"Question \d+ of (\d+)", shown.text or ""))
             assert "« Back" in buttons(shown) or not screens[1:]  # from the second question on
             await tap(sb, PAT, code)
-        assert totals == {"11"}  # one total from the first question to the last (B6 "none" skips the dose)
-        assert "Question 1 of 11" in screens[0] and "Your answer: 3" in screens[1] and "Question 2 of 11" in screens[1]
-        assert "Question 5 of 11" in screens[4] and "Your answer: None of these" in screens[4]  # 4 → 5: none
+        assert totals == {"5"}  # one total from the first question to the last (B6 "none" skips the dose)
+        assert "Question 1 of 5" in screens[0] and "Your answer: 3" in screens[1] and "Question 2 of 5" in screens[1]
+        assert "Question 5 of 5" in screens[3] and "Your answer: None of these" in screens[3]  # 4 → 5: none
         summary = sb.api.messages[(PAT.id, message.message_id)]
         assert summary.reply_markup is None
         text = summary.text or ""
@@ -85,7 +85,7 @@ async def test_back_later_continue_and_stale_presses_are_answered_kindly(databas
         await sb.restart()  # the state is in the database: a new process carries on in the same message
         await sb.send(sb.users.press_button(PAT, paused, "Continue"))
         resumed = sb.api.messages[(PAT.id, first.message_id)]
-        assert "Welcome back." in (resumed.text or "") and "Question 2 of 26" in (resumed.text or "")
+        assert "Welcome back." in (resumed.text or "") and "Question 2 of 20" in (resumed.text or "")
         await sb.send(sb.users.text(PAT, "4"))  # a typed number edits the same message too
         assert "Your answer: 4" in (sb.api.messages[(PAT.id, first.message_id)].text or "")
         await answer_all(sb, PAT, BASELINE_ANSWERS[2:])
@@ -93,7 +93,7 @@ async def test_back_later_continue_and_stale_presses_are_answered_kindly(databas
         await sb.send(sb.users.press(PAT, first, pain_buttons[0]))  # a press after the end
         assert sb.api.callback_answers[-1][1] == "These questions are closed."
         bot_messages = [m for m in sb.api.sent_to(PAT.id) if m.message_id >= first.message_id]
-        assert len(bot_messages) == 1  # 26 answers, a correction, a pause and a restart: one message
+        assert len(bot_messages) == 1  # 20 answers, a correction, a pause and a restart: one message
         assert sb.api.refusals == 0
 
 
@@ -107,18 +107,20 @@ async def test_injections_are_asked_about_only_on_an_injection_regimen_in_spanis
         assert consent is not None
         await sb.send(sb.users.press_button(ROSA, consent, "Estoy de acuerdo"))
         await sb.tick()
-        assert "Question 1 of 26" in (current_question(sb, PAT).text or "")  # oral: no injection question
-        assert "Pregunta 1 de 27" in (current_question(sb, ROSA).text or "")
-        await answer_all(sb, ROSA, [*BASELINE_ANSWERS[:-1], "n"])  # seven safety questions...
+        assert "Question 1 of 20" in (current_question(sb, PAT).text or "")
+        assert "Pregunta 1 de 20" in (current_question(sb, ROSA).text or "")
+        await answer_all(sb, ROSA, BASELINE_ANSWERS[:-1])
         last = current_question(sb, ROSA).text or ""
-        assert "Pregunta 27 de 27" in last and "inyección de B12" in last  # ...and the one about injections
+        assert "Pregunta 20 de 20" in last and "inyección de B12" in last  # the screen lists the injection items
+        await answer_all(sb, PAT, BASELINE_ANSWERS[:-1])
+        assert "B12 injection" not in (current_question(sb, PAT).text or "")  # oral: not asked about injections
         await tap(sb, ROSA, "n")
         summary = sb.api.last_to(ROSA.id)
         assert summary is not None and "Gracias. Eso es todo por ahora." in (summary.text or "")
         assert "Sus respuestas:" in (summary.text or "") and "nada que señalar" in (summary.text or "")
-        await answer_all(sb, PAT, BASELINE_ANSWERS)
-        assert "rf_injection_allergy" not in (await row_of(sb, "MK-17")).answers
-        assert (await row_of(sb, "RS-1")).answers["rf_injection_allergy"] is False
+        await answer_all(sb, PAT, BASELINE_ANSWERS[-1:])
+        assert "rf_allergy_severe" not in (await row_of(sb, "MK-17")).answers
+        assert (await row_of(sb, "RS-1")).answers["rf_allergy_severe"] is False
 
 
 async def row_of(sb: Sandbox, alias: str) -> Questionnaire:

@@ -141,7 +141,7 @@ async def _migrate(url: str) -> None:
 
 def test_a_straight_run_completes() -> None:
     """The property test's scenario can reach completion (so the property is not vacuous)."""
-    codes = ["5", "5", "3", *["n"] * 15, "t5", "d", *["n"] * 7]  # oral: no question about injections
+    codes = ["5", "5", "3", *["n"] * 15, "t5", "n"]  # B6 and the red-flag screen: "None of these" (one tap each)
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:

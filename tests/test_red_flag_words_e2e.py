@@ -17,9 +17,10 @@ OLGA = VirtualUser(2003, "Olga", language_code="ru")
 SOL = VirtualUser(2002, "Sol", language_code="es")
 STRANGER = VirtualUser(3001, "Sam")
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
-SCREEN_EN = "If this is an emergency, call your local emergency number now"
-SCREEN_ES = "Si es una emergencia, llame ahora a su número local de emergencias"
-SCREEN_RU = "Если это экстренный случай, позвоните сейчас в службу экстренной помощи"
+SCREEN_EN = "⚠️ This is not a diagnosis. This chat is not watched around the clock."  # the red-flag screen
+SCREEN_ES = "⚠️ Esto no es un diagnóstico. Nadie lee este chat a todas horas."
+SCREEN_RU = "⚠️ Это не диагноз. Этот чат не читают круглосуточно."
+STRANGERS_EN = "If this is an emergency, call your local emergency number now"  # not a patient: no screen
 
 
 def texts(sb: Sandbox, chat: int) -> list[str]:
@@ -36,8 +37,9 @@ async def test_red_flag_words_show_the_screen_then_the_text_reaches_the_team(dat
         before = len(texts(sb, PAT.id))
         await sb.send(sb.users.text(PAT, "Help, I can't breathe"))
         screen, relayed = texts(sb, PAT.id)[before:]
-        assert screen.startswith(SCREEN_EN) and "More help: /help" in screen and screen.endswith("/stop")
-        assert "not a diagnosis" in screen and "not watched around the clock" in screen
+        assert screen.startswith(SCREEN_EN) and "Do you have any of these now?" in screen and screen.endswith("/stop")
+        shown = sb.api.sent_to(PAT.id)[before]
+        assert "1. Tendon pain or swelling" in screen and "None of these" in str(sb.users.buttons(shown))
         assert relayed.startswith("I passed your message to your care team")
         await sb.tick()
         alert = texts(sb, CLINICIAN.id)[-1]
@@ -48,7 +50,7 @@ async def test_red_flag_words_show_the_screen_then_the_text_reaches_the_team(dat
 
         await sb.send(sb.users.text(OLGA, "Помогите, у меня судороги"))
         screen_ru, relayed_ru = texts(sb, OLGA.id)[-2:]
-        assert screen_ru.startswith(SCREEN_RU) and "Больше помощи: /help" in screen_ru
+        assert screen_ru.startswith(SCREEN_RU) and "Есть ли у вас сейчас что-то из этого?" in screen_ru
         assert relayed_ru.startswith("Я передал ваше сообщение вашим врачам")
         async with sb.services.sessions() as session:
             kept = (await session.exec(select(PatientMessage).order_by(col(PatientMessage.id)))).all()
@@ -66,12 +68,12 @@ async def test_the_screen_comes_before_any_dialogue_for_anyone_but_a_team_member
         await sb.send(sb.users.text(SOL, "/time"))  # a /time question is open
         await sb.send(sb.users.text(SOL, "ayuda"))
         screen, answer = texts(sb, SOL.id)[-2:]
-        assert screen.startswith(SCREEN_ES) and "Más ayuda: /help" in screen
+        assert screen.startswith(SCREEN_ES) and "¿Tiene ahora alguno de estos?" in screen
         assert "ayuda" in answer  # then the /time question has the text (not passed to the team)
 
         await sb.send(sb.users.text(STRANGER, "/start"))
         await sb.send(sb.users.text(STRANGER, "emergency"))
-        assert texts(sb, STRANGER.id)[-2].startswith(SCREEN_EN)
+        assert texts(sb, STRANGER.id)[-2].startswith(STRANGERS_EN)  # no patient: the short emergency text
         assert "open the link your care team gave you" in texts(sb, STRANGER.id)[-1]
 
         before = len(texts(sb, CLINICIAN.id))

@@ -12,7 +12,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Dialogue, Patient, Team, TeamMember
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
-from tests.qhelpers import BEFORE_RED_FLAGS, answer_all
+from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, red_flags
 
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday; 11:00 in Berlin
 PATIENT = VirtualUser(2001, "Pat")
@@ -160,7 +160,7 @@ async def test_team_chat_by_a_member_routes_urgent_alerts_to_the_group(database_
         assert "already the alert chat" in (sb.api.last_to(GROUP).text or "")
         await enrol(sb, PATIENT, await invite(sb, start=date(2026, 11, 3)))
         await sb.tick()  # the baseline questionnaire goes out
-        await answer_all(sb, PATIENT, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])  # chest pain: yes
+        await answer_all(sb, PATIENT, [*BEFORE_RED_FLAGS, *red_flags(3)])  # chest pain: yes
         before = len(sb.api.sent_to(CLINICIAN.id))
         await sb.tick()
         alerts = [m.text or "" for m in sb.api.sent_to(GROUP)]

@@ -130,7 +130,7 @@ async def test_patient_shows_course_text_and_a_png_chart(database_url: str) -> N
         text = text_message.text or ""
         assert "Patient MK-17 (Neuro clinic) · active" in text
         assert "Pain (0-10): 6 at baseline → 3 in week 1" in text
-        assert "Numbness/tingling (0-10): 5 at baseline → 4 in week 1" in text
+        assert "Numbness/tingling (0-10, not a validated scale): 5 at baseline → 4 in week 1" in text
         assert "MNSI (0-13, ≥ 4 abnormal): 2 (baseline)" in text and "week 2 of therapy" in text
         assert "Doses confirmed, last 14 days: –" in text  # the first reminder is still open
         assert "No open flags." in text and "Wilhelmina" not in text

@@ -37,6 +37,8 @@ DYNAMIC_PREFIXES = {
     "change_": "render_settings: change_<time|zone>_ask, change_<time|zone>_done",
     "status_answer_": "handlers/doses: status_answer_<answer>",
     "dose_status_": "handlers/patient: dose_status_<state>",
+    "rf_btn_": "red_flag_screen: rf_btn_<red-flag item key>, the button of each symptom",
+    "rf_adv_": "render_red_flags: rf_adv_<care.red_flags.Advice>",
     "flag.": "render_flags.summary: flag.<kind>.<detail>",
     "flag_": "render_milestones / handlers/flags: flag_<action>_line",
     "enrol_ask_": "services/enrol_prompts: enrol_ask_<step>",

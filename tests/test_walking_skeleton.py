@@ -68,6 +68,7 @@ async def test_taken_snooze_skip_buttons_record_and_edit(database_url: str) -> N
             f"d1:{(await doses(sb))[0].id}:s",
             f"d1:{(await doses(sb))[0].id}:k",
             f"d1:{(await doses(sb))[0].id}:e",  # Taken earlier…
+            "r1:o",  # Report a symptom
         ]
         await sb.send(sb.users.press_button(PATIENT, reminder, "Taken"))
         edited = sb.api.messages[(PATIENT.id, reminder.message_id)]

@@ -15,11 +15,23 @@ from telegram.ext import (
 )
 
 from bot.handlers import conversation as conversation_handlers
-from bot.handlers import data_rights, doses, flags, language, patient, questionnaire, start, team_enrol, team_views
+from bot.handlers import (
+    data_rights,
+    doses,
+    flags,
+    language,
+    patient,
+    questionnaire,
+    start,
+    team_enrol,
+    team_hours,
+    team_views,
+)
 from bot.handlers import helper as helper_handlers
 from bot.handlers import members as team_members
 from bot.handlers import red_flag_entry as red_flag_handlers
 from bot.handlers import settings as time_settings
+from bot.handlers import symptoms as symptom_handlers
 from bot.handlers import team_settings as team_settings_handlers
 from bot.handlers.common import Context
 
@@ -56,7 +68,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     flags.register(app)  # Acknowledge / Assign to me buttons, /ack: group -1
     team_members.register(app)  # /members and the admin's Remove buttons: group -1
     team_settings_handlers.register(app)  # /team_language, /team_digest: group -1
+    team_hours.register(app)  # /team_hours: group -1
     data_rights.register(app)  # /mydata, /delete_my_data and its buttons: group -1
+    symptom_handlers.register(app)  # /symptoms, Report a symptom and the red-flag screen's buttons: group -2
     time_settings.register(app)  # /time, /timezone, their buttons and typed answers: group -3
     conversation_handlers.register(app)  # /msg, Message patient, Reply, a member's typed message, media: group -4
     helper_handlers.register(app)  # /helper, the helper's consent, a helper's /stop: group -4

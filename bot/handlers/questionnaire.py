@@ -9,7 +9,8 @@ from telegram.error import BadRequest
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
 from bot.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
-from bot.render_questionnaire import answer_label, item_keyboard
+from bot.render_questionnaire import answer_label
+from bot.render_red_flags import advice_text
 from bot.services import auditing, questionnaires
 from bot.services.questionnaire_views import ItemView
 from bot.texts import patient, t
@@ -59,20 +60,27 @@ async def show(update: Update, context: Context, step: questionnaires.Step, mess
     if query is not None:
         await query.answer()
     if step.outcome == "toggled" and step.next is not None and message is not None:
-        await message.edit_reply_markup(item_keyboard(step.next, lang))
+        await message.edit_reply_markup(question_screen(step.next, lang)[1])
         return
     target = message.message_id if message is not None else step.message_id
     screen = _screen(step)
-    if step.advice:  # advice first, below the question; the questions go on under it
+    if step.advice and step.outcome != "completed":  # advice first; the questions go on below it
         body = (message.text or "") if message is not None else ""
         if message is not None:
             left = answered_screen(body.replace(t("footer", lang), "").rstrip(), _note(step) or "", lang)
             target = await _put(context, user_id(update), target, left)
-        await reply(update, patient(step.advice, lang))
+        await context.bot.send_message(user_id(update), _advice(step))
         target = None
     shown = await _put(context, user_id(update), target, screen)
+    if step.advice and step.outcome == "completed":  # the summary in place, then the advice below it
+        await context.bot.send_message(user_id(update), _advice(step))
     if shown != step.message_id and step.questionnaire_id is not None:
         await questionnaires.moved(svc(context).sessions, questionnaire_id=step.questionnaire_id, message_id=shown)
+
+
+def _advice(step: questionnaires.Step) -> str:
+    assert step.advice is not None
+    return f"{advice_text(step.advice, step.language)}\n\n{t('footer', step.language)}"
 
 
 def _screen(step: questionnaires.Step) -> Screen:

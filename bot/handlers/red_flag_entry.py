@@ -5,9 +5,8 @@ never stops the update, so the text then goes on (to a dialogue, a questionnaire
 Team members' texts are left alone. The word lists: `conversation.red_flag_words` in care/protocol.py
 (clinically reviewed: not yet); the matching: care/keywords.py.
 
-THE ONE CALL SITE: `show_red_flag_screen`. Until the `/symptoms` screen (branch `safety`) is merged it
-sends the short emergency message `rf_keyword_screen`, which points to /help; after the merge, make this
-one function open the /symptoms screen instead (nothing else calls it).
+THE ONE CALL SITE: `show_red_flag_screen` opens the /symptoms screen (bot/handlers/symptoms.py); someone
+who is not an active patient gets the short emergency message `rf_keyword_screen` instead.
 """
 
 from __future__ import annotations
@@ -15,18 +14,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.handlers.common import Context, chat_id, reply, svc, user_id
+from bot.handlers import symptoms
+from bot.handlers.common import Context, chat_id, svc, user_id
 from bot.handlers.language import lang_for
 from bot.services import relay
-from bot.texts import patient
 from care.keywords import red_flag_words
 
 GROUP = -5
 
 
 async def show_red_flag_screen(update: Update, context: Context, *, lang: str) -> None:
-    """The red-flag screen for a chat whose free text had red-flag words. Point it at /symptoms after the merge."""
-    await reply(update, patient("rf_keyword_screen", lang))
+    """The red-flag screen (/symptoms) for a chat whose free text had red-flag words."""
+    await symptoms.open_for(update, context, via="words", lang=lang)
 
 
 async def watch(update: Update, context: Context) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers import conversation, helper
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
+from bot.handlers.symptoms import report_button
 from bot.render_commands import team_help
 from bot.services import auditing, consent, language, menus
 from bot.services.language import pick
@@ -131,7 +132,10 @@ async def by_role(update: Update, context: Context, *, newcomer: str) -> None:
         if not known:
             return
     lang = await lang_for(update, context)
-    await reply(update, patient("help", lang) if known or newcomer == "help" else t(newcomer, lang))
+    if known or newcomer == "help":  # the patient help, with the way to report a symptom at any time
+        await reply(update, patient("help", lang), reply_markup=InlineKeyboardMarkup([[report_button(lang)]]))
+    else:
+        await reply(update, t(newcomer, lang))
 
 
 async def group_help(update: Update, context: Context) -> None:

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 
 from care.flags import FlagKind
-from care.instruments import B6_PRODUCTS, RED_FLAG_KEYS
+from care.instruments import B6_PRODUCTS, RED_FLAG_KEYS, RETIRED_RED_FLAG_KEYS
 from care.pgic import Pgic
 from care.protocol import Protocol
 
@@ -208,7 +208,8 @@ def columns(protocol: Protocol) -> tuple[Column, ...]:
             "json",
             "",
             "list of: " + " | ".join(RED_FLAG_KEYS),
-            "red-flag questions answered yes",
+            "red-flag symptoms reported (the red-flag screen); before items 6 and 8 were split by their advice: "
+            + " | ".join(RETIRED_RED_FLAG_KEYS),
         ),
         ("questionnaires", "answers", "json", "", "item key -> answer", "every answer as given (care/instruments.py)"),
         ("flags", "alias", "string", "", "", "the patient (patients.alias)"),

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from bot.services.fhir_codes import CANONICAL_BASE, LOINC_BY_SCORE, MAX_VALUE, MIN_VALUE, narrative, private
 from bot.texts import EN, t
-from care.instruments import NRS_MAX, Item, ItemKind, questionnaire_items
+from care.instruments import NRS_MAX, NUMBNESS, Item, ItemKind, questionnaire_items
 from care.protocol import Protocol
 from storage.models import Questionnaire
 
@@ -27,6 +27,7 @@ TYPES = {
     ItemKind.MULTI: "choice",
     ItemKind.CHOICE: "choice",
 }
+NOT_VALIDATED = "Numbness/tingling (NRS 0-10) is not a validated instrument: it follows one patient's change."
 OPTION_TEXT = {ItemKind.PGIC: "pgic_", ItemKind.MULTI: "b6p_", ItemKind.CHOICE: "b6d_"}
 
 
@@ -94,6 +95,8 @@ def _item(item: Item, by_key: dict[str, Item]) -> dict[str, Any]:
         found["repeats"] = True
     if item.choices:
         found["answerOption"] = [{"valueCoding": option_coding(item, c)} for c in item.choices]
+    if item.key == NUMBNESS.key:  # CLINICAL.md: an NRS of numbness is not a validated instrument; say so
+        found["item"] = [{"linkId": f"{item.key}-note", "type": "display", "text": NOT_VALIDATED}]
     if item.skip_if is not None:
         source, choice = item.skip_if
         condition = {"question": source, "operator": "!=", "answerCoding": option_coding(by_key[source], choice)}
@@ -106,7 +109,7 @@ def questionnaire_resource(d: Definition) -> dict[str, Any]:
     title = f"b12bot {d.name.replace('-', ' ')} questionnaire"
     return {
         "resourceType": "Questionnaire",
-        "text": narrative(title, f"{len(d.items)} items, in the order asked; version {d.version}."),
+        "text": narrative(title, f"{len(d.items)} items, in the order asked; version {d.version}.", NOT_VALIDATED),
         "url": d.url,
         "version": d.version,
         "name": "B12bot" + "".join(part.capitalize() for part in d.name.split("-")),

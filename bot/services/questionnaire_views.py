@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from care.instruments import MNSI_ITEMS, NOT_SURE, RED_FLAG_ITEMS, Answer, Item, applicable, next_item, progress
+from care.instruments import MNSI_ITEMS, NOT_SURE, RED_FLAGS, Answer, Item, applicable, next_item, progress
 from care.instruments import questionnaire_items as care_items
 from care.protocol import Protocol
 from storage.models import Questionnaire
 
-FIRST_MNSI, FIRST_RED_FLAG = MNSI_ITEMS[0].key, RED_FLAG_ITEMS[0].key
+FIRST_MNSI = MNSI_ITEMS[0].key
 
 
 @dataclass(frozen=True)
@@ -20,14 +20,15 @@ class ItemView:
     questionnaire_id: int
     position: int  # index in the full item list: part of the button data
     key: str
-    kind: str  # nrs yes_no pgic choice multi
+    kind: str  # nrs yes_no pgic choice multi red_flags (the red-flag screen: choices are its item keys)
     choices: tuple[str, ...]
     n: int
     total: int
     week: int
-    intro: str | None = None  # q_intro_baseline / q_intro_weekly / q_mnsi_intro / q_rf_intro
+    intro: str | None = None  # q_intro_baseline / q_intro_weekly / q_mnsi_intro
     selected: tuple[str, ...] = ()
     can_go_back: bool = False
+    picking: bool = False  # the red-flag screen after "Yes, one or more"
 
 
 def uses_injections(regimen: Mapping[str, Any]) -> bool:
@@ -62,22 +63,27 @@ def view_of(q: Questionnaire, protocol: Protocol, *, first: bool = False, inject
         intro = "q_intro_baseline" if q.kind == "baseline" else "q_intro_weekly"
     elif item.key == FIRST_MNSI:
         intro = "q_mnsi_intro"
-    elif item.key == FIRST_RED_FLAG:
-        intro = "q_rf_intro"
     assert q.id is not None
+    red_flags = item.screen == RED_FLAGS
     return ItemView(
         questionnaire_id=q.id,
         position=items.index(item),
         key=item.key,
-        kind=str(item.kind),
-        choices=tuple(str(c) for c in item.choices),
+        kind=RED_FLAGS if red_flags else str(item.kind),
+        choices=screen_keys(items, answers) if red_flags else tuple(str(c) for c in item.choices),
         n=n,
         total=total,
         week=q.week,
         intro=intro,
         selected=tuple(q.draft or ()),
         can_go_back=any(i.key in answers for i in applicable(items, answers)),
+        picking=red_flags and q.draft is not None,
     )
+
+
+def screen_keys(items: tuple[Item, ...], answers: Mapping[str, Answer]) -> tuple[str, ...]:
+    """The keys of the red-flag screen's items (route-filtered already), in order."""
+    return tuple(i.key for i in applicable(items, answers) if i.screen == RED_FLAGS)
 
 
 def parse_choice(item: Item, code: str) -> Answer | None:
@@ -108,6 +114,7 @@ __all__ = [
     "items_of",
     "load_answers",
     "parse_choice",
+    "screen_keys",
     "toggle",
     "uses_injections",
     "view_of",

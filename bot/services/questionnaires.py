@@ -18,11 +18,13 @@ from bot.services.questionnaire_views import (
     items_of,
     load_answers,
     parse_choice,
+    screen_keys,
     toggle,
     uses_injections,
     view_of,
 )
-from care.instruments import RED_FLAG_KEYS, Answer, applicable, next_item
+from bot.services.symptoms import AdviceFacts, advice_facts
+from care.instruments import NONE, RED_FLAGS, Answer, Item, applicable, next_item
 from care.protocol import Protocol
 from schedules import flagging
 from schedules.sql import rowcount
@@ -32,17 +34,25 @@ from storage.models import Patient, Questionnaire
 from storage.status import ENROLLED
 
 OPEN = ("in_progress", "paused")
-MOVING = ("answered", "completed", "toggled", "back", "paused", "resumed")  # presses that change the message
+MOVING = (
+    "answered",
+    "completed",
+    "toggled",
+    "switched",
+    "back",
+    "paused",
+    "resumed",
+)  # presses that change the message
 
 
 @dataclass(frozen=True)
 class Step:
-    outcome: str  # answered completed toggled back paused resumed not_yours closed old invalid
+    outcome: str  # answered completed toggled switched back paused resumed not_yours closed old invalid
     language: str = "en"
     answered_key: str | None = None
     answer: Answer | None = None
     next: ItemView | None = None
-    advice: str | None = None  # rf_advice_emergency | rf_advice
+    advice: AdviceFacts | None = None  # red flags reported: the advice to give (bot/render_red_flags.py)
     expires_at: datetime | None = None
     timezone: str = "UTC"
     questionnaire_id: int | None = None
@@ -141,6 +151,8 @@ async def _press(
         return Step("resumed", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
     if position != items.index(current):
         return Step("old")
+    if current.screen == RED_FLAGS and (code != "b" or q.draft is not None):
+        return await _red_flag_screen(session, q, patient, items, code=code, now=now, protocol=protocol)
     if code == "b":
         answered = [i for i in applicable(items, answers) if i.key in answers]
         if not answered:
@@ -151,11 +163,13 @@ async def _press(
     answer: Answer | None
     if str(current.kind) == "multi":
         draft = tuple(q.draft or ())
-        if code.startswith("t") and re.fullmatch(r"[0-9]{1,2}", code[1:]) and int(code[1:]) < len(current.choices):
-            draft = toggle(draft, str(current.choices[int(code[1:])]))
-            saved = await _save(session, q, draft=list(draft), last_answer_at=now)
+        index = int(code[1:]) if code.startswith("t") and re.fullmatch(r"[0-9]{1,2}", code[1:]) else -1
+        choice = str(current.choices[index]) if 0 <= index < len(current.choices) else None
+        if choice is not None and choice != NONE:
+            saved = await _save(session, q, draft=list(toggle(draft, choice)), last_answer_at=now)
             return Step("toggled", next=view_of(q, protocol, injections=injections)) if saved else Step("old")
-        answer = draft if code == "d" and draft else None
+        # "None of these" answers at once (one tap); Done answers with the ones marked
+        answer = (NONE,) if choice == NONE else draft if code == "d" and draft else None
     else:
         answer = parse_choice(current, code)
     try:
@@ -167,17 +181,74 @@ async def _press(
     answers[current.key] = answer
     if not await _save(session, q, answers=dump_answers(answers), draft=None, last_answer_at=now, status="in_progress"):
         return Step("old")
-    advice = None
-    if current.key in RED_FLAG_KEYS and answer is True:
-        assert q.id is not None
-        await flagging.on_red_flags(session, patient=patient, report=str(q.id), items=[current.key], now=now)
-        advice = "rf_advice_emergency" if current.emergency else "rf_advice"
-    following = view_of(q, protocol, injections=injections)
+    return await _after(session, q, patient, items, current.key, answer, now=now, protocol=protocol)
+
+
+async def _after(
+    session: AsyncSession,
+    q: Questionnaire,
+    patient: Patient,
+    items: tuple[Item, ...],
+    key: str,
+    answer: Answer,
+    *,
+    now: datetime,
+    protocol: Protocol,
+    advice: AdviceFacts | None = None,
+) -> Step:
+    """The step after an answer was saved: the next question, or the questionnaire completed."""
+    following = view_of(q, protocol, injections=uses_injections(patient.regimen))
     if following is None:
         await complete(session, q, patient, now=now, protocol=protocol)
+        answers = load_answers(q.answers)
         asked = tuple((i.key, answers[i.key]) for i in items if i.key in answers)
-        return Step("completed", answered_key=current.key, answer=answer, advice=advice, answers=asked)
-    return Step("answered", answered_key=current.key, answer=answer, next=following, advice=advice)
+        return Step("completed", answered_key=key, answer=answer, advice=advice, answers=asked)
+    return Step("answered", answered_key=key, answer=answer, next=following, advice=advice)
+
+
+async def _red_flag_screen(
+    session: AsyncSession,
+    q: Questionnaire,
+    patient: Patient,
+    items: tuple[Item, ...],
+    *,
+    code: str,
+    now: datetime,
+    protocol: Protocol,
+) -> Step:
+    """The red-flag screen (bot/red_flag_screen.py codes): n none of these, y yes (pick), t<i> mark/unmark,
+    d done, b back to the list. The answer: each of the screen's items yes or no, all in one save."""
+    answers = load_answers(q.answers)
+    keys = screen_keys(items, answers)
+    draft = None if q.draft is None else tuple(str(k) for k in q.draft)
+    changed: list[str] | None = None
+    if draft is None and code == "y":
+        changed = []
+    elif draft is not None and code == "b":
+        changed = None
+    elif draft is not None and code[:1] == "t" and re.fullmatch(r"[0-9]{1,2}", code[1:]) and int(code[1:]) < len(keys):
+        key = keys[int(code[1:])]
+        changed = [k for k in draft if k != key] if key in draft else [*draft, key]
+    elif not ((draft is None and code == "n") or (draft and code == "d")):
+        return Step("invalid")
+    else:
+        chosen = draft or ()
+        answers.update({key: key in chosen for key in keys})
+        values = {"answers": dump_answers(answers), "draft": None, "status": "in_progress"}
+        if not await _save(session, q, last_answer_at=now, **values):
+            return Step("old")
+        advice = None
+        if chosen:
+            assert q.id is not None
+            await flagging.on_red_flags(session, patient=patient, report=str(q.id), items=chosen, now=now)
+            advice = await advice_facts(session, patient, chosen, protocol)
+        return await _after(
+            session, q, patient, items, RED_FLAGS, chosen or (NONE,), now=now, protocol=protocol, advice=advice
+        )
+    if not await _save(session, q, draft=changed, last_answer_at=now):
+        return Step("old")
+    outcome = "toggled" if code[:1] == "t" else "switched"
+    return Step(outcome, next=view_of(q, protocol, injections=uses_injections(patient.regimen)))
 
 
 async def current_for_chat(sessions: Sessions, chat_id: int, protocol: Protocol) -> ItemView | None:

@@ -92,7 +92,14 @@ def fields(protocol: Protocol) -> tuple[Field, ...]:
         Field("q_due_at", "questionnaire", "text", "Due (UTC)", validation=dt),
         Field("q_completed_at", "questionnaire", "text", "Completed (UTC)", validation=dt),
         Field("pain", "questionnaire", "text", "Average pain, past 7 days (NRS 0-10)", **nrs),
-        Field("numbness", "questionnaire", "text", "Numbness/tingling, past 7 days (NRS 0-10, not validated)", **nrs),
+        Field(
+            "numbness",
+            "questionnaire",
+            "text",
+            "Numbness/tingling, past 7 days (NRS 0-10, not validated)",
+            note="Not a validated instrument: a 0-10 rating that follows one patient's change",
+            **nrs,
+        ),
         Field(
             "pgic",
             "questionnaire",

@@ -193,7 +193,8 @@ async def cancel(sessions: Sessions, *, chat_id: int, user_id: int) -> Outcome:
         found = await _find(session, chat_id, user_id)
         patient = await _patient(session, chat_id)
         view = _view("cancelled", patient)
-        other = (await session.exec(select(Dialogue.id).where(Dialogue.chat_id == chat_id))).first()
+        mine = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id)
+        other = (await session.exec(mine)).first()  # not the chat's red-flag screen (user_id 0, symptoms.py)
     if found is None:
         return replace(view, kind="nothing") if patient is not None and other is None else Outcome("none")
     await _put(sessions, chat_id, user_id, None, None, found.updated_at)

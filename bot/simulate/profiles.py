@@ -11,10 +11,6 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from care.instruments import RED_FLAG_ITEMS
-
-# the virtual patients take oral B12 (bot.simulate.clinic): the question about injections is not asked
-RED_FLAGS_ASKED = sum(1 for item in RED_FLAG_ITEMS if not item.injections_only)
 PROFILES = ("improving", "not_improving", "worsening", "high_b6", "forgetful", "silent", "blocks", "red_flag")
 
 BASELINE_PAIN = {
@@ -106,16 +102,16 @@ class Behaviour:
     def b6_codes(self, week: int) -> list[str]:
         """Taps for the B6 items: products (toggle, Done) then the dose range."""
         if self.p.profile != "high_b6":
-            return ["t5", "d"]  # none of these
+            return ["t5"]  # none of these: one tap
         if week % 3 == 2:
             return ["t0", "d", "6"]  # B complex, not sure of the dose
         return ["t0", "t2", "d", "4" if week % 2 else "5"]  # 100-500 mg or over 500 mg
 
     def red_flags(self, week: int) -> list[str]:
-        answers = ["n"] * RED_FLAGS_ASKED
+        """Taps on the red-flag screen: "None of these", or Yes, the symptom, Done."""
         if self.p.profile == "red_flag" and week == 3:
-            answers[0] = "y"  # tendon pain: urgent, not an emergency
-        return answers
+            return ["y", "t0", "d"]  # tendon pain: urgent, not an emergency
+        return ["n"]
 
     def questionnaire(self, week: int, *, pgic: bool, mnsi: bool) -> list[str]:
         codes = [str(self.pain(week)), str(self.numbness(week))]

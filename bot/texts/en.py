@@ -17,7 +17,8 @@ EN: dict[str, str] = {
         "/cancel: drop a question you started, such as /time\n"
         "/stop: stop all messages\n"
         "/language: change the language\n"
-        "/mydata: a copy of your data · /delete_my_data: delete it\n\n"
+        "/mydata: a copy of your data · /delete_my_data: delete it\n"
+        "/symptoms: report a symptom that worries you\n\n"
         "I am not an emergency service and no one reads this chat around the clock. "
         "If you feel very unwell, call your local emergency number."
     ),
@@ -34,6 +35,7 @@ EN: dict[str, str] = {
         "What I keep: your answers, the times of your doses, and a code name ({alias}). "
         "I never ask for your name.\n"
         "Who sees it: only your care team.\n"
+        "I do not diagnose or prescribe: your doctors do. "
         "I am not an emergency service. If you feel very unwell, call your local emergency number.\n"
         "You can stop at any time with /stop.\n\n"
         "Do you agree?"
@@ -163,7 +165,7 @@ EN.update(
         "q_use_buttons_nrs": "Please answer with the buttons under the question, or type a number from 0 to 10.",
         "q_old_question": "This question is already answered. Use Back on the current question to change it.",
         "q_closed": "These questions are closed.",
-        "q_multi_hint": "Tap all that apply, then Done.",
+        "q_multi_hint": "Tap all that apply, then Done. “None of these” answers at once.",
         "btn_back": "« Back",
         "btn_later": "Later",
         "btn_continue": "Continue",
@@ -213,25 +215,63 @@ EN.update(
         "q_mnsi_13": "Can you feel your feet when you walk?",
         "q_mnsi_14": "Is the skin on your feet so dry that it cracks open?",
         "q_mnsi_15": "Have you ever had an amputation?",
-        "q_rf_intro": "Some important safety questions.",
-        "q_rf_tendon": (
-            "Since last time, have you had tendon pain or swelling, felt a 'pop', or been unable to stand on a leg?"
+        # the red-flag screen (bot/red_flag_screen.py): in the weekly questions and with /symptoms
+        "rf_disclaimer": (
+            "⚠️ This is not a diagnosis. This chat is not watched around the clock. "
+            "In an emergency, call your local emergency number."
         ),
-        "q_rf_weakness": "New or quickly growing weakness, falls, a dragging foot, or symptoms moving up your body?",
-        "q_rf_breathing_swallowing": "Trouble breathing or swallowing, drooping eyelids, or double vision?",
-        "q_rf_chest_abdomen_back_pain": "Sudden, severe pain in your chest, belly or back?",
-        "q_rf_confusion_self_harm": "Confusion, seeing or hearing things, a seizure, or thoughts of harming yourself?",
-        "q_rf_bladder_bowel_balance": "Loss of bladder or bowel control, or a lot of trouble with balance?",
-        "q_rf_fluoroquinolone_continuing": "Are you still taking levofloxacin or a similar antibiotic?",
-        "q_rf_injection_allergy": "An allergic reaction (rash, swelling, trouble breathing) after a B12 injection?",
-        "rf_advice_emergency": (
-            "Please call your local emergency number now (112 in Europe, 911 in the US). "
-            "This chat is not watched around the clock. I have also told your care team."
+        "rf_ask_week": "Have you had any of these since last week?",
+        "rf_ask_now": "Do you have any of these now?",
+        "rf_pick_hint": "Tap each one that applies, then Done.",
+        "rf_btn_none": "None of these",
+        "rf_btn_some": "Yes, one or more",
+        "q_rf_tendon": "Tendon pain or swelling, a 'pop', or you cannot stand on a leg",
+        "q_rf_weakness": "New or quickly growing weakness, falls, a dragging foot, or symptoms moving up your body",
+        "q_rf_breathing_swallowing": "Trouble breathing or swallowing, drooping eyelids, or double vision",
+        "q_rf_chest_abdomen_back_pain": "Sudden, severe pain in your chest, belly or back",
+        "q_rf_confusion_self_harm": "Confusion, seeing or hearing things, a seizure, or thoughts of harming yourself",
+        "q_rf_bladder_bowel": "Loss of bladder or bowel control",
+        "q_rf_imbalance": "A lot of trouble with balance",
+        "q_rf_fluoroquinolone_continuing": "You are still taking levofloxacin or a similar antibiotic",
+        "q_rf_allergy_severe": "After a B12 injection: trouble breathing, or swelling of the face or throat",
+        "q_rf_allergy_rash": "After a B12 injection: a rash only",
+        "rf_btn_rf_tendon": "Tendon pain or swelling",
+        "rf_btn_rf_weakness": "Weakness, falls",
+        "rf_btn_rf_breathing_swallowing": "Breathing, swallowing, eyes",
+        "rf_btn_rf_chest_abdomen_back_pain": "Sudden severe pain",
+        "rf_btn_rf_confusion_self_harm": "Confusion, seizure, self-harm",
+        "rf_btn_rf_bladder_bowel": "Bladder or bowel control",
+        "rf_btn_rf_imbalance": "Balance",
+        "rf_btn_rf_fluoroquinolone_continuing": "Still taking the antibiotic",
+        "rf_btn_rf_allergy_severe": "Injection: breathing, swelling",
+        "rf_btn_rf_allergy_rash": "Injection: rash only",
+        # the advice after a report (bot/render_red_flags.py; care/red_flags.py says which)
+        "rf_adv_emergency": "🚨 Please call {numbers} now. Do not wait for an answer in this chat.",
+        "rf_adv_tendon": (
+            "Rest the painful limb. Avoid exercise and any strenuous use of it. Contact your doctor today."
         ),
-        "rf_advice": (
-            "Thank you for telling me. I have told your care team and they will contact you. "
-            "If it gets worse, call your doctor or your local emergency number."
+        "rf_adv_doctor_today": "Please contact your doctor today.",
+        "rf_adv_prescriber": (
+            "Tell the doctor who prescribed the antibiotic today. Do not stop or change any medicine on your own."
         ),
+        "rf_adv_crisis_line": "If you have thoughts of harming yourself, you can also call {line}.",
+        "rf_team_told": "I have passed this on to your care team.",
+        "rf_hours": (
+            "Your care team reads this chat {hours}. Outside those hours, call your doctor or an out-of-hours "
+            "service; in an emergency, call {numbers}."
+        ),
+        "rf_no_hours": (
+            "This chat is not watched around the clock. If you cannot wait, call your doctor or an out-of-hours "
+            "service; in an emergency, call {numbers}."
+        ),
+        "rf_numbers_any": "your local emergency number (112 in Europe, 911 in the US, 999 in the UK)",
+        "rf_numbers_or": "{first} (or {other})",
+        "rf_nothing": "Thank you. Nothing to report. If anything changes, send /symptoms at any time.",
+        "rf_closed": "This list is closed. Send /symptoms to open it again.",
+        "rf_cancelled": "Closed. Send /symptoms at any time.",
+        "btn_report_symptom": "⚠️ Report a symptom",
+        "btn_cancel_symptoms": "Close",
+        "rf_reported": "You reported:",
         "yes": "Yes",
         "no": "No",
     }

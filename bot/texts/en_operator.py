@@ -8,6 +8,7 @@ OPERATOR: dict[str, str] = {
     "err_team_language": "{value!r} is not a language the bot speaks: use one of {choices}",
     "err_team_empty_digest": "{value!r} is not a choice for --empty-digest: use one of {choices}",
     "err_team_name": "the team name must be 2-120 characters",
+    "err_hours": '{error}; write the reading hours like "Mon-Fri 08:00-17:00", or off to clear them',
     "err_timezone": "{value!r} is not a known IANA time zone (for example Europe/Berlin)",
     "err_time": "{value!r} is not a time of day; use HH:MM, 24-hour clock, for example 09:00",
     "err_date": "{value!r} is not a date; use YYYY-MM-DD, for example 2026-12-01",

@@ -29,8 +29,20 @@ TEAM: dict[str, str] = {
     "flag.red_flag.rf_bladder_bowel_balance": (
         "Red flag: the patient reports loss of bladder or bowel control, or marked imbalance."
     ),
+    "flag.red_flag.rf_bladder_bowel": "Red flag: the patient reports loss of bladder or bowel control.",
+    "flag.red_flag.rf_imbalance": (
+        "Red flag: the patient reports marked imbalance (no loss of bladder or bowel control)."
+    ),
     "flag.red_flag.rf_fluoroquinolone_continuing": (
-        "Red flag: the patient is still taking levofloxacin or another fluoroquinolone while the neuropathy continues."
+        "Red flag: the patient is still taking levofloxacin or another fluoroquinolone while the neuropathy "
+        "continues; the prescriber should review it (the patient was told not to change medicines on their own)."
+    ),
+    "flag.red_flag.rf_allergy_severe": (
+        "Red flag: the patient reports an allergic reaction after a B12 injection, with trouble breathing or "
+        "swelling of the face or throat."
+    ),
+    "flag.red_flag.rf_allergy_rash": (
+        "Red flag: the patient reports a rash after a B12 injection (no trouble breathing or swelling)."
     ),
     "flag.red_flag.rf_injection_allergy": "Red flag: the patient reports an allergic reaction after a B12 injection.",
     "flag.red_flag.generic": "Red flag: the patient answered yes to a warning sign.",
@@ -73,6 +85,23 @@ TEAM: dict[str, str] = {
     "team_chat_choose": "You are a member of several teams: run /team_chat <team name>, one of: {teams}",
     "team_chat_taken": "This group is already the alert chat of another team.",
     "team_refused": "Sorry, only active members of the care team can do this.",
+    # /team_hours (bot/handlers/team_hours.py): when the team reads messages, shown to patients
+    "team_hours_shown": (
+        "Reading hours of “{team}”: {hours} ({timezone}). Patients see them with every red-flag advice.\n"
+        "Change: /team_hours Mon-Fri 08:00-17:00 · clear: /team_hours off"
+    ),
+    "team_hours_none": (
+        "“{team}” has no reading hours: patients are told that the chat is not watched around the clock.\n"
+        "Set them: /team_hours Mon-Fri 08:00-17:00 (several windows: Mon-Fri 08:00-17:00; Sat 09:00-12:00)"
+    ),
+    "team_hours_set": (
+        "Reading hours of “{team}” are now {hours} ({timezone}). Patients see them with every red-flag advice."
+    ),
+    "team_hours_cleared": (
+        "Reading hours of “{team}” cleared: patients are told that the chat is not watched around the clock."
+    ),
+    "team_hours_invalid": "Not changed: {error}. For example: /team_hours Mon-Fri 08:00-17:00",
+    "team_hours_several": "You are in several care teams ({teams}): run /team_hours in that team's alert group.",
     "enrol_refused": "Sorry, only active members of a care team can enrol patients.",
     "enrol_private_only": "Please run /enrol in your private chat with me: patient details stay out of the group.",
     "enrol_cancel_hint": "(/cancel stops at any step)",
@@ -141,7 +170,10 @@ TEAM.update(
         "tv_list_line": (
             "{alias} · {status} · doses {adherence} · pain {pain} · numbness {numbness} · open flags {flags}"
         ),
-        "tv_list_legend": "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10)",
+        "tv_list_legend": (
+            "doses: confirmed in the last 14 days; pain, numbness: latest answers (0-10; the numbness scale is "
+            "not a validated instrument)"
+        ),
         "tv_none": "–",
         "tv_status_invited": "invited",
         "tv_status_declined": "declined",
@@ -158,7 +190,7 @@ TEAM.update(
             "Therapy start: {start} · {week}\n"
             "Doses confirmed, last 14 days: {adherence}\n"
             "Pain (0-10): {pain}\n"
-            "Numbness/tingling (0-10): {numbness}\n"
+            "Numbness/tingling (0-10, not a validated scale): {numbness}\n"
             "MNSI (0-13, ≥ 4 abnormal): {mnsi}\n"
             "Vitamin B6 reported: {b6}\n"
             "Baseline B12: {b12}"
