@@ -25,6 +25,7 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("symptoms", PATIENT),
     Command("status", PATIENT),
     Command("pause", PATIENT),
     Command("resume", PATIENT),
@@ -49,6 +50,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("team_chat", TEAM, GROUP),
     Command("team_language", TEAM, BOTH),
     Command("team_digest", TEAM, BOTH),
+    Command("team_hours", TEAM, BOTH),
     Command("cancel", TEAM, PRIVATE),
     Command("help", TEAM, BOTH),
 )

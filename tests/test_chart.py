@@ -19,7 +19,7 @@ from bot.sandbox.updates import VirtualUser
 from bot.services import team_views
 from bot.services.team_access import Caller
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
-from tests.qhelpers import BASELINE_ANSWERS, answer_all, weekly_codes
+from tests.qhelpers import BASELINE_ANSWERS, answer_all, red_flags, weekly_codes
 
 COURSE = TrendData(
     title="MK-17 · B12 1000 mcg by mouth daily",
@@ -129,9 +129,7 @@ async def test_the_patient_command_draws_what_happened(database_url: str) -> Non
         await sb.tick()
         await answer_all(sb, PAT, BASELINE_ANSWERS)
         await sb.run_until(WEEK1)
-        await answer_all(
-            sb, PAT, weekly_codes(pain=3, numbness=4, pgic=None, b6=["t0", "d", "5"], red=["y"] + ["n"] * 6)
-        )
+        await answer_all(sb, PAT, weekly_codes(pain=3, numbness=4, pgic=None, b6=["t0", "d", "5"], red=red_flags(0)))
         await sb.run_until(WEEK1 + timedelta(days=2))  # two reminders (13 and 14 Oct) closed unanswered
         await sb.send(sb.users.text(CLINICIAN, "/patient MK-17"))
         photo = sb.api.last_to(CLINICIAN.id)

@@ -26,7 +26,7 @@ from schedules.escalation import escalate_due
 from schedules.flagging import raise_flags
 from storage.models import AuditEvent, Flag, Outbox, Patient, Team
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
-from tests.qhelpers import BEFORE_RED_FLAGS, answer_all
+from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, red_flags
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PATIENT = VirtualUser(2001, "Wilhelmina")
@@ -89,7 +89,7 @@ async def flag_row(sb: Sandbox, flag_id: int) -> Flag:
 async def test_raised_friday_evening_escalates_monday_at_opening_not_before(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=berlin(4, 18)) as sb:
         await clinic(sb)
-        await answer_all(sb, PATIENT, [*BEFORE_RED_FLAGS, "n", "n", "n", "y", "n", "n", "n"])  # chest pain: yes
+        await answer_all(sb, PATIENT, [*BEFORE_RED_FLAGS, *red_flags(3)])  # chest pain: yes
         await sb.tick()
         assert [m.text for m in sb.api.sent_to(CLINICIAN.id) if "Urgent · patient MK-17" in (m.text or "")]
         await sb.run_until(berlin(7, 7, 59))  # the weekend passes: digests, reminders, no escalation

@@ -83,4 +83,4 @@ async def test_week_twelve_eight_to_six_much_improved_is_partial_not_poor(sqlite
     async with Sandbox(database_url=sqlite_url, start=START) as sb:
         text = await answer_milestone(sb, 12, baseline=["8", *BASELINE_ANSWERS[1:]], pain=6, pgic=1)
         assert "MK-17: week 12 milestone, verdict: partial improvement" in text
-        assert "Pain 8 → 6 (fell 2 points, 25%)" in text and "Impression of change: much improved" in text
+        assert "Pain 8 → 6 (fell 2 points, 25%)" in text and "Impression of change: much better" in text

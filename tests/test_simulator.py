@@ -72,15 +72,21 @@ async def test_the_transcript_shows_both_sides_the_buttons_and_local_times(tmp_p
         "2026-01-05 Mon 08:00 CET (07:00 UTC)  care team (Virtual clinician) → bot: /start <join link>\n"
         "2026-01-05 Mon 08:00 CET (07:00 UTC)  bot → care team (Virtual clinician)\n"
         "    Welcome. You are now a member of the care team “Virtual clinic”.\n"
+        "    \n"
+        "    Care team commands (Virtual clinic):\n"
+        "    /patients: Your patients: doses, pain, numbness, open flags\n"
+    )  # the member's welcome lists the team's commands (issue 13)
+    assert (
+        "    Alerts and the daily digest come with Acknowledge and Assign buttons.\n"
         "2026-01-05 Mon 02:00 EST (07:00 UTC)  SIM-001 → bot: /start <invite link>\n"
-    )
+    ) in text
     assert (
         "    Do you agree?\n    [ I agree ] [ No thanks ]\n"
         "2026-01-05 Mon 02:00 EST (07:00 UTC)  SIM-001 → bot: presses “I agree”\n"
     ) in text
     assert "    [ 0 ] [ 1 ] [ 2 ] [ 3 ] [ 4 ] [ 5 ]\n    [ 6 ] [ 7 ] [ 8 ] [ 9 ] [ 10 ]\n" in text
     assert "2026-01-06 Tue 09:00 EST (14:00 UTC)  bot → SIM-001\n    Time for your vitamin B12" in text
-    assert "    [ Taken ] [ Snooze 30 min ] [ Skip ]\n    [ Taken earlier… ]\n" in text
+    assert "    [ Taken ] [ Snooze 30 min ] [ Skip ]\n    [ Taken earlier… ] [ ⚠️ Report a symptom ]\n" in text
     assert "SIM-001 → bot: presses “More than 500 mg”" in text  # button texts, not callback codes
     alert = text.split("bot → care team (Virtual clinician)\n    🔴 Urgent · patient SIM-001", 1)
     assert len(alert) == 2 and "\n    [ ✓ Acknowledge #1 SIM-001 ]" in alert[1].split(" → ", 1)[0]

@@ -13,7 +13,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from storage.models import AuditEvent, Team
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
-from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, RED_FLAGS_ORAL, answer_all
+from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, NO_RED_FLAGS, answer_all, red_flags
 
 PAT = VirtualUser(2001, "Wilhelmina")
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)  # Monday, 14:00 Berlin; the digest is at 08:00 Berlin
@@ -40,7 +40,7 @@ async def test_a_b6_range_reads_as_the_range_the_patient_chose(database_url: str
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
         b6 = ["t0", "t1", "d", "4"]  # vitamin B complex and a multivitamin, 100 to 500 mg a day
-        await answer_all(sb, PAT, BASELINE_ANSWERS[:17] + b6 + ["n"] * RED_FLAGS_ORAL)
+        await answer_all(sb, PAT, BASELINE_ANSWERS[:17] + b6 + NO_RED_FLAGS)
         before = len(to_member(sb))
         await sb.tick()
         (alert,) = to_member(sb, before)
@@ -61,7 +61,7 @@ async def test_a_b6_range_reads_as_the_range_the_patient_chose(database_url: str
 async def test_a_red_flag_alert_names_the_symptom_and_what_to_do(database_url: str) -> None:
     async with Sandbox(database_url=database_url, start=START) as sb:
         await started(sb)
-        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, "n", "n", "n", "y"])  # sudden severe chest pain: yes
+        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, *red_flags(3)])  # sudden severe chest pain: yes
         before = len(to_member(sb))
         await sb.tick()
         (alert,) = to_member(sb, before)
@@ -81,7 +81,7 @@ async def test_a_spanish_team_reads_its_texts_in_spanish(database_url: str) -> N
         listing = await said(sb, "/patients")
         assert listing.startswith("Pacientes, página 1 de 1") and "activo" in listing, listing
         assert "no open flag" not in (missing := await said(sb, "/ack 999")) and "#999" in missing
-        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, "y"])  # tendon pain: yes
+        await answer_all(sb, PAT, [*BEFORE_RED_FLAGS, *red_flags(0)])  # tendon pain: yes
         before = len(to_member(sb))
         await sb.tick()
         (alert,) = to_member(sb, before)
@@ -89,7 +89,6 @@ async def test_a_spanish_team_reads_its_texts_in_spanish(database_url: str) -> N
         assert "Llame al paciente hoy." in alert
         buttons = [b["text"] for b in sb.users.buttons(sb.api.sent_to(CLINICIAN.id)[-1])]
         assert buttons[:2] == [f"✓ Leída #{1} MK-17", "👤 Asignarme #1"], buttons
-        await answer_all(sb, PAT, ["n"] * (RED_FLAGS_ORAL - 1))
         await sb.run_until(NEXT_DIGEST)
         digest = next(t for t in to_member(sb) if t.startswith("📋"))
         assert digest.startswith("📋 Resumen diario · Neuro clinic · mar 6 oct 2026"), digest

@@ -195,5 +195,6 @@ async def test_start_up_sets_the_patients_menu_once_per_language(running: Runnin
     assert sorted(by_language, key=str) == sorted([None, "es", "ru"], key=str) and len(calls) == 3
     spanish = by_language["es"]
     spanish = json.loads(spanish) if isinstance(spanish, str) else spanish
-    assert [c["command"] for c in spanish][:3] == ["status", "pause", "resume"]
+    assert [c["command"] for c in spanish][:3] == ["symptoms", "status", "pause"]  # a worrying symptom first
+    assert spanish[0]["description"] == "Informar de un síntoma preocupante, en cualquier momento"
     assert all(c["command"] not in ("ack", "patients") for c in spanish)

@@ -4,6 +4,7 @@ BotFather's /setcommands list. Patient lines are translated; team lines follow t
 from __future__ import annotations
 
 COMMANDS_PATIENT: dict[str, str] = {
+    "cmd_patient_symptoms": "Report a worrying symptom, at any time",
     "cmd_patient_status": "Your next dose and the last 7 days",
     "cmd_patient_pause": "Pause the reminders",
     "cmd_patient_resume": "Start the reminders again",
@@ -31,6 +32,7 @@ COMMANDS_TEAM: dict[str, str] = {
     "cmd_team_team_chat": "Make this group the team's alert chat",
     "cmd_team_team_language": "The language of the team's messages: /team_language es",
     "cmd_team_team_digest": "An empty daily digest: /team_digest quiet or short",
+    "cmd_team_team_hours": "When the team reads messages: /team_hours Mon-Fri 08:00-17:00",
     "cmd_team_cancel": "Stop an enrolment or a message you began",
     "cmd_team_help": "The care team's commands",
     "team_help_title": "Care team commands ({teams}):",
