@@ -24,9 +24,9 @@ from sqlmodel import col
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment, link_guard
 from bot.texts import t
 from care.regimens import build_regimen
+from services import enrolment, link_guard
 from storage.models import AuditEvent, Invite, Patient, TeamMember
 
 BATCH = 100

@@ -26,8 +26,8 @@ from sqlmodel import select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from care.regimens import build_regimen
+from services import enrolment
 from storage.models import AuditEvent, InboxUpdate
 
 NOW = datetime(2026, 5, 4, 6, 0, tzinfo=UTC)

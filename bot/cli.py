@@ -14,13 +14,13 @@ from sqlalchemy.engine import make_url
 from bot import cli_errors, commands, operator_cli
 from bot.lock import AlreadyRunning
 from bot.runner import ConfigError
-from bot.services.errors import UserError
 from bot.settings import Settings
 from bot.simulate import command as simulate_command
 from bot.texts import languages, t
 from bot.web import ListenError
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
+from services.errors import UserError
 from storage.audit_key import AuditKeyError
 from storage.engine import DatabaseUnreachable, DatabaseUrlError, normalise_url
 from storage.migrate import SchemaOutOfDate

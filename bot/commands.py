@@ -17,11 +17,11 @@ from bot.app import build_services, configure_logging
 from bot.context import Services
 from bot.links import link
 from bot.output import emit
-from bot.private_files import private_file
-from bot.services import enrolment
-from bot.services.errors import UserError
 from bot.settings import Settings
 from care.regimens import RegimenError, build_regimen
+from services import enrolment
+from services.errors import UserError
+from services.private_files import private_file
 from storage import migrate
 from storage.audit_key import check_key
 from storage.engine import probe
@@ -50,7 +50,7 @@ def check_qr_path(path: str) -> Path:
 
 
 def write_qr(text: str, target: Path) -> None:
-    """The PNG, owner-only (0600), never half-written (bot.private_files)."""
+    """The PNG, owner-only (0600), never half-written (services.private_files)."""
     import segno
 
     with private_file(target) as out:
@@ -179,14 +179,14 @@ async def _db(args: argparse.Namespace, engine: AsyncEngine) -> int:
 def _exporter(kind: str) -> Any:
     """The export's use case, imported only when asked for (fhir.resources is slow to import)."""
     if kind == "fhir":
-        from bot.services import fhir_export
+        from services import fhir_export
 
         return fhir_export.export_to
     if kind == "redcap":
-        from bot.services import redcap_export
+        from services import redcap_export
 
         return redcap_export.export_to
-    from bot.services import export
+    from services import export
 
     return export.export_to
 

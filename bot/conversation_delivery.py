@@ -16,12 +16,12 @@ from telegram import Bot, InlineKeyboardMarkup
 from bot.context import Services
 from bot.delivery import by_kind, send_parts
 from bot.render_conversation import helper_text, message_patient_button, reply_keyboard, split_message
-from bot.services.helper_invites import NOTICE
-from bot.services.messages import TO_PATIENT, TO_TEAM, outbox_row
 from bot.texts import t
 from schedules import agenda
 from schedules.flagging import alert_chats
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent
+from services.helper_invites import NOTICE
+from services.messages import TO_PATIENT, TO_TEAM, outbox_row
 from storage.models import HelperLink, Patient, PatientMessage, Team
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from bot.questionnaire_screen import question_screen
 from bot.render import dose_keyboard, dose_label, phase_text
 from bot.render_flags import summary, unowned_text
 from bot.render_milestones import flag_keyboard
-from bot.services.questionnaire_views import view_of
 from bot.texts import patient, t
 from care.protocol import Protocol
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
+from services.questionnaire_views import view_of
 from storage.models import Questionnaire
 
 log = logging.getLogger(__name__)

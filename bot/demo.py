@@ -15,8 +15,8 @@ from bot.keyboard_text import keyboard_rows
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from care.regimens import build_regimen
+from services import enrolment
 
 CLINICIAN = VirtualUser(1001, "Dr Demo")
 PATIENT = VirtualUser(2001, "Pat")

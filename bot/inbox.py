@@ -2,7 +2,7 @@
 
 Each update is kept, once handled, in its handled form (no texts: storage/updates.py), or as
 {"erased": true} when its handler erased its sender (`Services.forget`). An update beyond the limit for
-strangers (bot/services/stranger_guard.py) is not handled and keeps nothing.
+strangers (services/stranger_guard.py) is not handled and keeps nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.context import Services, services_of
-from bot.services.stranger_guard import LIMITED, over_limit
+from services.stranger_guard import LIMITED, over_limit
 from storage import inbox
 from storage.engine import checkpoint, is_sqlite
 from storage.updates import ERASED, sender_ids

@@ -3,7 +3,7 @@
 A6 portrait (105 x 148 mm) at 200 dpi, 826 x 1166 pixels: the care team, "scan this code with your phone's
 camera", the QR code (the same modules as the bare `--qr` picture, with its quiet zone), the patient's code
 name and when the link stops working. Texts from the catalogue, in the language asked for. Rendered with
-matplotlib (Agg, no pyplot), written owner-only like every file (bot.private_files).
+matplotlib (Agg, no pyplot), written owner-only like every file (services.private_files).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import textwrap
 from datetime import datetime
 from pathlib import Path
 
-from bot.private_files import write_private
 from bot.texts import t
 from bot.texts.formats import when
+from services.private_files import write_private
 
 WIDTH_IN, HEIGHT_IN, DPI = 4.13, 5.83, 200
 SIZE_PX = (round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI))

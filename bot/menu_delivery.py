@@ -2,7 +2,7 @@
 
 The default menu (every chat without its own) holds the patients' commands, once per language that has a
 catalogue (`language_code`), set at start-up. A member's private chat and a team's alert group get the
-team's commands (BotCommandScopeChat) from outbox rows of kind `menu` (bot/services/menus.py); a chat that
+team's commands (BotCommandScopeChat) from outbox rows of kind `menu` (services/menus.py); a chat that
 no longer belongs to a team gets its own menu deleted, so it falls back to the default.
 """
 
@@ -17,9 +17,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.command_table import PATIENT, TEAM, commands
 from bot.context import Services
-from bot.services.menus import KIND, menu_of
 from bot.texts import languages, t
 from schedules.jobs import Deliver, Failed, Job, Outcome, Retry, Sent
+from services.menus import KIND, menu_of
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 10.0

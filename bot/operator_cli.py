@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.output import emit
-from bot.services import operator, team_hours
+from services import operator, team_hours
 from storage.engine import Sessions
 
 ACTIONS = frozenset(
@@ -81,7 +81,7 @@ async def run(args: argparse.Namespace, sessions: Sessions, *, now: datetime) ->
     elif key == ("team", "remove-member"):
         emit(await operator.remove_member(sessions, team_name=args.team, spec=args.member, now=now), args.json)
     elif key == ("team", "settings"):
-        from bot.services import team_settings
+        from services import team_settings
 
         changed = await team_settings.change_by_name(
             sessions, team_name=args.team, language=args.language, empty_digest=args.empty_digest, now=now

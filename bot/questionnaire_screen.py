@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.red_flag_screen import RedFlagView, screen_keyboard, screen_text
 from bot.render_questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
-from bot.services.questionnaire_views import ItemView
 from bot.texts import t
 from care.instruments import B6_DOSE_KEY, B6_PRODUCTS, NONE, RED_FLAG_KEYS, RED_FLAGS, Answer
+from services.questionnaire_views import ItemView
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.charts import TrendData
-from bot.services.team_views import View
 from bot.texts import t
+from services.team_views import View
 
 LABELS = ("pain", "numbness", "doses", "baseline", "week", "nrs", "zero", "none_due", "today", "red_flag", "b6")
 OUTCOMES = ("good", "partial", "poor", "residual_symptoms")

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.dose_details import SKIP_REASONS
 from bot.texts import t
 from bot.texts.formats import clock
+from services.dose_details import SKIP_REASONS
 
 
 def earlier_keyboard(dose_id: int, choices: tuple[datetime, ...], timezone: str, lang: str) -> InlineKeyboardMarkup:

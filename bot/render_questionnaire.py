@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.questionnaire_views import ItemView
 from bot.texts import t
 from care.instruments import Answer
+from services.questionnaire_views import ItemView
 
 CHOICE_PREFIX = {"pgic": "pgic_", "choice": "b6d_", "multi": "b6p_"}
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from babel.dates import get_day_names
 
-from bot.services.symptoms import AdviceFacts
 from bot.texts import t
 from care.hours import HoursError, day_runs, parse_hours
 from care.red_flags import NUMBERS, Advice, Region, advice_for, region_of
+from services.symptoms import AdviceFacts
 
 
 def emergency_numbers(timezone: str, lang: str) -> str:

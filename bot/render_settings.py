@@ -5,9 +5,9 @@ from __future__ import annotations
 from babel.dates import get_timezone, get_timezone_location
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.settings_change import Outcome
 from bot.texts import patient, t
 from bot.texts.formats import clock, when
+from services.settings_change import Outcome
 
 TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
 ZONES = ("Europe/London", "Europe/Berlin", "Europe/Madrid", "Europe/Moscow", "America/New_York",

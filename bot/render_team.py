@@ -7,9 +7,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render_flags import SEVERITY_WORDS, b6_range_words, summary
-from bot.services.team_views import Page, View
 from bot.texts import formats, t
 from care.protocol import B6Thresholds, Protocol
+from services.team_views import Page, View
 
 
 def _pct(adherence: tuple[int, int] | None, lang: str, *, long: bool = False) -> str:

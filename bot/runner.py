@@ -19,10 +19,10 @@ from telegram.ext import Application, ContextTypes
 from bot.context import Services, services_of
 from bot.menu_delivery import set_default_menus
 from bot.polling import poll_once, poll_safely
-from bot.services import menus
-from bot.services.errors import UserError
 from bot.ticks import recover_after_restart, run_tick
 from bot.web import Drainer, HttpServer, make_web_app, set_webhook
+from services import menus
+from services.errors import UserError
 from storage.engine import is_sqlite
 from storage.migrate import require_current
 

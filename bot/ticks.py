@@ -13,11 +13,11 @@ from bot.delivery import make_deliver
 from bot.guard import guarded
 from bot.inbox import drain
 from bot.menu_delivery import with_menus
-from bot.services.erasure_retry import retry_due
 from bot.team_delivery import with_team_messages
 from schedules import tick
 from schedules.jobs import Deliver
 from schedules.tick import Tick, TickResult
+from services.erasure_retry import retry_due
 from storage.engine import checkpoint
 
 log = logging.getLogger(__name__)

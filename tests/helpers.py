@@ -10,8 +10,8 @@ from sqlmodel import SQLModel, col, select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from care.regimens import build_regimen
+from services import enrolment
 from storage.models import AuditEvent
 
 TTL = timedelta(days=14)

@@ -14,10 +14,10 @@ from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from care.flags import Flag as CareFlag
 from care.flags import FlagKind, Severity
 from schedules.flagging import raise_flags
+from services import enrolment
 from storage.models import AuditEvent, Outbox, Patient, Team
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
 

@@ -19,10 +19,10 @@ from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
-from bot.services.errors import UserError
 from bot.texts import patient
 from care.regimens import build_regimen
+from services import enrolment
+from services.errors import UserError
 from storage.models import AuditEvent, Patient, Questionnaire
 from tests.conftest import LogScan
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member

@@ -20,9 +20,9 @@ from bot.app import SANDBOX_TOKEN
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import link_guard
-from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.texts import t
+from services import link_guard
+from services.stranger_guard import STRANGER_LIMIT
 from storage.models import Dialogue, DoseEvent, Flag, Invite, Patient, PatientMessage, Questionnaire, TeamMember
 from tests.conftest import LogScan
 from tests.helpers import (
@@ -216,7 +216,7 @@ async def test_token_guessing_is_rate_limited_per_chat_audited_and_survives_a_re
     """300 guesses from one chat (100 on PostgreSQL): none accepted; after GUESS_LIMIT unknown tokens every
     further link (even a real one) is refused with the kind message, until the window has passed; other chats
     are not affected; the count lives in the audit trail, so a restart does not reset it. A stranger's updates
-    beyond STRANGER_LIMIT an hour (bot/services/stranger_guard.py) get no answer and no audit row but one."""
+    beyond STRANGER_LIMIT an hour (services/stranger_guard.py) get no answer and no audit row but one."""
     n = 300 if database_url.startswith("sqlite") else 100
     async with Sandbox(database_url=database_url, start=NOW) as sb:
         await team_with_member(sb)
@@ -306,7 +306,7 @@ async def test_the_log_scanner_sees_library_debug_output_and_catches_a_leak(sqli
 # A clinician who is a member of two teams, A ("Neuro clinic", group GROUP_A) and B ("Pain clinic", group
 # GROUP_B), acts on B's patient, flag or member from A's group (or from a group of no team): every team
 # command and every team button is refused there, changes nothing, answers nothing about B, and writes one
-# refused audit row. The same rule as /patients (bot/services/team_access.scope) decides for all of them.
+# refused audit row. The same rule as /patients (services/team_access.scope) decides for all of them.
 
 GROUP_A, GROUP_B, GROUP_NONE = -6001, -6002, -6003
 TEAM_B = "Pain clinic"
@@ -320,7 +320,7 @@ class TwoTeams:
 
 
 async def two_teams(sb: Sandbox) -> TwoTeams:
-    from bot.services import enrolment
+    from services import enrolment
     from tests.helpers import TTL, forbid
 
     await team_with_member(sb)

@@ -16,8 +16,8 @@ from bot.charts import DPI, SIZE_PX, TODAY, TrendData, bar_x, layout, trend_png
 from bot.render_chart import chart_data
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import team_views
-from bot.services.team_access import Caller
+from services import team_views
+from services.team_access import Caller
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all, red_flags, weekly_codes
 

@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.cli import main
-from bot.services import consent
+from services import consent
 from storage import migrate
 from storage.engine import make_engine, make_sessions
 from storage.models import AuditEvent, Invite, Patient, Team, TeamMember

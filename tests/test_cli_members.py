@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.services import consent
+from services import consent
 from storage.engine import make_engine, make_sessions
 from storage.models import AuditEvent, Invite, Patient, TeamMember
 from tests import test_cli

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import codebook, export
 from care.protocol import B6Thresholds, DoseRange, Protocol
+from services import codebook, export
 
 DATA_MD = Path(__file__).resolve().parents[1] / "docs" / "data.md"
 

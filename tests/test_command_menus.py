@@ -14,8 +14,8 @@ import pytest
 from bot.command_table import PATIENT, TEAM, botfather_list, commands
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment, operator
 from bot.texts import EN
+from services import enrolment, operator
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)

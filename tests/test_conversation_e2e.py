@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
+from services import enrolment
 from storage.models import AuditEvent, Dialogue, InboxUpdate, Outbox, Patient, PatientMessage, TeamMember
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, BEFORE_RED_FLAGS, answer_all, current_question, red_flags

@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import export
 from schedules.flagging import dose_records
+from services import export
 from storage.models import DoseEvent
 from tests.helpers import invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.services.enrol_parse import parse_b12, parse_date, parse_phases
-from bot.services.enrol_prompts import prompt
-from bot.services.errors import UserError
 from bot.texts import EN
 from care.regimens import Regimen, Route
 from schedules.dosetimes import dose_days
+from services.enrol_parse import parse_b12, parse_date, parse_phases
+from services.enrol_prompts import prompt
+from services.errors import UserError
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 

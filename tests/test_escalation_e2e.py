@@ -19,11 +19,11 @@ from sqlmodel import col, select
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment, operator
 from care.flags import Flag as CareFlag
 from care.flags import FlagKind, Severity
 from schedules.escalation import escalate_due
 from schedules.flagging import raise_flags
+from services import enrolment, operator
 from storage.models import AuditEvent, Flag, Outbox, Patient, Team
 from tests.helpers import CLINICIAN, TTL, enrol, forbid, invite, team_with_member
 from tests.qhelpers import BEFORE_RED_FLAGS, answer_all, red_flags

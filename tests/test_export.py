@@ -16,7 +16,7 @@ from sqlmodel import select
 from bot.cli import main
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import export
+from services import export
 from storage.models import AuditEvent
 from tests.helpers import CLINICIAN, enrol, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all

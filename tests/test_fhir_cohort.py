@@ -17,11 +17,11 @@ import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
-from bot.services import fhir_export, redcap_export
-from bot.services.fhir_codes import LOINC
-from bot.services.fhir_resources import DOSE_STATUS
 from bot.simulate.clinic import CLINICIAN, START, Clinic, Config
 from bot.simulate.profiles import PROFILES
+from services import fhir_export, redcap_export
+from services.fhir_codes import LOINC
+from services.fhir_resources import DOSE_STATUS
 from storage.models import DoseEvent, Flag, Patient, Questionnaire
 from tests import fhir_checks as fc
 from tests.test_redcap_export import check as check_redcap

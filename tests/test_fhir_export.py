@@ -52,7 +52,7 @@ def resources(bundle: Bundle) -> dict[str, list[dict[str, object]]]:
 
 
 async def test_fhir_export_parses_back_with_the_expected_resources(database_url: str, tmp_path: Path) -> None:
-    from bot.services import fhir_export
+    from services import fhir_export
 
     await clinic(database_url)
     async with Sandbox(database_url=database_url, start=START + timedelta(days=4)) as sb:
@@ -112,8 +112,8 @@ def test_fhir_export_cli_zip(
 
 async def test_questionnaire_definitions_b6_range_and_baseline_b12(sqlite_url: str) -> None:
     """The Questionnaire as asked (order, repeats, enableWhen, url|version), a B6 range and the baseline B12."""
-    from bot.services import fhir_export
     from care.instruments import questionnaire_items
+    from services import fhir_export
     from storage.models import Patient
 
     async with Sandbox(database_url=sqlite_url, start=START) as sb:

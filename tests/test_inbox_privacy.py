@@ -20,12 +20,12 @@ from bot.inbox import receive
 from bot.polling import poll_once
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import UpdateFactory, VirtualUser
-from bot.services import enrolment
-from bot.services.stranger_guard import STRANGER_LIMIT
 from bot.settings import Settings
 from bot.texts import t
 from bot.web import set_webhook
 from schedules.retention import prune
+from services import enrolment
+from services.stranger_guard import STRANGER_LIMIT
 from storage.models import AuditEvent, Dialogue, InboxUpdate
 from storage.tokens import token_hash
 from storage.updates import ALLOWED_UPDATES, mentions

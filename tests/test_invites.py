@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from bot.texts import t
+from services import enrolment
 from storage.models import AuditEvent, Invite, Patient, TeamMember
 from tests.helpers import CLINICIAN, TTL, enrol, invite
 

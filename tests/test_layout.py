@@ -28,9 +28,9 @@ def files(folder: str) -> list[Path]:
     ("folder", "forbidden"),
     [
         ("care", ("bot", "schedules", "storage", "telegram", "sqlalchemy", "sqlmodel")),
-        ("schedules", ("bot", "telegram")),
-        ("storage", ("bot", "care", "schedules", "telegram")),
-        ("bot/services", ("telegram",)),
+        ("schedules", ("bot", "services", "telegram")),
+        ("storage", ("bot", "care", "schedules", "services", "telegram")),
+        ("services", ("telegram",)),
     ],
 )
 def test_rooms_import_only_what_they_may(folder: str, forbidden: tuple[str, ...]) -> None:
@@ -43,6 +43,18 @@ def test_rooms_import_only_what_they_may(folder: str, forbidden: tuple[str, ...]
     assert not bad
 
 
+def test_services_use_of_bot_is_the_text_catalogue_only() -> None:
+    """services/ sits below bot/: the one thing it reads from there is the keyed text catalogue (data, no
+    Telegram), for the language list and the English item texts of the exported FHIR Questionnaires."""
+    bad = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in files("services")
+        for name in imports(path)
+        if name.split(".")[0] == "bot" and name != "bot.texts"
+    }
+    assert not bad
+
+
 @pytest.mark.parametrize("folder", ["care", "schedules"])
 def test_no_clock_reads_in_pure_rooms(folder: str) -> None:
     clock = ("datetime.now", "datetime.utcnow", "date.today", "time.time(", "time.monotonic(")
@@ -50,7 +62,7 @@ def test_no_clock_reads_in_pure_rooms(folder: str) -> None:
     assert not bad
 
 
-PACKAGES = ("bot", "care", "schedules", "storage")
+PACKAGES = ("bot", "care", "schedules", "services", "storage")
 
 
 def module_name(path: Path) -> str:
@@ -177,7 +189,7 @@ def test_services_take_plain_data_and_print_nothing() -> None:
     """Issue 16: a use case is called by handlers and the CLI alike: no argparse, no print."""
     bad = [
         f"{p.relative_to(ROOT)}: {what}"
-        for p in files("bot/services")
+        for p in files("services")
         for what in ("argparse", "print(")
         if what in p.read_text(encoding="utf-8")
     ]

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
+from services import enrolment
 from storage.models import AuditEvent, Flag, Patient, TeamMember
 from tests.helpers import CLINICIAN, TTL, audit_after, audit_mark, enrol, forbid, invite, snapshot, team_with_member
 

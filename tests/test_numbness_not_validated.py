@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.services import codebook, fhir_questionnaire_defs, redcap_dictionary
 from care.protocol import Protocol
+from services import codebook, fhir_questionnaire_defs, redcap_dictionary
 from storage.models import Questionnaire
 
 P = Protocol()

@@ -9,12 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services import questionnaires
-from bot.services.questionnaire_views import items_of, load_answers
 from care.instruments import applicable, is_complete, next_item
 from care.protocol import Protocol
 from care.regimens import build_regimen
 from schedules.questionnaires import expire_questionnaires
+from services import questionnaires
+from services.questionnaire_views import items_of, load_answers
 from storage import migrate
 from storage.engine import Sessions, make_engine, make_sessions
 from storage.models import Patient, Questionnaire, Team

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
+from services import enrolment
 from storage.engine import checkpoint
 from tests.helpers import TTL, forbid, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("bot", "care", "schedules", "storage")
+SOURCES = ("bot", "care", "schedules", "services", "storage")
 # read by the code but not by the containerised bot: the sandbox's Bot API spec (demo and tests only)
 NOT_IN_COMPOSE = {"B12BOT_BOTAPI_SPEC"}
 ENV_READ = re.compile(r"""(?:os\.environ\.get|os\.getenv|os\.environ\[)\(?\s*["']([A-Z0-9_]+)["']""")

@@ -45,7 +45,7 @@ from telegram.error import NetworkError
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import patients
+from services import patients
 from storage.models import DoseEvent, Outbox
 from tests.helpers import enrol, invite, team_with_member
 

@@ -11,8 +11,8 @@ from bot.charts import SIZE_PX
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from care.regimens import build_regimen
+from services import enrolment
 from storage.models import AuditEvent, DoseEvent, Flag, Outbox, Patient, Questionnaire, Team
 from tests.helpers import CLINICIAN, TTL, enrol, invite, team_with_member
 from tests.qhelpers import BASELINE_ANSWERS, answer_all, weekly_codes

@@ -60,7 +60,7 @@ def code_strings() -> tuple[set[str], set[str], set[str]]:
     literals: set[str] = set()
     heads: set[str] = set()
     tails: set[str] = set()
-    for folder in ("bot", "care", "schedules", "storage"):
+    for folder in ("bot", "care", "schedules", "services", "storage"):
         for path in (REPO / folder).rglob("*.py"):
             if "texts" in path.relative_to(REPO).parts:
                 continue

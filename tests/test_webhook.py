@@ -20,10 +20,10 @@ from bot.runner import run_bot
 from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.procs import SECRET, free_port, until
 from bot.sandbox.updates import UpdateFactory, VirtualUser
-from bot.services import enrolment
 from bot.settings import Settings
 from bot.web import SECRET_HEADER, HttpServer, make_web_app
 from care.regimens import build_regimen
+from services import enrolment
 from storage import migrate
 from storage.models import InboxUpdate, Team, TeamMember
 

@@ -54,7 +54,7 @@ def split_data(data: str | None, prefix: str, parts: int) -> list[str] | None:
 
 async def team_lang(update: Update, context: Context) -> str:
     """The language of a care team's texts here: the alert group's team, else the member's (first) team."""
-    from bot.services.menus import menu_of
+    from services.menus import menu_of
 
     chat = update.effective_chat
     async with svc(context).sessions() as session:

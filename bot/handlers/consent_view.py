@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.handlers.common import reply
 from bot.render import yes_no
-from bot.services import consent
 from bot.texts import t
 from bot.texts.formats import regimen_text
+from services import consent
 
 
 async def show_consent(update: Update, result: consent.LinkResult) -> None:

@@ -21,11 +21,11 @@ from bot.handlers import questionnaire
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.language import lang_for
 from bot.handlers.team_views import caller
-from bot.services import auditing, helper_consent, message_dialogue, messages, questionnaires, relay
-from bot.services.message_dialogue import Begun
-from bot.services.messages import Written
 from bot.texts import patient, t
 from care.keywords import red_flag_words
+from services import auditing, helper_consent, message_dialogue, messages, questionnaires, relay
+from services.message_dialogue import Begun
+from services.messages import Written
 
 GROUP = -4
 COMMAND = re.compile(r"^/msg(?:@\w+)?\s+(\S+)(?:\s+(.*))?$", re.DOTALL)

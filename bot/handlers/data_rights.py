@@ -7,9 +7,9 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render import yes_no
-from bot.services import data_rights
-from bot.services import my_data as mydata
 from bot.texts import patient, t
+from services import data_rights
+from services import my_data as mydata
 
 GROUP = -1  # before the catch-all button handler; each handler here ends the update's handling
 
@@ -73,7 +73,7 @@ async def pressed(update: Update, context: Context) -> None:
     if result.outcome == "kept":
         await reply(update, patient("erase_kept", result.language))
         raise ApplicationHandlerStop
-    if result.outcome == "failed":  # told now; bot/services/erasure_retry.py tries again until it is done
+    if result.outcome == "failed":  # told now; services/erasure_retry.py tries again until it is done
         await reply(update, patient("erase_failed", result.language))
         raise ApplicationHandlerStop
     await reply(update, t("erase_done", result.language))

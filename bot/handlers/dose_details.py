@@ -12,8 +12,8 @@ from telegram.error import BadRequest
 from bot.handlers.common import Context, svc
 from bot.render import dose_keyboard
 from bot.render_dose_details import earlier_keyboard, reason_label
-from bot.services import dose_details
 from bot.texts import t
+from services import dose_details
 
 REFUSALS = {"not_yours": "press_not_yours", "closed": "press_closed", "stale": "press_stale"}
 

@@ -15,8 +15,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
-from bot.services import auditing, flag_actions
 from bot.texts import t
+from services import auditing, flag_actions
 
 LIMIT = 4096
 GROUP = -1

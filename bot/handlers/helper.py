@@ -16,10 +16,10 @@ from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc
 from bot.handlers.language import lang_for
 from bot.links import link
 from bot.render import yes_no
-from bot.services import auditing, helper_consent, helper_invites, relay
-from bot.services.consent import LinkResult
 from bot.texts import patient, t
 from bot.texts.formats import when
+from services import auditing, helper_consent, helper_invites, relay
+from services.consent import LinkResult
 
 GROUP = -4
 HELPER_CHAT_COMMANDS = ("stop", "help", "start", "status")

@@ -7,10 +7,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
-from bot.services import auditing, language
-from bot.services.consent import LinkResult
-from bot.services.patients import patient_for_chat
 from bot.texts import languages, patient, supported, t
+from services import auditing, language
+from services.consent import LinkResult
+from services.patients import patient_for_chat
 
 
 def telegram_language(update: Update) -> str | None:

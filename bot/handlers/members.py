@@ -12,8 +12,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
 from bot.render import yes_no
-from bot.services import auditing, member_actions
 from bot.texts import t
+from services import auditing, member_actions
 
 GROUP = -1
 ANSWERS = {"refused": "members_refused", "self": "members_self", "stale": "press_stale"}

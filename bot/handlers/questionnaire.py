@@ -11,10 +11,10 @@ from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
 from bot.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
 from bot.render_questionnaire import answer_label
 from bot.render_red_flags import advice_text
-from bot.services import auditing, questionnaires
-from bot.services.questionnaire_views import ItemView
 from bot.texts import patient, t
 from bot.texts.formats import when
+from services import auditing, questionnaires
+from services.questionnaire_views import ItemView
 
 QUIET = {"not_yours": "press_not_yours", "old": "q_old_question", "closed": "q_closed", "invalid": "press_stale"}
 

@@ -17,8 +17,8 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.handlers import symptoms
 from bot.handlers.common import Context, chat_id, svc, user_id
 from bot.handlers.language import lang_for
-from bot.services import relay
 from care.keywords import red_flag_words
+from services import relay
 
 GROUP = -5
 

@@ -1,4 +1,4 @@
-"""/time and /timezone (and /cancel while one is open): thin handlers over `bot.services.settings`.
+"""/time and /timezone (and /cancel while one is open): thin handlers over `services.settings`.
 
 Registered in group -3: a handler that answered stops the later groups (ApplicationHandlerStop); typed
 text with no /time or /timezone question open passes on (enrolment, questionnaire numbers, stray text).
@@ -16,9 +16,9 @@ from telegram.ext import filters as f
 
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
 from bot.render_settings import render
-from bot.services import auditing, settings
-from bot.services.settings_change import Outcome
 from bot.texts import patient, t
+from services import auditing, settings
+from services.settings_change import Outcome
 
 GROUP = -3
 

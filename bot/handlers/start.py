@@ -10,11 +10,11 @@ from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
 from bot.handlers.symptoms import report_button
 from bot.render_commands import team_help
-from bot.services import auditing, consent, language, menus
-from bot.services.language import pick
-from bot.services.patients import patient_for_chat
 from bot.texts import patient, supported, t
 from bot.texts.formats import when
+from services import auditing, consent, language, menus
+from services.language import pick
+from services.patients import patient_for_chat
 from storage.updates import start_digest
 
 LINK_REPLIES = {

@@ -1,7 +1,7 @@
 """/symptoms, the "Report a symptom" button (under /help and every dose reminder) and its screen's presses.
 
 The screen is bot/red_flag_screen.py (the same as the weekly questions' red-flag step); the state is a
-dialogue row (bot/services/symptoms.py). Button data: `r1:o` opens a new screen; `r1:<dialogue id>:<nonce>:
+dialogue row (services/symptoms.py). Button data: `r1:o` opens a new screen; `r1:<dialogue id>:<nonce>:
 <code>` is a press on one. A press on an old, closed or someone else's screen gets a short answer, changes
 nothing and is audited. Group -2: after the /time dialogue (which ends on any other command), before the
 catch-all handlers; each handler here ends the update's handling.
@@ -16,8 +16,8 @@ from bot.handlers.common import Context, chat_id, row_id, svc, user_id
 from bot.handlers.language import lang_for
 from bot.red_flag_screen import RedFlagView, screen_keyboard, screen_text
 from bot.render_red_flags import advice_text
-from bot.services import auditing, symptoms
 from bot.texts import patient, t
+from services import auditing, symptoms
 
 GROUP = -2
 PREFIX = "r1"

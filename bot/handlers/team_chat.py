@@ -11,8 +11,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.render import yes_no
-from bot.services import alert_chat_move, auditing, team_chat
 from bot.texts import t
+from services import alert_chat_move, auditing, team_chat
 
 REPLIES = {
     "set": "team_chat_set",

@@ -19,10 +19,10 @@ from telegram.ext import filters as f
 from bot.handlers import team_chat
 from bot.handlers.common import Context, chat_id, reply, svc, team_lang, user_id
 from bot.links import link
-from bot.services import auditing, enrol_dialogue
-from bot.services.enrol_dialogue import Outcome
-from bot.services.enrol_prompts import Prompt
 from bot.texts import formats, t
+from services import auditing, enrol_dialogue
+from services.enrol_dialogue import Outcome
+from services.enrol_prompts import Prompt
 
 GROUP = -1
 TEXT_GROUP = -2  # its own group: typed text with no dialogue passes on to every later group

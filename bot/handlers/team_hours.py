@@ -1,4 +1,4 @@
-"""/team_hours for care-team members, in the team's alert group or privately (bot/services/team_hours.py).
+"""/team_hours for care-team members, in the team's alert group or privately (services/team_hours.py).
 
 `/team_hours` shows the hours, `/team_hours Mon-Fri 08:00-17:00` sets them, `/team_hours off` clears them;
 a bad text gets the reason and changes nothing. Group -1, like the other team commands.
@@ -11,8 +11,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler
 
 from bot.handlers.common import Context, reply, svc
 from bot.handlers.team_views import caller
-from bot.services import team_hours
 from bot.texts import t
+from services import team_hours
 
 GROUP = -1
 REPLIES = {

@@ -10,8 +10,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, fi
 from bot.handlers.common import Context, reply, svc
 from bot.handlers.language import endonym
 from bot.handlers.team_views import caller
-from bot.services import team_settings
 from bot.texts import languages, t
+from services import team_settings
 
 GROUP = -1
 REFUSED = {"refused": "tv_refused", "group_unset": "tv_group_unset", "choose": "team_setting_choose"}

@@ -20,10 +20,10 @@ from bot.render import yes_no
 from bot.render_chart import chart_data
 from bot.render_conversation import message_patient_button
 from bot.render_team import page_keyboard, page_text, view_text
-from bot.services import auditing, team_actions, team_views
-from bot.services.messages import MESSAGEABLE
-from bot.services.team_access import Caller
 from bot.texts import t
+from services import auditing, team_actions, team_views
+from services.messages import MESSAGEABLE
+from services.team_access import Caller
 from storage.models import Patient
 
 REFUSALS = {

@@ -17,10 +17,10 @@ from typing import TextIO
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.services import enrolment
 from bot.simulate.profiles import Behaviour, Patient, cohort
 from bot.simulate.transcript import Transcript, button_label
 from care.regimens import build_regimen
+from services import enrolment
 
 START = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # a Monday
 TEAM_ZONE = "Europe/Berlin"

@@ -78,7 +78,7 @@ TEAM: dict[str, str] = {
     "sev_urgent": "urgent",
     "sev_warning": "warning",
     "sev_info": "for information",
-    # /team_chat and the /enrol dialogue (bot/handlers/team_enrol.py, bot/services/enrol_*.py)
+    # /team_chat and the /enrol dialogue (bot/handlers/team_enrol.py, services/enrol_*.py)
     "team_chat_set": "This group is now the alert chat of the care team “{team}”. Urgent alerts come here.",
     "team_chat_already": "This group is already the alert chat of the care team “{team}”.",
     "team_chat_private": "Run /team_chat in your care team's Telegram group (add the bot there first).",

@@ -11,7 +11,7 @@ TRUST: dict[str, str] = {
         "chat, starting with what the group could not receive. To use a group again, add the bot there and "
         "run /team_chat."
     ),
-    # /team_chat when the team already has a group (bot/handlers/team_chat.py, bot/services/alert_chat_move.py)
+    # /team_chat when the team already has a group (bot/handlers/team_chat.py, services/alert_chat_move.py)
     "team_chat_confirm": (
         "The urgent alerts and the daily digest of the care team “{team}” go to another group now. "
         "Move them to this group? Every member and the other group will be told."
@@ -30,7 +30,7 @@ TRUST: dict[str, str] = {
         "ℹ️ The care team “{team}” now gets its alerts in another group, “{group}” (moved by {by}). "
         "Nothing more for this team will be posted here."
     ),
-    # members come and go (bot/services/members.py, operator.py, bot/handlers/members.py)
+    # members come and go (services/members.py, operator.py, bot/handlers/members.py)
     "team_member_removed_notice": (
         "You are no longer a member of the care team “{team}”: its patients, alerts and digests are no longer "
         "shown to you. If this is a mistake, ask the team's admin for a new join link."

@@ -1,0 +1,164 @@
+"""A team's data as FHIR R4 (`b12bot export --format fhir`): one Bundle (type collection) per patient.
+
+Built and validated with fhir.resources' R4B models (`fhir.resources.R4B`: the R4-compatible release in
+fhir.resources 8.x). Each Bundle holds the Patient (the alias as identifier; no name, no Telegram id), a
+MedicationStatement for the regimen, a MedicationAdministration per dose (every status), the baseline
+B12 Observation, the Questionnaire definitions its responses name, a QuestionnaireResponse per completed
+questionnaire and an Observation per sub-score, and the flags (Flag or DetectedIssue, PractitionerRole,
+Provenance). Codes and units: services/fhir_codes.py and docs/data.md. Written as one JSON file per
+patient (`<alias>.json`) in the --out folder, or the same files in a --zip. Erased patients
+(/delete_my_data) are left out. Every export is an audit row (actor cli, counts only).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+from fhir.resources.R4B.resource import Resource
+from sqlmodel import col, select
+
+from care.protocol import Protocol
+from services import export_files
+from services.fhir_flags import flag_resources
+from services.fhir_questionnaire_defs import definition, questionnaire_resource
+from services.fhir_questionnaires import observations, response
+from services.fhir_resources import administration, baseline_b12, patient_resource, statement
+from services.questionnaire_views import uses_injections
+from services.team_records import team_records
+from storage import audit
+from storage.engine import Sessions
+from storage.models import DoseEvent, Flag, Patient, Questionnaire, TeamMember
+
+NAMESPACE = uuid.UUID("8f4b7a3e-1d2c-4e5f-9a6b-b12b0712b12b")
+
+
+def urn(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, ':'.join(str(p) for p in parts))}"
+
+
+@dataclass(frozen=True)
+class PatientRows:
+    patient: Patient
+    doses: Sequence[DoseEvent]
+    questionnaires: Sequence[Questionnaire]
+    flags: Sequence[Flag]
+
+
+def _questionnaires(rows: PatientRows, subject: str, protocol: Protocol) -> list[tuple[str, Resource]]:
+    defined: dict[str, tuple[str, Resource]] = {}
+    answered: list[tuple[str, Resource]] = []
+    for q in rows.questionnaires:
+        if q.status != "completed":
+            continue
+        d = definition(q, protocol, injections=uses_injections(rows.patient.regimen))
+        if d.canonical not in defined:
+            defined[d.canonical] = (
+                urn("definition", d.canonical),
+                FhirQuestionnaire.model_validate(questionnaire_resource(d)),
+            )
+        source = urn("questionnaire", q.id)
+        answered.append((source, response(q, subject, d)))
+        answered.extend((urn("score", q.id, key), obs) for key, obs in observations(q, subject, source, protocol.b6))
+    return [*defined.values(), *answered]
+
+
+def bundle_for(rows: PatientRows, *, roles: dict[int, str], protocol: Protocol, now: datetime) -> Bundle:
+    """The patient's Bundle from their rows (pure: no database, no clock)."""
+    patient = rows.patient
+    pid = patient.id or 0
+    subject = urn("patient", pid)
+    regimen = urn("regimen", pid)
+    resources: list[tuple[str, Resource]] = [
+        (subject, patient_resource(patient)),
+        (regimen, statement(patient, subject)),
+    ]
+    b12 = baseline_b12(patient, subject)
+    if b12 is not None:
+        resources.append((urn("baseline-b12", pid), b12))
+    resources.extend((urn("dose", d.id), administration(d, patient, subject, regimen)) for d in rows.doses)
+    resources.extend(_questionnaires(rows, subject, protocol))
+    exported = {q.id for q in rows.questionnaires if q.status == "completed"}
+    by_week = {q.week: q.id for q in rows.questionnaires if q.status == "completed"}
+
+    def evidence(flag: Flag) -> str | None:
+        qid = flag.facts.get("response_id") or by_week.get(flag.facts.get("week", -1))
+        return urn("questionnaire", qid) if qid is not None and int(qid) in exported else None
+
+    def url(*parts: object) -> str:
+        return urn(pid, *parts)
+
+    for flag in rows.flags:
+        resources.extend(flag_resources(flag, subject, url=url, roles=roles, evidence=evidence))
+    unique = dict(resources)  # a PractitionerRole comes once per role
+    entries = [{"fullUrl": full, "resource": resource} for full, resource in unique.items()]
+    return Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "id": str(uuid.uuid5(NAMESPACE, f"bundle:{pid}")),
+            "type": "collection",
+            "timestamp": now.isoformat(),
+            "entry": entries,
+        }
+    )
+
+
+async def collect(
+    sessions: Sessions, *, team: str, now: datetime, target: str, protocol: Protocol
+) -> dict[str, Bundle]:
+    """A Bundle per patient of the team (erased patients left out), keyed by alias; audited."""
+    async with sessions() as session:
+        records = await team_records(session, team=team, erased=False)
+        ids = [p.id for p in records.patients]
+        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
+        members = (await session.exec(select(TeamMember).where(TeamMember.team_id == records.team.id))).all()
+        roles = {m.telegram_user_id: m.role for m in members}
+        bundles = {
+            p.alias: bundle_for(
+                PatientRows(
+                    p,
+                    [d for d in records.doses if d.patient_id == p.id],
+                    [q for q in records.questionnaires if q.patient_id == p.id],
+                    [f for f in flags if f.patient_id == p.id],
+                ),
+                roles=roles,
+                protocol=protocol,
+                now=now,
+            )
+            for p in records.patients
+        }
+        detail = {"format": "fhir", "target": target, "patients": len(bundles)}
+        audit.record(session, at=now, actor="cli", action="export", subject=f"team:{records.team.id}", detail=detail)
+        await session.commit()
+    return bundles
+
+
+def filename(alias: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", alias) + ".json"
+
+
+def to_json(bundle: Bundle) -> str:
+    return bundle.model_dump_json(indent=2)
+
+
+def write(bundles: dict[str, Bundle], *, out: Path | None, zip_file: Path | None) -> list[str]:
+    """One JSON file per patient in `out` (created if needed), or in the zip; each file whole or not at all."""
+    files = {filename(alias): to_json(bundle) for alias, bundle in bundles.items()}
+    written = export_files.write(files, out=out, zip_file=zip_file)
+    return [p.name if zip_file is not None else str(p) for p in written]
+
+
+async def export_to(
+    sessions: Sessions, *, team: str, out: Path | None, zip_file: Path | None, now: datetime, protocol: Protocol
+) -> dict[str, object]:
+    """Collect and write one Bundle per patient (into `out`, or `zip_file`); a summary of what was written."""
+    export_files.check_target(zip_file, out)
+    bundles = await collect(sessions, team=team, now=now, target="zip" if zip_file else "dir", protocol=protocol)
+    files = write(bundles, out=None if zip_file else out, zip_file=zip_file)
+    return {"team": team, "format": "fhir", "files": files, "patients": len(bundles)}

@@ -1,0 +1,158 @@
+"""The patient's side of a family helper (issue 14): /helper, its one-time link, /helper remove. No Telegram.
+
+The link is an `invite` row of kind "helper" (only the token's hash is stored, as for every invite) with a
+`helper_link` row (status invited); a new link replaces an unused one. The patient's consent is pressing
+"Create the link" after the explanation; the helper's comes when they open it (services/helper_consent).
+Every step is audited with ids only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schedules import agenda
+from storage import audit
+from storage.engine import Sessions
+from storage.models import HelperLink, Invite, Outbox, Patient
+from storage.status import ENROLLED
+from storage.tokens import new_token, token_hash
+
+LIVE = ("invited", "active")
+NOTICE = "helper_notice"
+
+
+@dataclass(frozen=True)
+class HelperState:
+    outcome: str  # ask active | created | removed none | not_enrolled ended
+    language: str = "en"
+    timezone: str = "UTC"
+    since: datetime | None = None
+    token: str = ""
+    expires_at: datetime | None = None
+
+
+def notice(
+    *, key: str, chat_id: int, link_id: int, now: datetime, patient_id: int | None, **payload: Any
+) -> agenda.Entry:
+    """A message for the helper or the patient (rendered by bot/conversation_delivery.py)."""
+    payload = {"key": key, "link": link_id, **payload}
+    return agenda.Entry(NOTICE, agenda.key_helper(link_id, key, chat_id), chat_id, now, patient_id, link_id, payload)
+
+
+async def _patient(session: AsyncSession, chat_id: int) -> Patient | None:
+    return (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+
+
+async def _live(session: AsyncSession, patient_id: int) -> list[HelperLink]:
+    query = select(HelperLink).where(HelperLink.patient_id == patient_id, col(HelperLink.status).in_(LIVE))
+    return list((await session.exec(query)).all())
+
+
+async def state(sessions: Sessions, *, chat_id: int) -> HelperState:
+    """/helper: the explanation to confirm, or the helper already there."""
+    async with sessions() as session:
+        p = await _patient(session, chat_id)
+        if p is None:
+            return HelperState("not_enrolled")
+        if p.status not in ENROLLED:
+            return HelperState("ended", p.language)
+        active = [link for link in await _live(session, p.id or 0) if link.status == "active"]
+        if active:
+            return HelperState("active", p.language, p.timezone, active[0].consented_at)
+        return HelperState("ask", p.language, p.timezone)
+
+
+async def create(sessions: Sessions, *, chat_id: int, now: datetime, ttl: timedelta) -> HelperState:
+    """ "Create the link": a new one-time link; an earlier unused one stops working."""
+    async with sessions() as session:
+        p = await _patient(session, chat_id)
+        if p is None or p.status not in ENROLLED:
+            return HelperState("not_enrolled" if p is None else "ended", p.language if p else "en")
+        live = await _live(session, p.id or 0)
+        if any(link.status == "active" for link in live):
+            return HelperState("active", p.language, p.timezone, live[0].consented_at)
+        await end_links(session, live, status="expired", now=now)
+        token = new_token()
+        invite = Invite(
+            kind="helper",
+            token_hash=token_hash(token),
+            team_id=p.team_id,
+            patient_id=p.id,
+            created_by="patient",
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        session.add(invite)
+        await session.flush()
+        link = HelperLink(patient_id=p.id or 0, invite_id=invite.id, status="invited", created_at=now)
+        session.add(link)
+        await session.flush()
+        audit.record(
+            session,
+            at=now,
+            actor="patient",
+            action="helper.invite",
+            subject=f"patient:{p.id}",
+            detail={"link": link.id},
+        )
+        await session.commit()
+        return HelperState("created", p.language, p.timezone, token=token, expires_at=now + ttl)
+
+
+async def end_links(session: AsyncSession, links: list[HelperLink], *, status: str, now: datetime) -> None:
+    """End these links: their unused invites expire and their pending notices are dropped."""
+    ids = [link.id for link in links]
+    if not ids:
+        return
+    for link in links:
+        link.status, link.ended_at = status, now
+    invites = [link.invite_id for link in links if link.invite_id is not None]
+    await session.execute(
+        update(Invite).where(col(Invite.id).in_(invites), col(Invite.used_at).is_(None)).values(expires_at=now)
+    )
+    await agenda.drop(session, col(Outbox.kind) == NOTICE, col(Outbox.ref_id).in_(ids), reason=f"helper {status}")
+
+
+async def remove(sessions: Sessions, *, chat_id: int, now: datetime) -> HelperState:
+    """/helper remove: at any time; the helper is told that the notices have ended."""
+    async with sessions() as session:
+        p = await _patient(session, chat_id)
+        if p is None:
+            return HelperState("not_enrolled")
+        live = await _live(session, p.id or 0)
+        if not live:
+            return HelperState("none", p.language)
+        await end_links(session, live, status="removed", now=now)
+        for link in live:
+            if link.status == "removed" and link.helper_chat_id is not None and link.consented_at is not None:
+                await agenda.enqueue(
+                    session,
+                    [
+                        notice(
+                            key="helper_ended",
+                            chat_id=link.helper_chat_id,
+                            link_id=link.id or 0,
+                            now=now,
+                            patient_id=None,
+                            lang=link.language,
+                            to="helper",
+                        )
+                    ],
+                    now=now,
+                )
+        audit.record(
+            session,
+            at=now,
+            actor="patient",
+            action="helper.remove",
+            subject=f"patient:{p.id}",
+            detail={"links": [link.id for link in live]},
+        )
+        await session.commit()
+        return HelperState("removed", p.language)

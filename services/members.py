@@ -1,0 +1,139 @@
+"""A care team's members: who they are, the admin role, and removing one. No Telegram here.
+
+The first member of a team (a member who joins a team with no active member) is its admin; an operator
+names more with `b12bot team members --team T --admin <id|@username>`. A removed member (active = False)
+keeps their history (audit rows, acknowledgements) but is refused every team command and button from then
+on (team_access / teams check `active`); the team messages still waiting for their private chat are
+dropped, and they are told. Usernames are the Telegram @username as last seen (at joining, at /members).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schedules import agenda
+from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
+from services import menus
+from storage import audit
+from storage.models import Outbox, Team, TeamMember
+from storage.status import OutboxStatus
+
+ADMIN = "admin"
+CLINICIAN = "clinician"
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    member_id: int
+    user_id: int
+    username: str | None
+    role: str
+    active: bool
+    joined_at: datetime
+
+    @property
+    def name(self) -> str:
+        return f"@{self.username}" if self.username else f"user {self.user_id}"
+
+
+def line(member: TeamMember) -> MemberLine:
+    return MemberLine(
+        member.id or 0, member.telegram_user_id, member.username, member.role, member.active, member.joined_at
+    )
+
+
+async def roster(session: AsyncSession, team_id: int, *, removed: bool = False) -> list[MemberLine]:
+    """The team's members, first joined first; with `removed`, the removed ones too."""
+    query = select(TeamMember).where(TeamMember.team_id == team_id)
+    if not removed:
+        query = query.where(col(TeamMember.active).is_(True))
+    rows = (await session.exec(query.order_by(col(TeamMember.joined_at), col(TeamMember.id)))).all()
+    return [line(m) for m in rows]
+
+
+async def join_role(session: AsyncSession, team_id: int) -> str:
+    """The role of someone joining now: admin when the team has no active member (its first member)."""
+    query = (
+        select(func.count())
+        .select_from(TeamMember)
+        .where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
+    )
+    return ADMIN if (await session.exec(query)).one() == 0 else CLINICIAN
+
+
+async def is_admin(session: AsyncSession, *, user_id: int, team_id: int) -> bool:
+    query = select(TeamMember.id).where(
+        TeamMember.team_id == team_id,
+        TeamMember.telegram_user_id == user_id,
+        col(TeamMember.active).is_(True),
+        TeamMember.role == ADMIN,
+    )
+    return (await session.exec(query)).first() is not None
+
+
+def parse_member(spec: str) -> int | str | None:
+    """A Telegram user id (digits) or an @username (5-32 letters, digits, _), else None."""
+    spec = spec.strip()
+    if spec.isascii() and spec.isdigit() and 0 < len(spec) <= 19:
+        return int(spec)
+    name = spec.removeprefix("@")
+    if spec.startswith("@") and 5 <= len(name) <= 32 and name.isascii() and name.replace("_", "").isalnum():
+        return name.lower()
+    return None
+
+
+async def find(session: AsyncSession, team_id: int, who: int | str) -> TeamMember | None:
+    """The team's member with this user id or @username (case-insensitive), active ones first."""
+    query = select(TeamMember).where(TeamMember.team_id == team_id)
+    if isinstance(who, int):
+        query = query.where(TeamMember.telegram_user_id == who)
+    else:
+        query = query.where(func.lower(col(TeamMember.username)) == who)
+    return (await session.exec(query.order_by(col(TeamMember.active).desc()))).first()
+
+
+async def remember_username(session: AsyncSession, *, user_id: int, username: str | None) -> None:
+    """Keep the member rows' @username as Telegram shows it now (the caller commits)."""
+    rows = (await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == user_id))).all()
+    for member in rows:
+        if member.username != username:
+            member.username = username
+            session.add(member)
+
+
+async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor: str, now: datetime) -> None:
+    """Remove `member` from `team` (the caller commits): no more access, alerts or digests; audited."""
+    member.active, member.role = False, CLINICIAN
+    session.add(member)
+    waiting = (
+        await session.exec(
+            select(Outbox).where(
+                Outbox.chat_id == member.telegram_user_id,
+                Outbox.status == OutboxStatus.PENDING,
+                col(Outbox.kind).in_(TEAM_KINDS),
+            )
+        )
+    ).all()
+    theirs = [box.id for box in waiting if await team_of(session, box) == team.id]
+    await agenda.drop(session, col(Outbox.id).in_(theirs), reason="member removed")
+    payload = {"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True}
+    payload["lang"] = team.language
+    told = agenda.key_member_removed(team.id or 0, member.telegram_user_id, now)
+    await agenda.enqueue(
+        session, [agenda.Entry("team_notice", told, member.telegram_user_id, now, payload=payload)], now=now
+    )
+    await menus.plan(session, member.telegram_user_id, now=now)  # the team's commands leave their menu
+    detail = {"member": member.telegram_user_id}
+    audit.record(session, at=now, actor=actor, action="team.member_remove", subject=f"team:{team.id}", detail=detail)
+
+
+async def name_admin(session: AsyncSession, member: TeamMember, *, actor: str, now: datetime) -> None:
+    member.role = ADMIN
+    session.add(member)
+    detail = {"member": member.telegram_user_id}
+    audit.record(session, at=now, actor=actor, action="team.admin", subject=f"team:{member.team_id}", detail=detail)
