@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup
 
 from bot.context import Services
 from bot.delivery import by_kind, send_parts
-from bot.render_conversation import helper_text, message_patient_button, reply_keyboard, split_message
+from bot.render.conversation import helper_text, message_patient_button, reply_keyboard, split_message
 from bot.texts import t
 from schedules import agenda
 from schedules.flagging import alert_chats

@@ -11,10 +11,10 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.questionnaire_screen import question_screen
-from bot.render import dose_keyboard, dose_label, phase_text
-from bot.render_flags import summary, unowned_text
-from bot.render_milestones import flag_keyboard
+from bot.render.doses import dose_keyboard, dose_label, phase_text
+from bot.render.flags import summary, unowned_text
+from bot.render.milestones import flag_keyboard
+from bot.render.questionnaire_screen import question_screen
 from bot.texts import patient, t
 from care.protocol import Protocol
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.keyboard_text import keyboard_rows
+from bot.render.keyboard_text import keyboard_rows
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser

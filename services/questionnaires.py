@@ -52,7 +52,7 @@ class Step:
     answered_key: str | None = None
     answer: Answer | None = None
     next: ItemView | None = None
-    advice: AdviceFacts | None = None  # red flags reported: the advice to give (bot/render_red_flags.py)
+    advice: AdviceFacts | None = None  # red flags reported: the advice to give (bot/render/red_flags.py)
     expires_at: datetime | None = None
     timezone: str = "UTC"
     questionnaire_id: int | None = None
@@ -216,7 +216,7 @@ async def _red_flag_screen(
     now: datetime,
     protocol: Protocol,
 ) -> Step:
-    """The red-flag screen (bot/red_flag_screen.py codes): n none of these, y yes (pick), t<i> mark/unmark,
+    """The red-flag screen (bot/render/red_flag_screen.py codes): n none of these, y yes (pick), t<i> mark/unmark,
     d done, b back to the list. The answer: each of the screen's items yes or no, all in one save."""
     answers = load_answers(q.answers)
     keys = screen_keys(items, answers)

@@ -11,9 +11,9 @@ from typing import Any
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from bot.chart_marks import B6, DOSES, MARK_OFFSET_PT, MARK_Y, RED_FLAG, VERDICT_COLOURS, ZERO
-from bot.charts import DPI, SIZE_PX, TODAY, TrendData, bar_x, layout, trend_png
-from bot.render_chart import chart_data
+from bot.render.chart_marks import B6, DOSES, MARK_OFFSET_PT, MARK_Y, RED_FLAG, VERDICT_COLOURS, ZERO
+from bot.render.charts import DPI, SIZE_PX, TODAY, TrendData, bar_x, layout, trend_png
+from bot.render.course_chart import chart_data
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from services import team_views

@@ -1,6 +1,6 @@
 """Every regimen preset in every language names each phase with its duration (issue 13: the Spanish and
 Russian consent dropped "for 2 weeks, then", the step-down lost "after week 8"). One structure renders
-them all (bot/render_regimen.py); these are the texts a patient reads in the consent and /status."""
+them all (bot/render/regimen.py); these are the texts a patient reads in the consent and /status."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Splitting a long message for Telegram's 4096 limit (bot/render_conversation.py): pure."""
+"""Splitting a long message for Telegram's 4096 limit (bot/render/conversation.py): pure."""
 
 from __future__ import annotations
 
-from bot.render_conversation import LIMIT, length, split_message
+from bot.render.conversation import LIMIT, length, split_message
 
 
 def test_a_short_message_is_one_part_with_head_and_tail() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from bot.render_digest import LIMIT, messages
-from bot.render_milestones import verdict_text
+from bot.render.digest import LIMIT, messages
+from bot.render.milestones import verdict_text
 from care.digest import Cohort, Figures, cohort, figures_from, is_silent, milestones_between
 from care.protocol import Protocol
 from schedules.digest_data import Digest, DigestFlag

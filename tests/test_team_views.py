@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
-from bot.charts import SIZE_PX
+from bot.render.charts import SIZE_PX
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser

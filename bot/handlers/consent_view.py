@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.common import reply
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import t
 from bot.texts.formats import regimen_text
 from services import consent

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import patient, t
 from services import data_rights
 from services import my_data as mydata

@@ -10,8 +10,8 @@ from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
 
 from bot.handlers.common import Context, svc
-from bot.render import dose_keyboard
-from bot.render_dose_details import earlier_keyboard, reason_label
+from bot.render.dose_details import earlier_keyboard, reason_label
+from bot.render.doses import dose_keyboard
 from bot.texts import t
 from services import dose_details
 

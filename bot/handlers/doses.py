@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot.handlers import dose_details
 from bot.handlers.common import Context, row_id, split_data, svc, user_id
-from bot.render_dose_details import reason_keyboard
+from bot.render.dose_details import reason_keyboard
 from bot.texts import t
 from bot.texts.formats import clock
 from services import auditing, doses

@@ -15,7 +15,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.language import lang_for
 from bot.links import link
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import patient, t
 from bot.texts.formats import when
 from services import auditing, helper_consent, helper_invites, relay

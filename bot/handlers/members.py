@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import t
 from services import auditing, member_actions
 

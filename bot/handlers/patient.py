@@ -9,7 +9,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
 from bot.handlers.language import lang_for
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import patient, t
 from bot.texts.formats import regimen_text, when
 from services import auditing, patients

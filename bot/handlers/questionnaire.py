@@ -8,9 +8,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
-from bot.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
-from bot.render_questionnaire import answer_label
-from bot.render_red_flags import advice_text
+from bot.render.questionnaire import answer_label
+from bot.render.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
+from bot.render.red_flags import advice_text
 from bot.texts import patient, t
 from bot.texts.formats import when
 from services import auditing, questionnaires

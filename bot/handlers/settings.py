@@ -15,7 +15,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from telegram.ext import filters as f
 
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
-from bot.render_settings import render
+from bot.render.settings import render
 from bot.texts import patient, t
 from services import auditing, settings
 from services.settings_change import Outcome

@@ -9,7 +9,7 @@ from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
 from bot.handlers.symptoms import report_button
-from bot.render_commands import team_help
+from bot.render.commands import team_help
 from bot.texts import patient, supported, t
 from bot.texts.formats import when
 from services import auditing, consent, language, menus

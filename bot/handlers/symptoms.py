@@ -1,6 +1,6 @@
 """/symptoms, the "Report a symptom" button (under /help and every dose reminder) and its screen's presses.
 
-The screen is bot/red_flag_screen.py (the same as the weekly questions' red-flag step); the state is a
+The screen is bot/render/red_flag_screen.py (the same as the weekly questions' red-flag step); the state is a
 dialogue row (services/symptoms.py). Button data: `r1:o` opens a new screen; `r1:<dialogue id>:<nonce>:
 <code>` is a press on one. A press on an old, closed or someone else's screen gets a short answer, changes
 nothing and is audited. Group -2: after the /time dialogue (which ends on any other command), before the
@@ -14,8 +14,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.handlers.common import Context, chat_id, row_id, svc, user_id
 from bot.handlers.language import lang_for
-from bot.red_flag_screen import RedFlagView, screen_keyboard, screen_text
-from bot.render_red_flags import advice_text
+from bot.render.red_flag_screen import RedFlagView, screen_keyboard, screen_text
+from bot.render.red_flags import advice_text
 from bot.texts import patient, t
 from services import auditing, symptoms
 

@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
-from bot.render import yes_no
+from bot.render.doses import yes_no
 from bot.texts import t
 from services import alert_chat_move, auditing, team_chat
 

@@ -14,12 +14,12 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import charts
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, team_lang, user_id
-from bot.render import yes_no
-from bot.render_chart import chart_data
-from bot.render_conversation import message_patient_button
-from bot.render_team import page_keyboard, page_text, view_text
+from bot.render import charts
+from bot.render.conversation import message_patient_button
+from bot.render.course_chart import chart_data
+from bot.render.doses import yes_no
+from bot.render.team import page_keyboard, page_text, view_text
 from bot.texts import t
 from services import auditing, team_actions, team_views
 from services.messages import MESSAGEABLE

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.keyboard_text import keyboard_rows
+from bot.render.keyboard_text import keyboard_rows
 from bot.sandbox.contract import SentMessage, parse_markup
 from bot.sandbox.harness import Sandbox
 

@@ -215,7 +215,7 @@ EN.update(
         "q_mnsi_13": "Can you feel your feet when you walk?",
         "q_mnsi_14": "Is the skin on your feet so dry that it cracks open?",
         "q_mnsi_15": "Have you ever had an amputation?",
-        # the red-flag screen (bot/red_flag_screen.py): in the weekly questions and with /symptoms
+        # the red-flag screen (bot/render/red_flag_screen.py): in the weekly questions and with /symptoms
         "rf_disclaimer": (
             "⚠️ This is not a diagnosis. This chat is not watched around the clock. "
             "In an emergency, call your local emergency number."
@@ -245,7 +245,7 @@ EN.update(
         "rf_btn_rf_fluoroquinolone_continuing": "Still taking the antibiotic",
         "rf_btn_rf_allergy_severe": "Injection: breathing, swelling",
         "rf_btn_rf_allergy_rash": "Injection: rash only",
-        # the advice after a report (bot/render_red_flags.py; care/red_flags.py says which)
+        # the advice after a report (bot/render/red_flags.py; care/red_flags.py says which)
         "rf_adv_emergency": "🚨 Please call {numbers} now. Do not wait for an answer in this chat.",
         "rf_adv_tendon": (
             "Rest the painful limb. Avoid exercise and any strenuous use of it. Contact your doctor today."

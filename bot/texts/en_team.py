@@ -244,7 +244,7 @@ TEAM.update(
     }
 )
 
-# --- daily digest, milestone alerts, Acknowledge / Assign to me (bot/render_digest.py, render_milestones.py) ---
+# --- daily digest, milestone alerts, Acknowledge / Assign to me (bot/render/digest.py, bot/render/milestones.py) ---
 TEAM.update(
     {
         "flag.worsening": "Worsening: {what}. Call the patient this week.",

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_skeleton
 
-from bot.render_regimen import regimen_words
+from bot.render.regimen import regimen_words
 
 ENGLISH_WHEN = "EEE dd MMM, HH:mm"
 

@@ -2,7 +2,7 @@
 
 The first question is sent (bot.delivery); every press then edits that message to the next screen: the
 answer just given, "Question 3 of 12", the question and its buttons (with « Back and Later), then a
-short summary at the end. The red-flag step is THE red-flag screen (bot/red_flag_screen.py, the same as
+short summary at the end. The red-flag step is THE red-flag screen (bot/render/red_flag_screen.py, the same as
 /symptoms) with the questionnaire's button data, progress line, « Back and Later.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.red_flag_screen import RedFlagView, screen_keyboard, screen_text
-from bot.render_questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
+from bot.render.questionnaire import answer_label, continue_keyboard, item_keyboard, item_text
+from bot.render.red_flag_screen import RedFlagView, screen_keyboard, screen_text
 from bot.texts import t
 from care.instruments import B6_DOSE_KEY, B6_PRODUCTS, NONE, RED_FLAG_KEYS, RED_FLAGS, Answer
 from services.questionnaire_views import ItemView

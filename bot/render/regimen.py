@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render import dose_label, frequency
+from bot.render.doses import dose_label, frequency
 from bot.texts import t
 
 WEEK = 7

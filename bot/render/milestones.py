@@ -11,9 +11,9 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
-from bot.render_conversation import message_patient_button
-from bot.render_digest import figures_text, flag_buttons
-from bot.render_flags import b6_intake_words
+from bot.render.conversation import message_patient_button
+from bot.render.digest import figures_text, flag_buttons
+from bot.render.flags import b6_intake_words
 from bot.texts import CATALOGUES, EN, t
 from care.digest import Figures
 from care.protocol import B6Thresholds

@@ -16,8 +16,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from bot.chart_data import TrendData, bar_x, label, x_max
-from bot.chart_marks import draw_doses, draw_strip
+from bot.render.chart_data import TrendData, bar_x, label, x_max
+from bot.render.chart_marks import draw_doses, draw_strip
 
 __all__ = ["SIZE_PX", "TrendData", "bar_x", "layout", "trend_png"]
 

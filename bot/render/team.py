@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.render_flags import SEVERITY_WORDS, b6_range_words, summary
+from bot.render.flags import SEVERITY_WORDS, b6_range_words, summary
 from bot.texts import formats, t
 from care.protocol import B6Thresholds, Protocol
 from services.team_views import Page, View

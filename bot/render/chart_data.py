@@ -1,4 +1,4 @@
-"""The chart's input (plain data, texts already translated) and where things go on its week axis; see bot.charts."""
+"""The chart's input (plain data, texts already translated) and its week axis; see bot.render.charts."""
 
 from __future__ import annotations
 

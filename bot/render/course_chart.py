@@ -1,8 +1,8 @@
-"""A patient's course as chart data for bot.charts (alias only, texts from the catalogue)."""
+"""A patient's course as chart data for bot.render.charts (alias only, texts from the catalogue)."""
 
 from __future__ import annotations
 
-from bot.charts import TrendData
+from bot.render.charts import TrendData
 from bot.texts import t
 from services.team_views import View
 

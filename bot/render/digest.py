@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.render_flags import b6_intake_words, summary
+from bot.render.flags import b6_intake_words, summary
 from bot.texts import CATALOGUES, EN, t
 from care.digest import SEVERITY_ORDER, Figures
 from care.protocol import B6Thresholds, Protocol

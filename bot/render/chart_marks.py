@@ -1,10 +1,10 @@
-"""The chart's dose bars and its top strip (milestones, verdicts, flag markers); see bot.charts."""
+"""The chart's dose bars and its top strip (milestones, verdicts, flag markers); see bot.render.charts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.chart_data import TrendData, bar_x, label
+from bot.render.chart_data import TrendData, bar_x, label
 
 DOSES, ZERO, NONE_DUE = "#aab7b8", "#6e2c00", "#b3b6b7"
 RED_FLAG, B6 = "#e74c3c", "#d68910"
