@@ -213,3 +213,17 @@ def test_states_are_named_once() -> None:
     retyped = ('("active", "paused")', 'Outbox.status) == "', 'Outbox.status == "', 'in_(("claimed", "sending"))')
     bad = [f"{p.relative_to(ROOT)}: {r}" for pkg in PACKAGES for p in files(pkg) for r in retyped if r in p.read_text()]
     assert not bad
+
+
+HEAVY = ("alembic", "mako", "rich", "matplotlib", "fhir", "segno", "PIL", "numpy", "jsonschema", "hypothesis")
+
+
+def test_the_bot_process_imports_nothing_heavy_it_does_not_use() -> None:
+    """Issue 17: `b12bot run` loads the CLI, the runner and the Application; the chart (matplotlib), the exports
+    (fhir.resources), QR codes (segno), migrations (Alembic) and progress bars are imported where used."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.cli, bot.runner, bot.app; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+    assert not set(loaded.stdout.split()) & set(HEAVY), loaded.stdout

@@ -377,3 +377,20 @@ async def test_0008_teamux_digest_adds_empty_digest_short_for_existing_teams_and
         assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics_head() -> None:
+    """`b12bot run` reads the head from the migration files without Alembic; it must be Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+async def test_the_current_revision_of_an_empty_database_is_none(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        assert await migrate.current_revision(engine) is None
+        await migrate.upgrade(engine, "0002")
+        assert await migrate.current_revision(engine) == "0002"
+    finally:
+        await engine.dispose()

@@ -42,10 +42,13 @@ async def run_command(args: argparse.Namespace) -> int:
     if args.json or not sys.stderr.isatty():
         data = await simulate(config)
     else:
-        from rich.progress import Progress
+        title = f"simulating {config.patients} patients × {config.weeks} weeks"
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"simulating {config.patients} patients × {config.weeks} weeks", total=1.0)
-            data = await simulate(config, lambda done: bar.update(task, completed=done))
+        def progress(done: float) -> None:
+            sys.stderr.write(f"\r{title}: {done:4.0%}")
+            sys.stderr.flush()
+
+        data = await simulate(config, progress)
+        sys.stderr.write("\r" + " " * (len(title) + 6) + "\r")
     print(json.dumps(data) if args.json else readable(data))
     return 0
