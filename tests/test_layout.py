@@ -227,3 +227,15 @@ def test_the_bot_process_imports_nothing_heavy_it_does_not_use() -> None:
     code = "import sys, bot.cli, bot.runner, bot.app; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
     assert not set(loaded.stdout.split()) & set(HEAVY), loaded.stdout
+
+
+def test_handlers_are_registered_in_one_table() -> None:
+    """Issue 16: bot/handlers/routes.py is the one table (its docstring explains the groups); nothing else in
+    bot/ adds a handler, and every group in the table is explained."""
+    from bot.handlers.routes import __doc__ as explained
+    from bot.handlers.routes import routes
+
+    adders = [p.relative_to(ROOT) for p in files("bot") if ".add_handler(" in p.read_text(encoding="utf-8")]
+    assert [str(p) for p in adders] == ["bot/handlers/__init__.py"]
+    groups = {group for group, _ in routes()}
+    assert all(f"\n  {g:>2}  " in (explained or "") for g in groups), groups

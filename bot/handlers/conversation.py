@@ -14,7 +14,7 @@ import re
 
 from telegram import ForceReply, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import ApplicationHandlerStop
 from telegram.ext import filters as f
 
 from bot.handlers import questionnaire
@@ -27,7 +27,6 @@ from services import auditing, helper_consent, message_dialogue, messages, quest
 from services.message_dialogue import Begun
 from services.messages import Written
 
-GROUP = -4
 COMMAND = re.compile(r"^/msg(?:@\w+)?\s+(\S+)(?:\s+(.*))?$", re.DOTALL)
 MEDIA = (
     f.Sticker.ALL | f.PHOTO | f.VIDEO | f.VOICE | f.AUDIO | f.Document.ALL | f.ANIMATION | f.VIDEO_NOTE
@@ -204,13 +203,3 @@ async def patient_text(update: Update, context: Context) -> None:
         if await questionnaires.current_for_chat(s.sessions, chat_id(update), s.protocol) is not None:
             text += "\n\n" + t("msg_relayed_questions_open", lang)
         await reply(update, f"{text}\n\n{t('footer', lang)}")
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private, where = f.ChatType.PRIVATE, f.ChatType.PRIVATE | f.ChatType.GROUPS
-    app.add_handler(CommandHandler("msg", msg_command, filters=where), group=GROUP)
-    app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
-    app.add_handler(CallbackQueryHandler(message_pressed, pattern=r"^w1:"), group=GROUP)
-    app.add_handler(CallbackQueryHandler(reply_pressed, pattern=r"^m2:"), group=GROUP)
-    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, member_typed), group=GROUP)
-    app.add_handler(MessageHandler(private & MEDIA, media), group=GROUP)

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.render.doses import yes_no
 from bot.texts import patient, t
 from services import data_rights
 from services import my_data as mydata
-
-GROUP = -1  # before the catch-all button handler; each handler here ends the update's handling
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("mydata", my_data, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("delete_my_data", delete_my_data, filters=private), group=GROUP)
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^x1:"), group=GROUP)
 
 
 async def my_data(update: Update, context: Context) -> None:

@@ -11,7 +11,7 @@ import contextlib
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
@@ -19,7 +19,6 @@ from bot.texts import t
 from services import auditing, flag_actions
 
 LIMIT = 4096
-GROUP = -1
 ANSWERS = {
     ("ack", "done"): "flag_ack_done",
     ("ack", "already"): "flag_ack_already",
@@ -29,11 +28,6 @@ ANSWERS = {
 }
 
 REFUSED = {"refused": "flag_refused", "missing": "flag_missing", "group_unset": "tv_group_unset"}
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^f1:"), group=GROUP)
-    app.add_handler(CommandHandler("ack", ack_command), group=GROUP)
 
 
 async def pressed(update: Update, context: Context) -> None:

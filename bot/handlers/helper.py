@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.language import lang_for
@@ -21,7 +21,6 @@ from bot.texts.formats import when
 from services import auditing, helper_consent, helper_invites, relay
 from services.consent import LinkResult
 
-GROUP = -4
 HELPER_CHAT_COMMANDS = ("stop", "help", "start", "status")
 
 
@@ -132,11 +131,3 @@ async def helper_chat_command(update: Update, context: Context) -> None:
     else:
         await reply(update, t("helper_chat_hint", lang))
     raise ApplicationHandlerStop
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("helper", helper_command, filters=private), group=GROUP)
-    app.add_handler(CallbackQueryHandler(create_pressed, pattern=r"^h2:"), group=GROUP)
-    app.add_handler(CallbackQueryHandler(consent_pressed, pattern=r"^h1:"), group=GROUP)
-    app.add_handler(CommandHandler(list(HELPER_CHAT_COMMANDS), helper_chat_command, filters=private), group=GROUP)

@@ -7,7 +7,7 @@ import contextlib
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, row_id, split_data, svc, team_lang, user_id
 from bot.handlers.team_views import caller
@@ -15,7 +15,6 @@ from bot.render.doses import yes_no
 from bot.texts import t
 from services import auditing, member_actions
 
-GROUP = -1
 ANSWERS = {"refused": "members_refused", "self": "members_self", "stale": "press_stale"}
 
 
@@ -80,9 +79,3 @@ async def pressed(update: Update, context: Context) -> None:
         with contextlib.suppress(BadRequest):  # pressed twice: "not modified"
             await query.edit_message_text(t(key, lang, name=result.name, team=result.team))
     raise ApplicationHandlerStop
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
-    app.add_handler(CommandHandler("members", members_command, filters=where), group=GROUP)
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^m1:"), group=GROUP)

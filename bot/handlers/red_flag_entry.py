@@ -12,15 +12,12 @@ who is not an active patient gets the short emergency message `rf_keyword_screen
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
 
 from bot.handlers import symptoms
 from bot.handlers.common import Context, chat_id, svc, user_id
 from bot.handlers.language import lang_for
 from care.keywords import red_flag_words
 from services import relay
-
-GROUP = -5
 
 
 async def show_red_flag_screen(update: Update, context: Context, *, lang: str) -> None:
@@ -38,8 +35,3 @@ async def watch(update: Update, context: Context) -> None:
         return
     await relay.red_flag_words_seen(s.sessions, chat_id=chat_id(update), now=s.now())
     await show_red_flag_screen(update, context, lang=await lang_for(update, context))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, watch), group=GROUP)

@@ -11,16 +11,13 @@ import contextlib
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
-from telegram.ext import filters as f
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
 from bot.render.settings import render
 from bot.texts import patient, t
 from services import auditing, settings
 from services.settings_change import Outcome
-
-GROUP = -3
 
 
 async def _show(update: Update, outcome: Outcome) -> None:
@@ -118,15 +115,3 @@ async def ended_elsewhere(update: Update, context: Context) -> None:
     """Any other command or button: an open /time or /timezone question ends; the update goes on."""
     if update.effective_user is not None and update.effective_chat is not None:
         await settings.end(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = f.ChatType.PRIVATE
-    app.add_handler(CommandHandler("time", time_command, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("timezone", zone_command, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^s1:"), group=GROUP)
-    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=GROUP)
-    # after the handlers above (the first that matches in a group runs): every other command or button
-    app.add_handler(MessageHandler(private & f.COMMAND, ended_elsewhere), group=GROUP)
-    app.add_handler(CallbackQueryHandler(ended_elsewhere), group=GROUP)

@@ -10,7 +10,7 @@ catch-all handlers; each handler here ends the update's handling.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, chat_id, row_id, svc, user_id
 from bot.handlers.language import lang_for
@@ -19,7 +19,6 @@ from bot.render.red_flags import advice_text
 from bot.texts import patient, t
 from services import auditing, symptoms
 
-GROUP = -2
 PREFIX = "r1"
 REFUSED = {"stale": "rf_closed", "not_yours": "press_not_yours", "invalid": "press_stale", "not_patient": "press_stale"}
 
@@ -101,9 +100,3 @@ async def pressed(update: Update, context: Context) -> None:
         await message.edit_text(f"{t('rf_reported', lang)}\n{marked}")
         await context.bot.send_message(user_id(update), f"{advice_text(shown.advice, lang)}\n\n{t('footer', lang)}")
     raise ApplicationHandlerStop
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("symptoms", command, filters=private), group=GROUP)
-    app.add_handler(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"), group=GROUP)

@@ -13,10 +13,8 @@ from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler
-from telegram.ext import filters as f
+from telegram.ext import ApplicationHandlerStop
 
-from bot.handlers import team_chat
 from bot.handlers.common import Context, chat_id, reply, svc, team_lang, user_id
 from bot.links import link
 from bot.texts import formats, t
@@ -24,8 +22,6 @@ from services import auditing, enrol_dialogue
 from services.enrol_dialogue import Outcome
 from services.enrol_prompts import Prompt
 
-GROUP = -1
-TEXT_GROUP = -2  # its own group: typed text with no dialogue passes on to every later group
 SIMPLE = {"expired": "enrol_expired", "cancelled": "enrol_cancelled", "refused": "enrol_refused"}
 
 
@@ -130,15 +126,3 @@ async def pressed(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(None)
     await show(update, context, outcome)
     raise ApplicationHandlerStop
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    private = f.ChatType.PRIVATE
-    app.add_handler(CommandHandler("enrol", enrol, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("cancel", cancel, filters=private), group=GROUP)
-    app.add_handler(CommandHandler("team_chat", team_chat.set_team_chat), group=GROUP)
-    app.add_handler(CallbackQueryHandler(team_chat.move_pressed, pattern=r"^a1:"), group=GROUP)
-    app.add_handler(MessageHandler(f.StatusUpdate.MIGRATE, team_chat.migrated), group=GROUP)
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^e1:"), group=GROUP)
-    app.add_handler(CommandHandler("enrol", enrol_in_group, filters=~private), group=GROUP)
-    app.add_handler(MessageHandler(private & f.TEXT & ~f.COMMAND, typed), group=TEXT_GROUP)

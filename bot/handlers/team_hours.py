@@ -7,14 +7,13 @@ a bad text gets the reason and changes nothing. Group -1, like the other team co
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, svc
 from bot.handlers.team_views import caller
 from bot.texts import t
 from services import team_hours
 
-GROUP = -1
 REPLIES = {
     "set": "team_hours_set",
     "cleared": "team_hours_cleared",
@@ -35,7 +34,3 @@ async def command(update: Update, context: Context) -> None:
     values = {"team": result.team, "hours": result.hours, "timezone": result.timezone, "error": result.error}
     await reply(update, t(key, **values, teams=", ".join(result.teams)))
     raise ApplicationHandlerStop
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("team_hours", command), group=GROUP)

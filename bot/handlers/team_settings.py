@@ -5,7 +5,7 @@ Registered in group -1: each handler ends the update's handling."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, reply, svc
 from bot.handlers.language import endonym
@@ -13,7 +13,6 @@ from bot.handlers.team_views import caller
 from bot.texts import languages, t
 from services import team_settings
 
-GROUP = -1
 REFUSED = {"refused": "tv_refused", "group_unset": "tv_group_unset", "choose": "team_setting_choose"}
 
 
@@ -50,9 +49,3 @@ async def language_command(update: Update, context: Context) -> None:
 
 async def digest_command(update: Update, context: Context) -> None:
     await _setting(update, context, "empty_digest")
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
-    app.add_handler(CommandHandler("team_language", language_command, filters=where), group=GROUP)
-    app.add_handler(CommandHandler("team_digest", digest_command, filters=where), group=GROUP)

@@ -12,7 +12,6 @@ import contextlib
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, team_lang, user_id
 from bot.render import charts
@@ -178,18 +177,3 @@ async def discharge_pressed(update: Update, context: Context) -> None:
     status = t("tv_status_discharged", lang)
     key = "tv_discharged" if change.outcome == "changed" else "tv_not_changed"
     await query.edit_message_text(t(key, lang, alias=change.alias, status=status))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Group 0, before the catch-all handlers for unknown commands and buttons."""
-    where = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
-    for name, callback in (
-        ("patients", patients),
-        ("patient", patient),
-        ("pause_patient", pause_patient),
-        ("resume_patient", resume_patient),
-        ("discharge", discharge),
-    ):
-        app.add_handler(CommandHandler(name, callback, filters=where))
-    app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^v1:p:"))
-    app.add_handler(CallbackQueryHandler(discharge_pressed, pattern=r"^v1:dc:"))
