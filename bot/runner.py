@@ -17,8 +17,8 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services, services_of
-from bot.menu_delivery import set_default_menus
 from bot.polling import poll_once, poll_safely
+from bot.sending.menus import set_default_menus
 from bot.ticks import recover_after_restart, run_tick
 from bot.web import Drainer, HttpServer, make_web_app, set_webhook
 from services import menus

@@ -8,12 +8,12 @@ import logging
 from telegram.ext import Application
 
 from bot.context import Services, services_of
-from bot.conversation_delivery import with_conversation
-from bot.delivery import make_deliver
-from bot.guard import guarded
 from bot.inbox import drain
-from bot.menu_delivery import with_menus
-from bot.team_delivery import with_team_messages
+from bot.sending.conversation import with_conversation
+from bot.sending.delivery import make_deliver
+from bot.sending.guard import guarded
+from bot.sending.menus import with_menus
+from bot.sending.team import with_team_messages
 from schedules import tick
 from schedules.jobs import Deliver
 from schedules.tick import Tick, TickResult

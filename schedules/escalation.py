@@ -6,7 +6,7 @@ UPDATE changed the row, queues one `alert` outbox row per chat: the team's alert
 and every active member's private chat (`agenda.key_escalation`: `escalation:<flag id>:<chat>`), plus an audit row. An
 Acknowledge or Assign committed first makes the UPDATE change nothing; a second process or a restart
 finds `escalated_at` set, and the unique keys refuse a second row. The rows go out like any alert
-(bot/delivery.py renders them; schedules/team_reroute.py reaches the members if the group refuses).
+(bot/sending/delivery.py renders them; schedules/team_reroute.py reaches the members if the group refuses).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class HelperState:
 def notice(
     *, key: str, chat_id: int, link_id: int, now: datetime, patient_id: int | None, **payload: Any
 ) -> agenda.Entry:
-    """A message for the helper or the patient (rendered by bot/conversation_delivery.py)."""
+    """A message for the helper or the patient (rendered by bot/sending/conversation.py)."""
     payload = {"key": key, "link": link_id, **payload}
     return agenda.Entry(NOTICE, agenda.key_helper(link_id, key, chat_id), chat_id, now, patient_id, link_id, payload)
 

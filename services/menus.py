@@ -1,6 +1,6 @@
 """Which command menu a chat should show, and the outbox rows that set it (no Telegram import here).
 
-A menu change is an outbox row of kind `menu` for the chat (bot/menu_delivery.py sends it): added when a
+A menu change is an outbox row of kind `menu` for the chat (bot/sending/menus.py sends it): added when a
 member joins or is removed and when a group becomes (or stops being) a team's alert chat. What the menu
 holds is decided from the database when the row is sent, so a late or repeated row is always right.
 """

@@ -2,7 +2,7 @@
 
 A member's message is a `patient_message` row (to_patient) and one outbox row to the patient's chat (the
 patient's own texts: services/relay.py). The text stays in the table, never in the outbox payload or
-a log; the sender reads it when it sends (bot/conversation_delivery.py). Every message and refusal is an
+a log; the sender reads it when it sends (bot/sending/conversation.py). Every message and refusal is an
 audit row with ids only.
 """
 

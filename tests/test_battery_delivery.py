@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from bot.delivery import make_deliver
 from bot.sandbox import battery
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.faults import FAULT_KINDS
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.procs import CHAT0, seed
 from bot.sandbox.updates import VirtualUser
+from bot.sending.delivery import make_deliver
 from schedules.dispatch import dispatch_once, recover
 from schedules.jobs import Job, Outcome
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
@@ -63,7 +63,7 @@ async def test_a_batch_held_up_past_its_lease_keeps_its_claim_and_honours_retry_
 
         async def slow(jobs: Sequence[Job]) -> Sequence[Outcome]:
             outcomes: list[Outcome] = []
-            for start in range(0, len(jobs), 10):  # in slices, as bot/guard.py sends them
+            for start in range(0, len(jobs), 10):  # in slices, as bot/sending/guard.py sends them
                 part = jobs[start : start + 10]
                 if held_up:
                     sb.clock.advance(timedelta(seconds=50))  # this slice waited 50 s before it went out

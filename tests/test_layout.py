@@ -31,7 +31,7 @@ def files(folder: str) -> list[Path]:
         ("schedules", ("bot", "services", "telegram")),
         ("storage", ("bot", "care", "schedules", "services", "telegram")),
         ("services", ("telegram",)),
-        ("bot/render", ("storage", "sqlalchemy", "sqlmodel", "bot.handlers", "bot.delivery", "bot.context")),
+        ("bot/render", ("storage", "sqlalchemy", "sqlmodel", "bot.handlers", "bot.sending", "bot.context")),
     ],
 )
 def test_rooms_import_only_what_they_may(folder: str, forbidden: tuple[str, ...]) -> None:

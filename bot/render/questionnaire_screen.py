@@ -1,6 +1,6 @@
 """A questionnaire as ONE message edited in place: each screen's text and buttons.
 
-The first question is sent (bot.delivery); every press then edits that message to the next screen: the
+The first question is sent (bot.sending.delivery); every press then edits that message to the next screen: the
 answer just given, "Question 3 of 12", the question and its buttons (with « Back and Later), then a
 short summary at the end. The red-flag step is THE red-flag screen (bot/render/red_flag_screen.py, the same as
 /symptoms) with the questionnaire's button data, progress line, « Back and Later.

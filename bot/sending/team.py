@@ -14,9 +14,9 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot.context import Services
-from bot.delivery import by_kind, send_parts
 from bot.render.digest import messages
 from bot.render.milestones import flag_keyboard, verdict_text, week4_text
+from bot.sending.delivery import by_kind, send_parts
 from schedules.digest_data import digest_for, figures_for, mark_digested
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Sent, Skipped
 from storage.models import Patient

@@ -1,6 +1,6 @@
 """Sending the conversation's outbox rows (msg_to_patient, msg_to_team) and the helper's notices (issue 14).
 
-Wraps the dispatcher's sender as bot/team_delivery.py does: jobs of these kinds are rendered here, the
+Wraps the dispatcher's sender as bot/sending/team.py does: jobs of these kinds are rendered here, the
 message text read from `patient_message` when it is sent (a message erased meanwhile is not sent), a long
 one split into messages of at most 4096 characters (the Reply button on the last). A patient who blocked
 the bot: Blocked (the dispatcher marks them unreachable, as for a reminder) and the member who wrote is
@@ -14,8 +14,8 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot.context import Services
-from bot.delivery import by_kind, send_parts
 from bot.render.conversation import helper_text, message_patient_button, reply_keyboard, split_message
+from bot.sending.delivery import by_kind, send_parts
 from bot.texts import t
 from schedules import agenda
 from schedules.flagging import alert_chats
