@@ -49,7 +49,8 @@ async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult
     s = services_of(app.bot_data)
     result = await tick.run(tick_of(s), sender(app, s), dispatch_limit=dispatch_limit)
     total = result.dispatch
-    result.updates = await drain(app)
+    if result.inbox:  # updates stored and not handled yet (polling and the webhook drain what they store)
+        result.updates = await drain(app)
     if result.erased or total.counts.get("team_notice"):  # an erasure, or its notice (a former alias) sent and blanked
         s.checkpoint_due = True
     if s.checkpoint_due:  # SQLite: no page image of erased rows left in the write-ahead log

@@ -20,7 +20,7 @@ from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory
 from bot.settings import Settings
 from bot.ticks import TickResult, run_tick
-from schedules import agenda
+from schedules.moments import next_moments
 from schedules.reviews import REVIEW_EVERY
 from storage import migrate
 
@@ -122,7 +122,7 @@ class Sandbox:
         """
         half = self.services.protocol.doses.plan_ahead / 2
         async with self.services.sessions() as session:
-            m = await agenda.next_moments(session)
+            m = await next_moments(session)
         due, closing, expiring, planning, reviewing = m.due, m.closing, m.expiring, m.planned_until, m.reviewed
         upkeep = [
             m
