@@ -69,8 +69,21 @@ async def next_moments(session: AsyncSession) -> Moments:
         select(func.max(Flag.id)).scalar_subquery(),
     )
     row = (await session.execute(query)).one()
-    moments = [_aware(moment) for moment in row[:6]]
-    return Moments(*moments, *(bool(flag) for flag in row[6:10]), newest_flag=int(row[10] or 0))
+    due, closing, expiring, planned_until, reviewed, claimed = (_aware(moment) for moment in row[:6])
+    unplanned, unreviewed, erasures, inbox = (bool(flag) for flag in row[6:10])
+    return Moments(
+        due,
+        closing,
+        expiring,
+        planned_until,
+        reviewed,
+        claimed,
+        unplanned,
+        unreviewed,
+        erasures,
+        inbox,
+        int(row[10] or 0),
+    )
 
 
 def _aware(value: object) -> datetime | None:
