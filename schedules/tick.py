@@ -20,7 +20,7 @@ from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, r
 from schedules.escalation import escalate_due
 from schedules.helper_notices import plan_helper_notices
 from schedules.jobs import Deliver
-from schedules.moments import next_moments
+from schedules.moments import Moments, next_moments
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
 from schedules.retention import prune
@@ -68,38 +68,34 @@ class TickResult:
     inbox: bool = False  # stored updates wait to be handled (seen at the tick's start)
 
 
-async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500) -> TickResult:
+async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moments: Moments | None = None) -> TickResult:
     """Each step runs only when its moment has come (schedules/moments.py, one query): an idle tick is that
     query. The throttled steps (retention, team messages, helper notices, escalation) keep their moments in
-    this process's TickState; what makes them due at once (a new flag) is read from the database."""
-    now, protocol = tick.clock(), tick.protocol
-    async with tick.sessions() as session:
-        m = await next_moments(session)
-    closed = planned = erased = 0
-    steps = [
-        _come(m.claimed, now - CLAIM_LEASE),
-        _come(m.closing, now),
-        _come(m.expiring, now),
-        m.unreviewed or _come(m.reviewed, now - REVIEW_EVERY),
-        m.unplanned or _come(m.planned_until, now + protocol.doses.plan_ahead / 2, strictly=True),
-        m.erasures,
-    ]
-    recovering, closing, expiring, reviewing, planning, erasing = steps
-    if recovering:
-        await recover(tick.sessions, now=now, lease=CLAIM_LEASE)
-    if closing:
-        closed = await close_unanswered(tick.sessions, now=now)
-    if expiring:
-        await expire_questionnaires(tick.sessions, now=now, protocol=protocol)
-    if reviewing:
-        await review_due(tick.sessions, now=now, protocol=protocol)
-    if planning:
+    this process's TickState; what makes them due at once (a new flag) is read from the database.
+
+    `moments`: read by the caller since the database last changed (the sandbox, which has just read them
+    to find this tick's moment), so the tick does not read them again."""
+    now, protocol, m = tick.clock(), tick.protocol, moments
+    if m is None:
+        async with tick.sessions() as session:
+            m = await next_moments(session)
+    changed = closed = planned = erased = 0  # rows changed by the steps below (any may have queued a message)
+    if _come(m.claimed, now - CLAIM_LEASE):
+        changed += await recover(tick.sessions, now=now, lease=CLAIM_LEASE)
+    if _come(m.closing, now):
+        changed += (closed := await close_unanswered(tick.sessions, now=now))
+    if _come(m.expiring, now):
+        changed += await expire_questionnaires(tick.sessions, now=now, protocol=protocol)
+    if m.unreviewed or _come(m.reviewed, now - REVIEW_EVERY):
+        changed += await review_due(tick.sessions, now=now, protocol=protocol)
+    if m.unplanned or _come(m.planned_until, now + protocol.doses.plan_ahead / 2, strictly=True):
         planned = await plan(tick.sessions, now=now, protocol=protocol)
-    if erasing:
-        erased = await tick.before_dispatch(now)
-    upkept = await _upkeep(tick, now, closed, m.newest_flag)
+        changed += 1 + planned  # its weekly questionnaires too, whatever the doses
+    if m.erasures:
+        changed += (erased := await tick.before_dispatch(now))
+    changed += await _upkeep(tick, now, closed, m.newest_flag)
     total = DispatchStats()
-    if any(steps) or upkept or _come(m.due, now):  # a step above may have queued something due now
+    if changed or _come(m.due, now):
         total = await _dispatch(tick, deliver, dispatch_limit)
     return TickResult(planned, closed, total, erased=erased, inbox=m.inbox)
 
@@ -109,26 +105,24 @@ def _come(moment: datetime | None, by: datetime, *, strictly: bool = False) -> b
     return moment is not None and (moment < by if strictly else moment <= by)
 
 
-async def _upkeep(tick: Tick, now: datetime, closed: int, newest_flag: int) -> bool:
-    """The throttled steps due now, in this process (each process keeps its own times); how many ran."""
-    s, protocol, ran = tick.state, tick.protocol, False
+async def _upkeep(tick: Tick, now: datetime, closed: int, newest_flag: int) -> int:
+    """The throttled steps due now, in this process (each process keeps its own times); the rows they queued."""
+    s, protocol, queued = tick.state, tick.protocol, 0
     if now >= s.next_upkeep.get("retention", now):
-        await prune(tick.sessions, now=now, inbox_days=tick.inbox_retention_days)
+        await prune(tick.sessions, now=now, inbox_days=tick.inbox_retention_days)  # deletes: nothing to send
         s.next_upkeep["retention"] = now + RETENTION_EVERY
-        ran = True
     # digests are planned a day ahead, so every few minutes is plenty; a new flag (a verdict) plans at once
     if now >= s.next_upkeep.get("team", now) or newest_flag != s.counters.get("team_planned_flag", 0):
-        await plan_team_messages(tick.sessions, now=now, protocol=protocol)  # digests, milestone alerts
+        queued += await plan_team_messages(tick.sessions, now=now, protocol=protocol)  # digests, milestone alerts
         s.next_upkeep["team"] = now + TEAM_PLANNING_EVERY
         s.counters["team_planned_flag"] = newest_flag
-        ran = True
     if closed or newest_flag != s.counters.get("helper_planned_flag", 0) or now >= s.next_upkeep.get("helper", now):
-        await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
+        queued += await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
         s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
         s.counters["helper_planned_flag"] = newest_flag
-        ran = True
     if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
         scan = await escalate_due(tick.sessions, now=now, protocol=protocol)  # issue 14: unowned urgent alerts
+        queued += scan.escalated
         s.counters["escalation_flag"] = newest_flag
         if scan.next_due is None:  # nothing waits: only a new flag can change that (the hour: a safety net)
             s.next_upkeep["escalation"] = now + ESCALATION_IDLE
@@ -136,8 +130,7 @@ async def _upkeep(tick: Tick, now: datetime, closed: int, newest_flag: int) -> b
         else:  # looked at again by then, or sooner: the team's hours may change, here or in another process
             s.next_upkeep["escalation"] = min(scan.next_due, now + ESCALATION_RECHECK)
             s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
-        ran = True
-    return ran
+    return queued
 
 
 async def _dispatch(tick: Tick, deliver: Deliver, limit: int) -> DispatchStats:

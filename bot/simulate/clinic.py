@@ -171,7 +171,7 @@ class Clinic:
         await self.enrol_all()
         while True:
             self.notice_new_messages()
-            bot_next = await sb.next_event()
+            bot_next, found = await sb.next_moment()
             person_next = self.queue[0].at if self.queue else None
             moments = [m for m in (bot_next, person_next) if m is not None]
             nxt = min(moments) if moments else end
@@ -182,7 +182,7 @@ class Clinic:
                 await moment.perform(self, self.due_now(person_next))  # the patients' updates in one batch
             else:
                 sb.clock.set(max(sb.clock() + (timedelta(seconds=1) if nxt <= sb.clock() else timedelta(0)), nxt))
-                await sb.tick()
+                await sb.tick(found)  # read just now: nothing changed since
             if progress is not None:
                 progress(min(1.0, (sb.clock() - START) / (end - START)))
         sb.clock.set(end)
