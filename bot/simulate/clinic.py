@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -17,7 +17,8 @@ from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.simulate import moment
-from bot.simulate.profiles import Behaviour, Patient, cohort
+from bot.simulate.moment import Action, Person
+from bot.simulate.profiles import Behaviour, cohort
 from bot.simulate.transcript import Transcript
 from care.regimens import build_regimen
 from services import enrolment
@@ -39,26 +40,6 @@ class Config:
     database_url: str
     transcript: Path | None = None
     rate_limiter: bool = False
-
-
-@dataclass
-class Person:
-    patient: Patient
-    behaviour: Behaviour
-    user: VirtualUser
-    start: date
-    seen: int = 0
-    blocked: bool = False
-
-
-@dataclass(order=True)
-class Action:
-    at: datetime
-    seq: int
-    person: int = field(compare=False)
-    kind: str = field(compare=False)  # press | questionnaire | block
-    message: SentMessage | None = field(compare=False, default=None)
-    code: str = field(compare=False, default="")
 
 
 class Clinic:

@@ -11,14 +11,45 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from bot.sandbox.contract import SentMessage
-from bot.simulate.transcript import button_label
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.updates import VirtualUser
+from bot.simulate.profiles import Behaviour, Patient
+from bot.simulate.transcript import Transcript, button_label
 
-if TYPE_CHECKING:
-    from bot.simulate.clinic import Action, Clinic
+
+@dataclass
+class Person:
+    patient: Patient
+    behaviour: Behaviour
+    user: VirtualUser
+    start: date
+    seen: int = 0
+    blocked: bool = False
+
+
+@dataclass(order=True)
+class Action:
+    at: datetime
+    seq: int
+    person: int = field(compare=False)
+    kind: str = field(compare=False)  # press | questionnaire | block
+    message: SentMessage | None = field(compare=False, default=None)
+    code: str = field(compare=False, default="")
+
+
+class Clinic(Protocol):
+    """What of the clinic (clinic.py) its patients' actions use."""
+
+    sb: Sandbox
+    transcript: Transcript
+    people: list[Person]
+    presses: dict[str, list[int]]  # questionnaire kind -> presses to answer each one
+    chat_messages: dict[str, list[int]]  # questionnaire kind -> bot messages left in the chat
 
 
 @dataclass
