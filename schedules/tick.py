@@ -18,6 +18,7 @@ from care.protocol import Protocol
 from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
 from schedules.escalation import escalate_due
+from schedules.flagging import latest_flag_id
 from schedules.helper_notices import plan_helper_notices
 from schedules.jobs import Deliver
 from schedules.moments import Moments, next_moments
@@ -79,21 +80,22 @@ async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moment
     if m is None:
         async with tick.sessions() as session:
             m = await next_moments(session)
-    changed = closed = planned = erased = 0  # rows changed by the steps below (any may have queued a message)
+    changed = closed = planned = erased = flagging = 0  # rows changed by the steps below (any may queue a message)
     if _come(m.claimed, now - CLAIM_LEASE):
         changed += await recover(tick.sessions, now=now, lease=CLAIM_LEASE)
     if _come(m.closing, now):
         changed += (closed := await close_unanswered(tick.sessions, now=now))
     if _come(m.expiring, now):
-        changed += await expire_questionnaires(tick.sessions, now=now, protocol=protocol)
+        flagging += await expire_questionnaires(tick.sessions, now=now, protocol=protocol)  # may flag
     if m.unreviewed or _come(m.reviewed, now - REVIEW_EVERY):
-        changed += await review_due(tick.sessions, now=now, protocol=protocol)
+        flagging += await review_due(tick.sessions, now=now, protocol=protocol)  # the flags raised
     if m.unplanned or _come(m.planned_until, now + protocol.doses.plan_ahead / 2, strictly=True):
         planned = await plan(tick.sessions, now=now, protocol=protocol)
         changed += 1 + planned  # its weekly questionnaires too, whatever the doses
     if m.erasures:
         changed += (erased := await tick.before_dispatch(now))
-    changed += await _upkeep(tick, now, closed, m.newest_flag)
+    newest_flag = await latest_flag_id(tick.sessions) if flagging else m.newest_flag  # a flag just raised counts
+    changed += flagging + await _upkeep(tick, now, closed, newest_flag)
     total = DispatchStats()
     if changed or _come(m.due, now):
         total = await _dispatch(tick, deliver, dispatch_limit)
