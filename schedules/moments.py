@@ -9,15 +9,16 @@ nothing to do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from schedules.agenda import pending
 from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Outbox, Patient, Questionnaire
 from storage.status import ENROLLED, OutboxStatus
 
@@ -43,8 +44,10 @@ class Moments:
     newest_flag: int = 0  # the newest flag's id (0: none): a cheap "anything new?"
 
 
-def _min(column: object, *where: ColumnElement[bool]) -> sa.ScalarSelect[object]:
-    return select(func.min(column)).where(*where).scalar_subquery()
+def _earliest(column: Any, status: Any, statuses: Sequence[str], *where: ColumnElement[bool]) -> list[Any]:
+    """min(column) per status: an equality on the leading column of a (status, moment) index lets each be one
+    index probe (PostgreSQL does not take a MIN through an IN list: it scans every row of those states)."""
+    return [select(func.min(column)).where(col(status) == one, *where).scalar_subquery() for one in statuses]
 
 
 def _exists(*where: ColumnElement[bool]) -> sa.Exists:
@@ -55,22 +58,30 @@ async def next_moments(session: AsyncSession) -> Moments:
     """Every kind of timed work's earliest moment, in one query."""
     enrolled = col(Patient.status).in_(ENROLLED)
     reachable = col(Patient.reachable).is_(True)
+    groups = [
+        _earliest(Outbox.due_at, Outbox.status, [OutboxStatus.PENDING]),
+        _earliest(DoseEvent.closes_at, DoseEvent.status, OPEN_DOSES),
+        _earliest(Questionnaire.expires_at, Questionnaire.status, OPEN_QUESTIONNAIRES),
+        _earliest(Patient.planned_until, Patient.status, ENROLLED, reachable),
+        _earliest(Patient.reviewed_at, Patient.status, ENROLLED),
+        _earliest(Outbox.claimed_at, Outbox.status, CLAIMS),
+    ]
     query = sa.select(
-        _min(Outbox.due_at, *pending()),
-        _min(DoseEvent.closes_at, col(DoseEvent.status).in_(OPEN_DOSES)),
-        _min(Questionnaire.expires_at, col(Questionnaire.status).in_(OPEN_QUESTIONNAIRES)),
-        _min(Patient.planned_until, enrolled, reachable),
-        _min(Patient.reviewed_at, enrolled),
-        _min(Outbox.claimed_at, col(Outbox.status).in_(CLAIMS)),
+        *(subquery for group in groups for subquery in group),
         _exists(enrolled, reachable, col(Patient.planned_until).is_(None)),
         _exists(enrolled, col(Patient.consented_at).is_not(None), col(Patient.reviewed_at).is_(None)),
         _exists(col(Dialogue.kind) == "erase", col(Dialogue.step) == "retry"),
         _exists(col(InboxUpdate.processed_at).is_(None)),
         select(func.max(Flag.id)).scalar_subquery(),
     )
-    row = (await session.execute(query)).one()
-    due, closing, expiring, planned_until, reviewed, claimed = (_aware(moment) for moment in row[:6])
-    unplanned, unreviewed, erasures, inbox = (bool(flag) for flag in row[6:10])
+    row = list((await session.execute(query)).one())
+    moments = []
+    for group in groups:
+        found = [moment for moment in map(_aware, row[: len(group)]) if moment is not None]
+        moments.append(min(found, default=None))
+        del row[: len(group)]
+    due, closing, expiring, planned_until, reviewed, claimed = moments
+    unplanned, unreviewed, erasures, inbox = (bool(flag) for flag in row[:4])
     return Moments(
         due,
         closing,
@@ -82,7 +93,7 @@ async def next_moments(session: AsyncSession) -> Moments:
         unreviewed,
         erasures,
         inbox,
-        int(row[10] or 0),
+        int(row[4] or 0),
     )
 
 
