@@ -16,6 +16,7 @@ from bot.sending.menus import with_menus
 from bot.sending.team import with_team_messages
 from schedules import tick
 from schedules.jobs import Deliver
+from schedules.moments import Moments
 from schedules.tick import Tick, TickResult
 from services.erasure_retry import retry_due
 from storage.engine import checkpoint
@@ -44,12 +45,14 @@ def sender(app: Application, s: Services) -> Deliver:  # type: ignore[type-arg]
     return guarded(with_menus(with_conversation(inner, app.bot, s), app.bot, s), s)
 
 
-async def run_tick(app: Application, *, dispatch_limit: int = 500) -> TickResult:  # type: ignore[type-arg]
-    """The tick (schedules/tick.py) with Telegram: send through the Bot, then handle the stored updates."""
+async def run_tick(app: Application, *, dispatch_limit: int = 500, moments: Moments | None = None) -> TickResult:  # type: ignore[type-arg]
+    """The tick (schedules/tick.py) with Telegram: send through the Bot, then handle the stored updates.
+    `moments`: already read since the database last changed (the sandbox's virtual time)."""
     s = services_of(app.bot_data)
-    result = await tick.run(tick_of(s), sender(app, s), dispatch_limit=dispatch_limit)
+    result = await tick.run(tick_of(s), sender(app, s), dispatch_limit=dispatch_limit, moments=moments)
     total = result.dispatch
-    result.updates = await drain(app)
+    if result.inbox:  # updates stored and not handled yet (polling and the webhook drain what they store)
+        result.updates = await drain(app)
     if result.erased or total.counts.get("team_notice"):  # an erasure, or its notice (a former alias) sent and blanked
         s.checkpoint_due = True
     if s.checkpoint_due:  # SQLite: no page image of erased rows left in the write-ahead log

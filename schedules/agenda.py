@@ -5,6 +5,7 @@ rows (`enqueue`), takes pending ones off (`drop`, `purge`), moves them (`move`),
 lets them go (`defer`, `release`) and says when the next one is due (`next_due`); the dedupe-key formats
 are the `key_*` functions below, so "where is a scheduled message written" has one answer. How each send
 went (claimed, sending, sent, failed) is the tick's bookkeeping: schedules/dispatch.py and records.py.
+When every kind of the tick's work is next due (this one among them), in one query: schedules/moments.py.
 
 A row whose dedupe key is already there is skipped, so planning twice, a replay or a second process adds
 nothing. Nothing here commits: each call runs in the caller's transaction.
@@ -14,17 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules.sql import insert_ignore, rowcount
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
-from storage.status import ENROLLED, OutboxStatus
+from storage.models import Outbox
+from storage.status import OutboxStatus
 
 SLICE = 500  # rows per INSERT statement
 KEY_LENGTH = 80  # Outbox.dedupe_key's column length
@@ -114,43 +114,6 @@ async def release(session: AsyncSession, *, patient_id: int, now: datetime) -> i
 async def next_due(session: AsyncSession) -> datetime | None:
     """When the earliest pending row is due, or None when nothing is pending."""
     return (await session.exec(select(func.min(Outbox.due_at)).where(*pending()))).first()
-
-
-@dataclass(frozen=True)
-class Moments:
-    """The earliest moment of each kind of timed work (None: none of that kind)."""
-
-    due: datetime | None  # a pending outbox row
-    closing: datetime | None  # a sent reminder's day window
-    expiring: datetime | None  # an open questionnaire
-    planned_until: datetime | None  # an enrolled, reachable patient's planning horizon
-    reviewed: datetime | None  # an enrolled patient's last daily review
-
-
-async def next_moments(session: AsyncSession) -> Moments:
-    """Every kind of timed work's earliest moment, in one query."""
-    enrolled = col(Patient.status).in_(ENROLLED)
-    query = sa.select(
-        select(func.min(Outbox.due_at)).where(*pending()).scalar_subquery(),
-        select(func.min(DoseEvent.closes_at)).where(col(DoseEvent.status).in_(("sent", "snoozed"))).scalar_subquery(),
-        select(func.min(Questionnaire.expires_at))
-        .where(col(Questionnaire.status).in_(("in_progress", "paused")))
-        .scalar_subquery(),
-        select(func.min(Patient.planned_until)).where(enrolled, col(Patient.reachable).is_(True)).scalar_subquery(),
-        select(func.min(Patient.reviewed_at)).where(enrolled).scalar_subquery(),
-    )
-    row = (await session.execute(query)).one()
-    return Moments(*(_aware(moment) for moment in row))
-
-
-def _aware(value: object) -> datetime | None:
-    """Scalar subqueries lose the column type: parse and mark UTC what the driver hands back."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 # Dedupe-key formats, one per kind of message: a key names what the row is about, and the same key twice

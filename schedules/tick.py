@@ -1,4 +1,5 @@
-"""The periodic tick: recover claims, close and expire what is over, review, plan, then dispatch.
+"""The periodic tick: recover claims, close and expire what is over, review, plan, then dispatch; each
+step only when its moment has come (schedules/moments.py), so a tick with nothing due is one query.
 
 Idempotent and safe to run in several processes at once (the outbox's claims decide who sends what).
 The sending itself is a port: `deliver` (schedules.jobs.Deliver) takes due jobs and reports each outcome;
@@ -20,10 +21,11 @@ from schedules.escalation import escalate_due
 from schedules.flagging import latest_flag_id
 from schedules.helper_notices import plan_helper_notices
 from schedules.jobs import Deliver
+from schedules.moments import Moments, next_moments
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
 from schedules.retention import prune
-from schedules.reviews import review_due
+from schedules.reviews import REVIEW_EVERY, review_due
 from storage.engine import Sessions
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ class Tick:
     state: TickState
     stopping: Callable[[], bool]  # shutting down: claim nothing more
     inbox_retention_days: int
-    before_dispatch: Callable[[datetime], Awaitable[int]]  # e.g. erasures to retry, so their last message goes
+    before_dispatch: Callable[[datetime], Awaitable[int]]  # erasures to retry (when one waits): their last message goes
 
 
 @dataclass
@@ -64,31 +66,65 @@ class TickResult:
     dispatch: DispatchStats
     updates: int = 0
     erased: int = 0
+    inbox: bool = False  # stored updates wait to be handled (seen at the tick's start)
 
 
-async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500) -> TickResult:
-    s, now, protocol = tick.state, tick.clock(), tick.protocol
-    await recover(tick.sessions, now=now, lease=CLAIM_LEASE)
-    closed = await close_unanswered(tick.sessions, now=now)
-    await expire_questionnaires(tick.sessions, now=now, protocol=protocol)
-    await review_due(tick.sessions, now=now, protocol=protocol)
-    planned = await plan(tick.sessions, now=now, protocol=protocol)
-    erased = await tick.before_dispatch(now)
+async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moments: Moments | None = None) -> TickResult:
+    """Each step runs only when its moment has come (schedules/moments.py, one query): an idle tick is that
+    query. The throttled steps (retention, team messages, helper notices, escalation) keep their moments in
+    this process's TickState; what makes them due at once (a new flag) is read from the database.
+
+    `moments`: read by the caller since the database last changed (the sandbox, which has just read them
+    to find this tick's moment), so the tick does not read them again."""
+    now, protocol, m = tick.clock(), tick.protocol, moments
+    if m is None:
+        async with tick.sessions() as session:
+            m = await next_moments(session)
+    changed = closed = planned = erased = flagging = 0  # rows changed by the steps below (any may queue a message)
+    if _come(m.claimed, now - CLAIM_LEASE):
+        changed += await recover(tick.sessions, now=now, lease=CLAIM_LEASE)
+    if _come(m.closing, now):
+        changed += (closed := await close_unanswered(tick.sessions, now=now))
+    if _come(m.expiring, now):
+        flagging += await expire_questionnaires(tick.sessions, now=now, protocol=protocol)  # may flag
+    if m.unreviewed or _come(m.reviewed, now - REVIEW_EVERY):
+        flagging += await review_due(tick.sessions, now=now, protocol=protocol)  # the flags raised
+    if m.unplanned or _come(m.planned_until, now + protocol.doses.plan_ahead / 2, strictly=True):
+        planned = await plan(tick.sessions, now=now, protocol=protocol)
+        changed += 1 + planned  # its weekly questionnaires too, whatever the doses
+    if m.erasures:
+        changed += (erased := await tick.before_dispatch(now))
+    newest_flag = await latest_flag_id(tick.sessions) if flagging else m.newest_flag  # a flag just raised counts
+    changed += flagging + await _upkeep(tick, now, closed, newest_flag)
+    total = DispatchStats()
+    if changed or _come(m.due, now):
+        total = await _dispatch(tick, deliver, dispatch_limit)
+    return TickResult(planned, closed, total, erased=erased, inbox=m.inbox)
+
+
+def _come(moment: datetime | None, by: datetime, *, strictly: bool = False) -> bool:
+    """The moment has come by `by` (before it, when `strictly`); None never comes."""
+    return moment is not None and (moment < by if strictly else moment <= by)
+
+
+async def _upkeep(tick: Tick, now: datetime, closed: int, newest_flag: int) -> int:
+    """The throttled steps due now, in this process (each process keeps its own times); the rows they queued."""
+    s, protocol, queued = tick.state, tick.protocol, 0
     if now >= s.next_upkeep.get("retention", now):
-        await prune(tick.sessions, now=now, inbox_days=tick.inbox_retention_days)
+        await prune(tick.sessions, now=now, inbox_days=tick.inbox_retention_days)  # deletes: nothing to send
         s.next_upkeep["retention"] = now + RETENTION_EVERY
     # digests are planned a day ahead, so every few minutes is plenty; a new flag (a verdict) plans at once
-    newest_flag = await latest_flag_id(tick.sessions)
     if now >= s.next_upkeep.get("team", now) or newest_flag != s.counters.get("team_planned_flag", 0):
-        await plan_team_messages(tick.sessions, now=now, protocol=protocol)  # digests, milestone alerts
+        queued += await plan_team_messages(tick.sessions, now=now, protocol=protocol)  # digests, milestone alerts
         s.next_upkeep["team"] = now + TEAM_PLANNING_EVERY
         s.counters["team_planned_flag"] = newest_flag
     if closed or newest_flag != s.counters.get("helper_planned_flag", 0) or now >= s.next_upkeep.get("helper", now):
-        await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
+        queued += await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
         s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
         s.counters["helper_planned_flag"] = newest_flag
     if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
         scan = await escalate_due(tick.sessions, now=now, protocol=protocol)  # issue 14: unowned urgent alerts
+        queued += scan.escalated
         s.counters["escalation_flag"] = newest_flag
         if scan.next_due is None:  # nothing waits: only a new flag can change that (the hour: a safety net)
             s.next_upkeep["escalation"] = now + ESCALATION_IDLE
@@ -96,8 +132,7 @@ async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500) -> Tic
         else:  # looked at again by then, or sooner: the team's hours may change, here or in another process
             s.next_upkeep["escalation"] = min(scan.next_due, now + ESCALATION_RECHECK)
             s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
-    total = await _dispatch(tick, deliver, dispatch_limit)
-    return TickResult(planned, closed, total, erased=erased)
+    return queued
 
 
 async def _dispatch(tick: Tick, deliver: Deliver, limit: int) -> DispatchStats:

@@ -108,3 +108,33 @@ async def test_same_seed_same_result(tmp_path: Path) -> None:
     for run in runs:
         run.pop("wall_seconds")
     assert runs[0] == runs[1]
+
+
+# `b12bot simulate --patients 3 --weeks 2 --seed 7 --json`, recorded on 4478505 (before the tick followed its
+# work, issue 17) and kept equal since: the tick skipping what is not due, and the simulator jumping and
+# batching presses, must change nothing a simulation reports.
+PINNED_3X2_SEED7 = {
+    "patients": 3, "weeks": 2, "seed": 7, "messages_sent": 75, "reminders_sent": 43, "doses_confirmed": 40,
+    "questionnaires_completed": 7, "digests_sent": 15, "flags": {"worsening": 1},
+    "by_profile": {
+        "improving": {"patients": 1, "adherence": 0.857, "flags": {}, "verdicts": {}},
+        "not_improving": {"patients": 1, "adherence": 1.0, "flags": {}, "verdicts": {}},
+        "worsening": {"patients": 1, "adherence": 0.933, "flags": {"worsening": 1}, "verdicts": {}},
+    },
+    "presses_per_questionnaire": {
+        "baseline": {"answered": 3, "min": 19, "mean": 19.0, "max": 19},
+        "weekly": {"answered": 4, "min": 4, "mean": 4.25, "max": 5},
+    },
+    "chat_messages_per_questionnaire": {
+        "baseline": {"answered": 3, "min": 1, "mean": 1.0, "max": 1},
+        "weekly": {"answered": 4, "min": 1, "mean": 1.0, "max": 1},
+    },
+}  # fmt: skip
+
+
+async def test_a_small_cohort_reports_what_it_reported_before(sqlite_url: str) -> None:
+    from bot.simulate.run import simulate
+
+    data = await simulate(Config(3, 2, 7, PROFILES, sqlite_url))
+    data.pop("wall_seconds")
+    assert data == PINNED_3X2_SEED7

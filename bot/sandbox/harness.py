@@ -20,7 +20,7 @@ from bot.sandbox.api import BotApiStandIn
 from bot.sandbox.updates import UpdateFactory
 from bot.settings import Settings
 from bot.ticks import TickResult, run_tick
-from schedules import agenda
+from schedules.moments import Moments, next_moments
 from schedules.reviews import REVIEW_EVERY
 from storage import migrate
 
@@ -108,13 +108,18 @@ class Sandbox:
     async def send(self, *updates: dict[str, Any]) -> None:
         await deliver_updates(self.app, list(updates))
 
-    async def tick(self) -> TickResult:
+    async def tick(self, moments: Moments | None = None) -> TickResult:
+        """One tick now; `moments` as `next_moment` read them, when nothing changed since."""
         self.ticks += 1
-        return await run_tick(self.app)
+        return await run_tick(self.app, moments=moments)
 
     async def next_event(self) -> datetime | None:
-        """The earliest moment the tick has something to do (one query; an escalation's moment is the one
-        the last tick found).
+        return (await self.next_moment())[0]
+
+    async def next_moment(self) -> tuple[datetime | None, Moments]:
+        """The earliest moment the tick has something to do, and the moments it was found from (one query; an
+        escalation's moment is the one the last tick found). The tick at that moment takes them as they are
+        when nothing changed in between: time moves, from one due moment to the next, on one query each.
 
         Planning top-ups and the daily reviews are per patient; they are taken at the next
         six-hour boundary instead of each patient's own minute, as a production tick would do them
@@ -122,8 +127,9 @@ class Sandbox:
         """
         half = self.services.protocol.doses.plan_ahead / 2
         async with self.services.sessions() as session:
-            m = await agenda.next_moments(session)
-        due, closing, expiring, planning, reviewing = m.due, m.closing, m.expiring, m.planned_until, m.reviewed
+            found = await next_moments(session)
+        due, closing, expiring = found.due, found.closing, found.expiring
+        planning, reviewing = found.planned_until, found.reviewed
         upkeep = [
             m
             for m in (planning - half if planning else None, reviewing + REVIEW_EVERY if reviewing else None)
@@ -135,20 +141,20 @@ class Sandbox:
         moments = [m for m in (due, closing, expiring, escalation) if m is not None]
         if upkeep:
             moments.append(max(_next_boundary(min(upkeep)), self.clock()))
-        return min(moments) if moments else None
+        return (min(moments) if moments else None), found
 
     async def run_until(self, when: datetime) -> None:
         """Step virtual time to `when`, ticking at every due moment on the way."""
         while True:
-            nxt = await self.next_event()
+            nxt, m = await self.next_moment()
             if nxt is not None and nxt.tzinfo is None:
                 nxt = nxt.replace(tzinfo=self.clock().tzinfo)
             if nxt is None or nxt > when:
                 self.clock.set(max(when, self.clock()))
-                await self.tick()
+                await self.tick(m)
                 return
             self.clock.set(max(nxt, self.clock() + (STEP_WHEN_STUCK if nxt <= self.clock() else timedelta(0))))
-            await self.tick()
+            await self.tick(m)
 
     async def run_for(self, delta: timedelta) -> None:
         await self.run_until(self.clock() + delta)

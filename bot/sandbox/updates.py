@@ -34,8 +34,13 @@ class UpdateFactory:
     def __init__(self, standin: BotApiStandIn, *, start_update_id: int = 1, push: bool = False) -> None:
         self.standin = standin
         self.push = push  # also queue every update for getUpdates
-        self._next_update_id = start_update_id
+        self._next_update_id = self._first_update_id = start_update_id
         self._next_query = 0
+
+    @property
+    def made(self) -> int:
+        """How many updates this factory has made."""
+        return self._next_update_id - self._first_update_id
 
     def _update(self, kind: str, payload: JSON) -> JSON:
         update: JSON = {"update_id": self._next_update_id, kind: payload}

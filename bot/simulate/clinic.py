@@ -7,18 +7,19 @@ virtual and moves from one due moment (the bot's or a patient's) to the next. No
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.sandbox.contract import SentMessage
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
-from bot.simulate.profiles import Behaviour, Patient, cohort
-from bot.simulate.transcript import Transcript, button_label
+from bot.simulate import moment
+from bot.simulate.moment import Action, Person
+from bot.simulate.profiles import Behaviour, cohort
+from bot.simulate.transcript import Transcript
 from care.regimens import build_regimen
 from services import enrolment
 
@@ -39,26 +40,6 @@ class Config:
     database_url: str
     transcript: Path | None = None
     rate_limiter: bool = False
-
-
-@dataclass
-class Person:
-    patient: Patient
-    behaviour: Behaviour
-    user: VirtualUser
-    start: date
-    seen: int = 0
-    blocked: bool = False
-
-
-@dataclass(order=True)
-class Action:
-    at: datetime
-    seq: int
-    person: int = field(compare=False)
-    kind: str = field(compare=False)  # press | questionnaire | block
-    message: SentMessage | None = field(compare=False, default=None)
-    code: str = field(compare=False, default="")
 
 
 class Clinic:
@@ -126,20 +107,6 @@ class Clinic:
         self.transcript.person(person.user.id, f"presses “{label}”")
         await self.sb.send(self.sb.users.press_button(person.user, message, label))
 
-    async def tap(self, index: int, code: str) -> bool:
-        """Press the button with this code on the newest open question; False if there is none."""
-        person = self.people[index]
-        for message in reversed(self.sb.api.sent_to(person.user.id)):
-            data = [d for d in self.sb.users.button_data(message) if d.startswith("q1:")]
-            if data:
-                match = next((d for d in data if d.split(":")[-1] == code), None)
-                if match is None:
-                    return False
-                self.transcript.person(person.user.id, f"presses “{button_label(message, match)}”")
-                await self.sb.send(self.sb.users.press(person.user, message, match))
-                return True
-        return False
-
     def notice_new_messages(self) -> None:
         """Read what the bot sent each patient since last time and decide the responses."""
         now = self.sb.clock()
@@ -166,34 +133,18 @@ class Clinic:
         ):
             self.schedule(now + person.behaviour.delay(), index, "questionnaire", message)
 
-    async def perform(self, action: Action) -> None:
-        person = self.people[action.person]
-        if person.blocked:
-            return
-        if action.kind == "block":
-            person.blocked = True
-            self.transcript.person(person.user.id, "blocks the bot")
-            await self.sb.send(self.sb.users.my_chat_member(person.user, status_new="kicked"))
-        elif action.kind == "press" and action.message is not None:
-            data = next((d for d in self.sb.users.button_data(action.message) if d.endswith(f":{action.code}")), None)
-            if data is not None:
-                self.transcript.person(person.user.id, f"presses “{button_label(action.message, data)}”")
-                await self.sb.send(self.sb.users.press(person.user, action.message, data))
-        elif action.kind == "questionnaire" and action.message is not None:
-            text = action.message.text or ""
-            found = re.search(r"\(week (\d+)\)", text)
-            week = int(found.group(1)) if found else 0  # the baseline has no week number
-            rules = self.sb.services.protocol.questionnaires
-            pgic, mnsi = week >= rules.pgic_from_week, week == 0 or week in rules.mnsi_weeks
-            before, presses = len(self.sb.api.sent_to(person.user.id)), 0
-            for code in person.behaviour.questionnaire(week, pgic=pgic, mnsi=mnsi):
-                if not await self.tap(action.person, code):
-                    break
-                presses += 1
-            kind = "weekly" if week else "baseline"
-            self.presses.setdefault(kind, []).append(presses)
-            # the question message itself, and whatever else the bot sent while the patient answered
-            self.chat_messages.setdefault(kind, []).append(1 + len(self.sb.api.sent_to(person.user.id)) - before)
+    def due_now(self, at: datetime) -> list[Action]:
+        """The actions due at `at`, one per patient (a patient's second stays queued for the next batch)."""
+        batch: list[Action] = []
+        later: list[Action] = []
+        people: set[int] = set()
+        while self.queue and self.queue[0].at == at:
+            action = heapq.heappop(self.queue)
+            (later if action.person in people else batch).append(action)
+            people.add(action.person)
+        for action in later:
+            heapq.heappush(self.queue, action)
+        return batch
 
     async def run(self, progress: Callable[[float], None] | None) -> None:
         sb = self.sb
@@ -201,19 +152,18 @@ class Clinic:
         await self.enrol_all()
         while True:
             self.notice_new_messages()
-            bot_next = await sb.next_event()
+            bot_next, found = await sb.next_moment()
             person_next = self.queue[0].at if self.queue else None
             moments = [m for m in (bot_next, person_next) if m is not None]
             nxt = min(moments) if moments else end
             if nxt > end:
                 break
             if person_next is not None and person_next <= nxt:
-                action = heapq.heappop(self.queue)
-                sb.clock.set(max(sb.clock(), action.at))
-                await self.perform(action)
+                sb.clock.set(max(sb.clock(), person_next))
+                await moment.perform(self, self.due_now(person_next))  # the patients' updates in one batch
             else:
                 sb.clock.set(max(sb.clock() + (timedelta(seconds=1) if nxt <= sb.clock() else timedelta(0)), nxt))
-                await sb.tick()
+                await sb.tick(found)  # read just now: nothing changed since
             if progress is not None:
                 progress(min(1.0, (sb.clock() - START) / (end - START)))
         sb.clock.set(end)

@@ -1,0 +1,107 @@
+"""When each kind of the tick's work is next due, read from the database in one statement.
+
+The tick (schedules/tick.py) runs a step only when its moment has come, so a tick with nothing due costs
+this one query. Every moment is read from the rows themselves at each tick, never remembered: a row added
+by another process (a dose planned, a questionnaire opened, an update stored) is seen by the next tick
+of every process. Each moment matches the WHERE clause of the step it gates, so a step skipped had
+nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Outbox, Patient, Questionnaire
+from storage.status import ENROLLED, OutboxStatus
+
+OPEN_DOSES = ("sent", "snoozed")  # schedules/closing.py
+OPEN_QUESTIONNAIRES = ("in_progress", "paused")  # schedules/questionnaires.py
+CLAIMS = (OutboxStatus.CLAIMED, OutboxStatus.SENDING)  # schedules/dispatch.py recover()
+
+
+@dataclass(frozen=True)
+class Moments:
+    """The earliest moment of each kind of timed work (None: none of that kind), and what waits now."""
+
+    due: datetime | None  # a pending outbox row
+    closing: datetime | None  # a sent reminder's day window
+    expiring: datetime | None  # an open questionnaire
+    planned_until: datetime | None  # an enrolled, reachable patient's planning horizon
+    reviewed: datetime | None  # an enrolled patient's last daily review
+    claimed: datetime | None = None  # the oldest claim on an outbox row (claimed or sending)
+    unplanned: bool = False  # an enrolled, reachable patient with no plan yet
+    unreviewed: bool = False  # an enrolled patient who consented and was never reviewed
+    erasures: bool = False  # a failed erasure waits to be tried again (services/erasure_retry.py)
+    inbox: bool = False  # a stored update not handled yet
+    newest_flag: int = 0  # the newest flag's id (0: none): a cheap "anything new?"
+
+
+def _earliest(column: Any, status: Any, statuses: Sequence[str], *where: ColumnElement[bool]) -> list[Any]:
+    """min(column) per status: an equality on the leading column of a (status, moment) index lets each be one
+    index probe (PostgreSQL does not take a MIN through an IN list: it scans every row of those states)."""
+    return [select(func.min(column)).where(col(status) == one, *where).scalar_subquery() for one in statuses]
+
+
+def _exists(*where: ColumnElement[bool]) -> sa.Exists:
+    return sa.exists().where(*where)
+
+
+async def next_moments(session: AsyncSession) -> Moments:
+    """Every kind of timed work's earliest moment, in one query."""
+    enrolled = col(Patient.status).in_(ENROLLED)
+    reachable = col(Patient.reachable).is_(True)
+    groups = [
+        _earliest(Outbox.due_at, Outbox.status, [OutboxStatus.PENDING]),
+        _earliest(DoseEvent.closes_at, DoseEvent.status, OPEN_DOSES),
+        _earliest(Questionnaire.expires_at, Questionnaire.status, OPEN_QUESTIONNAIRES),
+        _earliest(Patient.planned_until, Patient.status, ENROLLED, reachable),
+        _earliest(Patient.reviewed_at, Patient.status, ENROLLED),
+        _earliest(Outbox.claimed_at, Outbox.status, CLAIMS),
+    ]
+    query = sa.select(
+        *(subquery for group in groups for subquery in group),
+        _exists(enrolled, reachable, col(Patient.planned_until).is_(None)),
+        _exists(enrolled, col(Patient.consented_at).is_not(None), col(Patient.reviewed_at).is_(None)),
+        _exists(col(Dialogue.kind) == "erase", col(Dialogue.step) == "retry"),
+        _exists(col(InboxUpdate.processed_at).is_(None)),
+        select(func.max(Flag.id)).scalar_subquery(),
+    )
+    row = list((await session.execute(query)).one())
+    moments = []
+    for group in groups:
+        found = [moment for moment in map(_aware, row[: len(group)]) if moment is not None]
+        moments.append(min(found, default=None))
+        del row[: len(group)]
+    due, closing, expiring, planned_until, reviewed, claimed = moments
+    unplanned, unreviewed, erasures, inbox = (bool(flag) for flag in row[:4])
+    return Moments(
+        due,
+        closing,
+        expiring,
+        planned_until,
+        reviewed,
+        claimed,
+        unplanned,
+        unreviewed,
+        erasures,
+        inbox,
+        int(row[4] or 0),
+    )
+
+
+def _aware(value: object) -> datetime | None:
+    """Scalar subqueries lose the column type: parse and mark UTC what the driver hands back."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
