@@ -39,12 +39,26 @@ class Services:
     telemetry: Telemetry = field(default_factory=Telemetry)
     forget: set[int] = field(default_factory=set)  # updates to keep as {"erased": true} once handled (erasure)
     checkpoint_due: bool = False  # SQLite: truncate the WAL once the erasure's updates are marked done
+    inbox: InboxQueue = field(default_factory=lambda: InboxQueue())  # SQLite: stored updates not yet handled
 
     def now(self) -> datetime:
         return self.clock()
 
     def count(self, name: str, by: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + by
+
+
+@dataclass
+class InboxQueue:
+    """SQLite (one process): the stored, unhandled updates, known in memory once a read of the inbox found them
+    all (bot/inbox.py), so that handling what was just stored needs no read. `waiting` None: not known."""
+
+    waiting: dict[int, dict[str, Any]] | None = None
+    storing: int = 0  # stores in progress
+    stores: int = 0  # stores begun
+
+    def forget(self) -> None:
+        self.waiting = None
 
 
 def services_of(bot_data: Any) -> Services:
