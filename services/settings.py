@@ -153,7 +153,8 @@ async def end(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
                 col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id, col(Dialogue.kind) == KIND
             )
         )
-        await session.commit()
+        if result.rowcount:  # nothing to end (nearly always): no write, so the button's own commit is the only one
+            await session.commit()
     return bool(result.rowcount)
 
 
