@@ -97,3 +97,40 @@ async def test_a_press_marked_meanwhile_rolls_its_writes_back(sqlite_url: str, r
         async with sb.services.sessions() as session:
             dose = (await session.exec(select(DoseEvent).order_by(col(DoseEvent.due_at)))).first()
     assert dose is not None and dose.status == ("sent" if replayed else "taken")
+
+
+@pytest.mark.parametrize("when", ["before the press", "between store and handling"])
+async def test_a_press_is_handled_after_the_database_dropped_every_connection(postgres_url: str, when: str) -> None:
+    """No ping on checkout: a connection found dead (here pg_terminate_backend, as after a server restart)
+    is replaced once, and the press is still stored, handled and answered, once."""
+    import asyncpg
+
+    from bot.inbox import drain, receive
+
+    async def drop_connections() -> int:
+        conn = await asyncpg.connect(postgres_url)
+        try:
+            sql = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+            return int(await conn.fetchval(sql + "AND pid <> pg_backend_pid()"))
+        finally:
+            await conn.close()
+
+    async with Sandbox(database_url=postgres_url, start=START) as sb:
+        await team_with_member(sb)
+        await enrol(sb, PAT, await invite(sb, start=date(2026, 2, 2)))
+        await sb.run_until(datetime(2026, 2, 2, 8, 0, 5, tzinfo=UTC))
+        press = sb.users.press_button(PAT, sb.api.last_to(PAT.id), "Taken")
+        edits, answers = sb.api.count("editMessageText"), len(sb.api.callback_answers)
+        if when == "before the press":
+            assert await drop_connections() >= 1  # the fault fired: the pool's idle connections are gone
+            await sb.send(press)
+        else:
+            await receive(sb.app, [press])
+            assert await drop_connections() >= 1
+            assert await drain(sb.app) == 1
+        async with sb.services.sessions() as session:
+            dose = (await session.exec(select(DoseEvent).order_by(col(DoseEvent.due_at)))).first()
+            row = await session.get(InboxUpdate, press["update_id"])
+    assert dose is not None and dose.status == "taken"
+    assert row is not None and row.processed_at is not None
+    assert sb.api.count("editMessageText") == edits + 1 and len(sb.api.callback_answers) == answers + 1
