@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import sqlite_driver
 from storage.unit import UnitSession, UnitSessions
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -89,6 +90,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     kwargs: dict[str, Any] = {"hide_parameters": True}
     if not url.startswith("sqlite"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS)
+    else:
+        kwargs.update(module=sqlite_driver.module())  # one trip to aiosqlite's thread per statement
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 

@@ -18,6 +18,7 @@ from storage.engine import Sessions, retry_on_disconnect
 from storage.models import InboxUpdate
 from storage.updates import handled_form, sender_ids, store_form
 
+INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
 Handled = tuple[str | None, dict[str, Any] | None]  # (error, the payload to keep instead of handled_form)
 
 
@@ -39,8 +40,9 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
         async with sessions() as session:
             assert session.bind is not None
             insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-            stmt = insert(InboxUpdate).values(list(rows.values())).on_conflict_do_nothing()
-            new = [row[0] for row in (await session.execute(stmt.returning(col(InboxUpdate.update_id)))).all()]
+            # the table, not the entity: no ORM bulk path; one parameter set per row (a cached statement)
+            stmt = insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
+            new = [row[0] for row in (await session.execute(stmt, list(rows.values()))).all()]
             await session.commit()
         return new
 
@@ -68,8 +70,8 @@ def mark(
     values: dict[str, Any] = {"processed_at": now, "error": error, "payload": kept}
     if replacement is not None and replacement.get("erased"):
         values.update(chat_id=None, user_id=None)
-    stmt = update(InboxUpdate).where(col(InboxUpdate.update_id) == update_id)
-    return (stmt.where(col(InboxUpdate.processed_at).is_(None)) if waiting else stmt).values(**values)
+    stmt = update(INBOX).where(INBOX.c.update_id == update_id)  # the table: no ORM session synchronisation
+    return (stmt.where(INBOX.c.processed_at.is_(None)) if waiting else stmt).values(**values)
 
 
 async def mark_done(

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlalchemy.sql import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession
 
@@ -69,10 +69,10 @@ class UnitSession(SQLModelSession):
                 self._bound = False
 
 
-class UnitSessions(async_sessionmaker[AsyncSession]):
+class UnitSessions(async_sessionmaker[SQLModelSession]):
     """Sessions that join the update being handled (see the module's text)."""
 
-    def __call__(self, **local_kw: Any) -> AsyncSession:
+    def __call__(self, **local_kw: Any) -> SQLModelSession:
         claim = CLAIM.get()
         if claim is not None and claim.done:
             claim = None
