@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.inbox_queue import InboxQueue
 from bot.settings import Settings
 from bot.telemetry import Telemetry
 from care.protocol import Protocol
@@ -39,26 +40,13 @@ class Services:
     telemetry: Telemetry = field(default_factory=Telemetry)
     forget: set[int] = field(default_factory=set)  # updates to keep as {"erased": true} once handled (erasure)
     checkpoint_due: bool = False  # SQLite: truncate the WAL once the erasure's updates are marked done
-    inbox: InboxQueue = field(default_factory=lambda: InboxQueue())  # SQLite: stored updates not yet handled
+    inbox: InboxQueue = field(default_factory=InboxQueue)  # stores coalesced; SQLite: the updates waiting
 
     def now(self) -> datetime:
         return self.clock()
 
     def count(self, name: str, by: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + by
-
-
-@dataclass
-class InboxQueue:
-    """SQLite (one process): the stored, unhandled updates, known in memory once a read of the inbox found them
-    all (bot/inbox.py), so that handling what was just stored needs no read. `waiting` None: not known."""
-
-    waiting: dict[int, dict[str, Any]] | None = None
-    storing: int = 0  # stores in progress
-    stores: int = 0  # stores begun
-
-    def forget(self) -> None:
-        self.waiting = None
 
 
 def services_of(bot_data: Any) -> Services:

@@ -30,19 +30,7 @@ log = logging.getLogger(__name__)
 async def receive(app: Application, updates: Sequence[dict[str, Any]]) -> list[int]:  # type: ignore[type-arg]
     """Store updates durably, a batch in one statement (duplicates ignored); returns the ids that were new."""
     s = services_of(app.bot_data)
-    queue = s.inbox
-    queue.storing += 1
-    queue.stores += 1
-    try:
-        new = await inbox.store(s.sessions, updates=updates, now=s.now())
-    except BaseException:
-        queue.forget()  # stored or not: read the inbox next time
-        raise
-    finally:
-        queue.storing -= 1
-    if queue.waiting is not None:
-        queue.waiting.update(new)
-    return list(new)
+    return await s.inbox.store(s.sessions, updates, s.now())
 
 
 async def _process(app: Application, update_id: int, payload: dict[str, Any], claim: Claim) -> inbox.Handled:  # type: ignore[type-arg]
@@ -93,22 +81,6 @@ async def _handle(app: Application, update_id: int, payload: dict[str, Any], con
         s.checkpoint_due = not await checkpoint(s.engine)
 
 
-async def _next_batch(s: Services, limit: int) -> list[tuple[int, dict[str, Any]]]:
-    """SQLite: the waiting updates, from memory when known, else read (and known from then on when that read
-    was complete: no store under way before or during it)."""
-    queue = s.inbox
-    if queue.waiting is not None:
-        batch = sorted(queue.waiting.items())[:limit]
-        for update_id, _ in batch:
-            del queue.waiting[update_id]
-        return batch
-    quiet, stores = queue.storing == 0, queue.stores
-    batch = await inbox.pending(s.sessions, limit=limit)
-    if quiet and queue.storing == 0 and queue.stores == stores and len(batch) < limit:
-        queue.waiting = {}
-    return batch
-
-
 async def _drain_postgres(app: Application) -> int:  # type: ignore[type-arg]
     """Several processes may drain one inbox: each update is locked while it is handled, on one connection
     that the handler's sessions share; a lost connection is replaced once (the update was not marked)."""
@@ -137,7 +109,7 @@ async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[t
         if not is_sqlite(s.settings.db_url):
             return await _drain_postgres(app)
         try:
-            while not s.stopping.is_set() and (batch := await _next_batch(s, limit)):
+            while not s.stopping.is_set() and (batch := await s.inbox.next_batch(s.sessions, limit)):
                 for update_id, payload in batch:
                     if s.stopping.is_set():
                         s.inbox.forget()  # the rest of the batch waits in the inbox

@@ -134,3 +134,35 @@ async def test_a_press_is_handled_after_the_database_dropped_every_connection(po
     assert dose is not None and dose.status == "taken"
     assert row is not None and row.processed_at is not None
     assert sb.api.count("editMessageText") == edits + 1 and len(sb.api.callback_answers) == answers + 1
+
+
+async def test_updates_arriving_together_are_stored_in_one_statement_and_each_handled_once(database_url: str) -> None:
+    """Twenty /help messages at once (webhook requests side by side): the stores that wait for the one under
+    way go in together, one INSERT; every update is answered once."""
+    import asyncio
+
+    from bot.sandbox.updates import UpdateFactory
+
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        users = [VirtualUser(3000 + i, f"U{i}") for i in range(20)]
+        factory = UpdateFactory(sb.api, start_update_id=900)
+        for user in users:
+            sb.api.add_private_chat(user.as_json())
+        updates = [factory.text(user, "/help") for user in users]
+        inserts: list[str] = []
+
+        def on_statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+            if sql.startswith("INSERT INTO inbox_update"):
+                inserts.append(sql)
+
+        engine = sb.services.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", on_statement)
+        try:
+            await asyncio.gather(*(sb.send(update) for update in updates))
+        finally:
+            event.remove(engine, "before_cursor_execute", on_statement)
+        async with sb.services.sessions() as session:
+            handled = (await session.exec(select(InboxUpdate).where(col(InboxUpdate.processed_at).is_not(None)))).all()
+    assert len(inserts) <= 2  # the first alone, the 19 that waited for it together (20 before)
+    assert len(handled) == 20
+    assert all(len(sb.api.sent_to(user.id)) == 1 for user in users)
