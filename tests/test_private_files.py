@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import private_files
 from bot.cli import main
 from bot.sandbox.harness import Sandbox
+from services import private_files
 from tests.helpers import invite, team_with_member
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
