@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.inbox_queue import InboxQueue
 from bot.settings import Settings
 from bot.telemetry import Telemetry
 from care.protocol import Protocol
@@ -39,6 +40,7 @@ class Services:
     telemetry: Telemetry = field(default_factory=Telemetry)
     forget: set[int] = field(default_factory=set)  # updates to keep as {"erased": true} once handled (erasure)
     checkpoint_due: bool = False  # SQLite: truncate the WAL once the erasure's updates are marked done
+    inbox: InboxQueue = field(default_factory=InboxQueue)  # stores coalesced; SQLite: the updates waiting
 
     def now(self) -> datetime:
         return self.clock()

@@ -1,4 +1,5 @@
-"""Feeding stored updates to the Application, in order, each once.
+"""Feeding stored updates to the Application, in order, each once, one transaction each: the handler's first
+commit marks the update handled (storage/unit.py); a handler that commits nothing is marked here.
 
 Each update is kept, once handled, in its handled form (no texts: storage/updates.py), or as
 {"erased": true} when its handler erased its sender (`Services.forget`). An update beyond the limit for
@@ -11,6 +12,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Update
 from telegram.ext import Application
 
@@ -18,28 +21,32 @@ from bot.context import Services, services_of
 from services.stranger_guard import LIMITED, over_limit
 from storage import inbox
 from storage.engine import checkpoint, is_sqlite
+from storage.unit import CLAIM, Claim
 from storage.updates import ERASED, sender_ids
 
 log = logging.getLogger(__name__)
 
 
 async def receive(app: Application, updates: Sequence[dict[str, Any]]) -> list[int]:  # type: ignore[type-arg]
-    """Store updates durably (duplicates ignored); returns the ids that were new."""
+    """Store updates durably, a batch in one statement (duplicates ignored); returns the ids that were new."""
     s = services_of(app.bot_data)
-    return await inbox.store(s.sessions, updates=updates, now=s.now())
+    return await s.inbox.store(s.sessions, updates, s.now())
 
 
-async def _process(app: Application, update_id: int, payload: dict[str, Any]) -> inbox.Handled:  # type: ignore[type-arg]
+async def _process(app: Application, update_id: int, payload: dict[str, Any], claim: Claim) -> inbox.Handled:  # type: ignore[type-arg]
     s = services_of(app.bot_data)
     if "ignored" in payload:  # a kind the bot does not handle (storage/updates.py): nothing to do
         return None, None
     if await over_limit(s.sessions, update_id=update_id, user_id=sender_ids(payload)[1], now=s.now()):
         return None, dict(LIMITED)
+    claim.armed = True  # the handler's first commit marks the update handled (storage/unit.py)
     try:
         await app.process_update(Update.de_json(payload, app.bot))
     except Exception as exc:  # a malformed stored update must not block the rest
         log.exception("update could not be processed", extra={"update_id": update_id})
         return type(exc).__name__, _forgotten(s, update_id)
+    finally:
+        claim.armed = False
     return None, _forgotten(s, update_id)
 
 
@@ -50,36 +57,68 @@ def _forgotten(s: Services, update_id: int) -> dict[str, Any] | None:
     return None
 
 
-async def _after_erasure(s: Services) -> None:
-    if s.checkpoint_due:
+async def _handle(app: Application, update_id: int, payload: dict[str, Any], conn: AsyncConnection | None) -> None:  # type: ignore[type-arg]
+    """Handle one stored update and mark it handled: by the handler's own commit when it writes, else here."""
+    s = services_of(app.bot_data)
+    claim = Claim(update_id, inbox.mark(update_id, payload, s.now()), conn)
+    token = CLAIM.set(claim)
+    try:
+        handled = await _process(app, update_id, payload, claim)
+    finally:
+        claim.done = True
+        CLAIM.reset(token)
+    if claim.marked and handled == (None, None):
+        return
+    stmt = inbox.mark(update_id, payload, s.now(), handled, waiting=not claim.marked)
+    if conn is None:
+        async with s.sessions() as session:
+            await session.execute(stmt)
+            await session.commit()
+    else:
+        await conn.execute(stmt)
+        await conn.commit()
+    if s.checkpoint_due:  # after an erasure: the WAL keeps no page image of what it erased
         s.checkpoint_due = not await checkpoint(s.engine)
 
 
-async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[type-arg]
-    """Process every stored update not yet processed (stopping early on shutdown). Returns how many.
+async def _drain_postgres(app: Application) -> int:  # type: ignore[type-arg]
+    """Several processes may drain one inbox: each update is locked while it is handled, on one connection
+    that the handler's sessions share; a lost connection is replaced once (the update was not marked)."""
+    s = services_of(app.bot_data)
+    done = 0
+    for attempt in (1, 2):
+        try:
+            async with s.engine.connect() as conn:
+                while not s.stopping.is_set() and (row := await inbox.claim_next(conn)) is not None:
+                    await _handle(app, row[0], row[1], conn)
+                    done += 1
+                return done
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost while draining the inbox; retrying on a new one")
+    return done
 
-    One drain at a time per process; on PostgreSQL each update is locked while it is handled, so
-    several processes draining one inbox never handle the same update twice.
-    """
+
+async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[type-arg]
+    """Handle every stored update not yet handled, in id order, each once (stopping early on shutdown).
+    One drain at a time per process. Returns how many."""
     s = services_of(app.bot_data)
     done = 0
     async with s.draining:
         if not is_sqlite(s.settings.db_url):
-
-            async def handle(update_id: int, payload: dict[str, Any]) -> inbox.Handled:
-                return await _process(app, update_id, payload)
-
-            while not s.stopping.is_set() and await inbox.process_next(s.sessions, handle=handle, clock=s.now):
-                done += 1
-            return done
-        while not s.stopping.is_set() and (batch := await inbox.pending(s.sessions, limit=limit)):
-            for update_id, payload in batch:
-                if s.stopping.is_set():
-                    break
-                handled = await _process(app, update_id, payload)
-                await inbox.mark_done(s.sessions, update_id=update_id, payload=payload, now=s.now(), handled=handled)
-                await _after_erasure(s)
-                done += 1
+            return await _drain_postgres(app)
+        try:
+            while not s.stopping.is_set() and (batch := await s.inbox.next_batch(s.sessions, limit)):
+                for update_id, payload in batch:
+                    if s.stopping.is_set():
+                        s.inbox.forget()  # the rest of the batch waits in the inbox
+                        break
+                    await _handle(app, update_id, payload, None)
+                    done += 1
+        except BaseException:
+            s.inbox.forget()
+            raise
     return done
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -145,15 +146,19 @@ def _pending(view: Outcome, data: dict[str, Any]) -> Outcome:
     )
 
 
+DIALOGUES = Dialogue.__table__  # type: ignore[attr-defined]
+# built once (it runs on every button press); the table, not the entity: no ORM synchronisation to do
+END = DIALOGUES.delete().where(
+    DIALOGUES.c.chat_id == bindparam("chat"), DIALOGUES.c.user_id == bindparam("user"), DIALOGUES.c.kind == KIND
+)
+
+
 async def end(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
     """Another command or button: an open /time or /timezone question ends quietly. True when one did."""
     async with sessions() as session:
-        result = await session.exec(
-            delete(Dialogue).where(
-                col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id, col(Dialogue.kind) == KIND
-            )
-        )
-        await session.commit()
+        result: Any = await session.execute(END, {"chat": chat_id, "user": user_id})
+        if result.rowcount:  # nothing to end (nearly always): no write, so the button's own commit is the only one
+            await session.commit()
     return bool(result.rowcount)
 
 

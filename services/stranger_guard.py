@@ -12,8 +12,9 @@ Without it 450 updates from 3 strangers wrote 450 inbox rows with their texts an
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,15 +29,20 @@ STRANGER_WINDOW = timedelta(hours=1)
 LIMITED: dict[str, object] = {"limited": True}
 
 
+USER: Any = bindparam("user")
+NOW: Any = bindparam("now")
+KNOWN = (  # built once: this runs for every update
+    select(literal(1)).where(col(Patient.chat_id) == USER).limit(1),
+    select(literal(1)).where(col(TeamMember.telegram_user_id) == USER, col(TeamMember.active).is_(True)).limit(1),
+    select(literal(1))
+    .where(col(Invite.opened_chat_id) == USER, col(Invite.used_at).is_(None), col(Invite.expires_at) > NOW)
+    .limit(1),
+)
+
+
 async def _known(session: AsyncSession, user_id: int, now: datetime) -> bool:
-    for query in (
-        select(literal(1)).where(col(Patient.chat_id) == user_id),
-        select(literal(1)).where(col(TeamMember.telegram_user_id) == user_id, col(TeamMember.active).is_(True)),
-        select(literal(1)).where(
-            col(Invite.opened_chat_id) == user_id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now
-        ),
-    ):
-        if (await session.execute(query.limit(1))).first() is not None:
+    for query in KNOWN:
+        if (await session.execute(query, {"user": user_id, "now": now})).first() is not None:
             return True
     return False
 

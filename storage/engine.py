@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import sqlite_driver
+from storage.unit import UnitSession, UnitSessions
+
 Sessions = async_sessionmaker[AsyncSession]
 AUDIT_KEY_INFO = "b12bot.audit_key"  # Session.info entry the audit chain reads its key from
+# PostgreSQL: no ping on every checkout; connections are replaced after this long, and a connection found
+# dead when used (a server restart, pg_terminate_backend) invalidates the pool: `retry_on_disconnect`
+POOL_RECYCLE_SECONDS = 1800
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # aiosqlite logs every statement at DEBUG as the call it runs, parameters (aliases, answers) included
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
@@ -80,7 +89,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     # hide_parameters: SQL parameters (aliases, answers, token hashes) stay out of logs and exception messages
     kwargs: dict[str, Any] = {"hide_parameters": True}
     if not url.startswith("sqlite"):
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS)
+    else:
+        kwargs.update(module=sqlite_driver.module())  # one trip to aiosqlite's thread per statement
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
@@ -112,4 +123,20 @@ async def checkpoint(engine: AsyncEngine) -> bool:
 def make_sessions(engine: AsyncEngine, *, audit_key: bytes | None = None) -> Sessions:
     """Sessions; with `audit_key` (B12BOT_AUDIT_KEY) every audit row they write is chained by HMAC (storage.audit)."""
     info = {AUDIT_KEY_INFO: audit_key} if audit_key else {}
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)
+    return UnitSessions(engine, class_=UnitSession, expire_on_commit=False, info=info)
+
+
+def lost_connection(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+async def retry_on_disconnect(attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run `attempt`; once more if the database connection was found dead (the pool then starts afresh).
+    Only for work that is one transaction, so that a failed first attempt left nothing behind."""
+    try:
+        return await attempt()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("database connection lost; retrying on a new one")
+        return await attempt()

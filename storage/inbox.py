@@ -5,18 +5,20 @@ What is stored of an update, and what is kept once it has been handled: storage/
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from storage.engine import Sessions
+from storage.engine import Sessions, retry_on_disconnect
 from storage.models import InboxUpdate
 from storage.updates import handled_form, sender_ids, store_form
 
+INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
 Handled = tuple[str | None, dict[str, Any] | None]  # (error, the payload to keep instead of handled_form)
 
 
@@ -27,19 +29,24 @@ def _row(update: dict[str, Any], now: datetime) -> dict[str, Any]:
             "user_id": user_id}  # fmt: skip
 
 
-async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: datetime) -> list[int]:
-    """Insert updates not seen before (tokens masked, unhandled kinds reduced); returns the ids that were new."""
+async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: datetime) -> dict[int, dict[str, Any]]:
+    """Insert updates not seen before (tokens masked, unhandled kinds reduced), a whole batch in one statement;
+    returns the new ones (id: the payload stored), in id order. Retried once on a lost connection."""
     if not updates:
-        return []
-    rows = [_row(u, now) for u in updates]
-    async with sessions() as session:
-        assert session.bind is not None
-        dialect = session.bind.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing().returning(col(InboxUpdate.update_id))
-        new = [row[0] for row in (await session.execute(stmt)).all()]
-        await session.commit()
-    return sorted(new)
+        return {}
+    rows = {int(u["update_id"]): _row(u, now) for u in updates}
+
+    async def insert_new() -> list[int]:
+        async with sessions() as session:
+            assert session.bind is not None
+            insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+            # the table, not the entity: no ORM bulk path; one parameter set per row (a cached statement)
+            stmt = insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
+            new = [row[0] for row in (await session.execute(stmt, list(rows.values()))).all()]
+            await session.commit()
+        return new
+
+    return {i: rows[i]["payload"] for i in sorted(await retry_on_disconnect(insert_new))}
 
 
 async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, dict[str, Any]]]:
@@ -53,45 +60,41 @@ async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, di
         return [(row[0], row[1]) for row in result.all()]
 
 
-def _done(update_id: int, payload: dict[str, Any], now: datetime, handled: Handled) -> Any:
-    """Mark an update handled and keep only its handled form (or the replacement the handler asked for)."""
+def mark(
+    update_id: int, payload: dict[str, Any], now: datetime, handled: Handled = (None, None), *, waiting: bool = True
+) -> Any:
+    """Mark an update handled and keep only its handled form (or the replacement the handler asked for).
+    `waiting`: only if it is not marked yet (a replay or another process may have been first)."""
     error, replacement = handled
     kept = replacement if replacement is not None else handled_form(payload)
     values: dict[str, Any] = {"processed_at": now, "error": error, "payload": kept}
     if replacement is not None and replacement.get("erased"):
         values.update(chat_id=None, user_id=None)
-    return update(InboxUpdate).where(col(InboxUpdate.update_id) == update_id).values(**values)
+    stmt = update(INBOX).where(INBOX.c.update_id == update_id)  # the table: no ORM session synchronisation
+    return (stmt.where(INBOX.c.processed_at.is_(None)) if waiting else stmt).values(**values)
 
 
 async def mark_done(
     sessions: Sessions, *, update_id: int, payload: dict[str, Any], now: datetime, handled: Handled = (None, None)
 ) -> None:
     async with sessions() as session:
-        await session.execute(_done(update_id, payload, now, handled))
+        await session.execute(mark(update_id, payload, now, handled))
         await session.commit()
 
 
-async def process_next(
-    sessions: Sessions, *, handle: Callable[[int, dict[str, Any]], Awaitable[Handled]], clock: Callable[[], datetime]
-) -> bool:
-    """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED),
-    handle it while holding the lock, mark it done in the same transaction. False when none is left."""
-    async with sessions() as session:
-        row = (
-            await session.execute(
-                select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
-                .where(col(InboxUpdate.processed_at).is_(None))
-                .order_by(col(InboxUpdate.update_id))
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-        ).first()
-        if row is None:
-            return False
-        handled = await handle(row[0], row[1])
-        await session.execute(_done(row[0], row[1], clock(), handled))
-        await session.commit()
-    return True
+async def claim_next(conn: AsyncConnection) -> tuple[int, dict[str, Any]] | None:
+    """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED), in the
+    connection's transaction; it stays locked until that transaction commits (storage/unit.py)."""
+    row = (
+        await conn.execute(
+            select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
+            .where(col(InboxUpdate.processed_at).is_(None))
+            .order_by(col(InboxUpdate.update_id))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def backlog(sessions: Sessions) -> tuple[int, datetime | None]:
