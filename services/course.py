@@ -6,13 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.adherence import DoseRecord, adherence_summary
 from care.protocol import Protocol
 from schedules.flagging import DOSE_STATE
 from storage.models import DoseEvent, Flag, Patient, Questionnaire
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import questionnaires as questionnaires_q
 from storage.status import ENROLLED
 
 FOLLOW_UP_OPENS_WEEK = 4  # CLINICAL.md: follow up within 4-6 weeks; the window opens at week 4
@@ -30,45 +32,27 @@ def milestone_weeks(protocol: Protocol) -> tuple[int, ...]:
 
 
 async def doses_of(session: AsyncSession, ids: Sequence[int], since: datetime | None) -> dict[int, list[DoseEvent]]:
-    query = select(DoseEvent).where(col(DoseEvent.patient_id).in_(ids)).order_by(col(DoseEvent.due_at))
-    if since is not None:
-        query = query.where(col(DoseEvent.due_at) >= since)
     found: dict[int, list[DoseEvent]] = defaultdict(list)
-    for dose in (await session.exec(query)).all():
+    for dose in await doses_q.of_patients(session, ids=ids, since=since):
         found[dose.patient_id].append(dose)
     return found
 
 
 async def scores_of(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Questionnaire]]:
     """Completed questionnaires with a score, by week (0 = baseline first)."""
-    query = (
-        select(Questionnaire)
-        .where(col(Questionnaire.patient_id).in_(ids), col(Questionnaire.status) == "completed")
-        .order_by(col(Questionnaire.week))
-    )
     found: dict[int, list[Questionnaire]] = defaultdict(list)
-    for q in (await session.exec(query)).all():
+    for q in await questionnaires_q.completed_of(session, ids=ids):
         if q.score:
             found[q.patient_id].append(q)
     return found
 
 
 async def open_flag_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
-    query = (
-        select(Flag.patient_id, func.count())
-        .where(col(Flag.patient_id).in_(ids), col(Flag.acknowledged_at).is_(None))
-        .group_by(col(Flag.patient_id))
-    )
-    return {pid: int(n) for pid, n in (await session.exec(query)).all()}
+    return await flags_q.open_counts(session, ids=ids)
 
 
 async def open_flags(session: AsyncSession, patient_id: int) -> list[Flag]:
-    query = (
-        select(Flag)
-        .where(Flag.patient_id == patient_id, col(Flag.acknowledged_at).is_(None))
-        .order_by(col(Flag.raised_at), col(Flag.id))
-    )
-    return list((await session.exec(query)).all())
+    return await flags_q.open_of(session, patient_id=patient_id)
 
 
 def adherence(

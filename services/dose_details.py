@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from care.protocol import Protocol
-from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
 from storage.models import DoseEvent, Patient
+from storage.queries import doses as doses_q
 
 SKIP_REASONS = ("forgot", "side_effects", "ran_out", "other")
 EARLIER_MINUTES = (15, 30, 60, 120, 180)  # the "Taken earlier" buttons, before now
@@ -61,12 +58,7 @@ async def skip_reason(sessions: Sessions, *, dose_id: int, chat_id: int, reason:
         patient = await session.get(Patient, dose.patient_id) if dose is not None else None
         if dose is None or patient is None or patient.chat_id != chat_id:
             return None
-        changed = await session.execute(
-            update(DoseEvent)
-            .where(col(DoseEvent.id) == dose_id, col(DoseEvent.status) == "skipped")
-            .values(skip_reason=reason)
-        )
-        if not rowcount(changed):
+        if not await doses_q.set_skip_reason(session, dose_id=dose_id, reason=reason):
             return None
         audit.record(
             session, at=now, actor="patient", action="dose.skip_reason", subject=f"dose:{dose_id}",

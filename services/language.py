@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.texts import languages, supported
@@ -13,6 +12,8 @@ from services.consent import LinkResult, consent_details
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Invite, Patient
+from storage.queries import patients as patients_q
+from storage.queries import teams as teams_q
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def pick(code: str | None, fallback: str = "en") -> str:
 async def of_chat(sessions: Sessions, chat_id: int, telegram_code: str | None) -> str:
     """The language for a private chat: the patient's own, else Telegram's setting when we speak it, else English."""
     async with sessions() as session:
-        stored = (await session.exec(select(col(Patient.language)).where(col(Patient.chat_id) == chat_id))).first()
+        stored = await patients_q.language_by_chat(session, chat_id=chat_id)
     return stored if stored in languages() else pick(telegram_code)
 
 
@@ -37,7 +38,7 @@ async def set_language(
     sessions: Sessions, *, chat_id: int, code: str, telegram_code: str | None, now: datetime
 ) -> LanguageResult:
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         current = patient.language if patient is not None else pick(telegram_code)
         wanted = supported(code)
         if wanted is None:
@@ -62,17 +63,7 @@ def _switch(session: AsyncSession, patient: Patient, lang: str, now: datetime, d
 async def open_invite(sessions: Sessions, *, chat_id: int, now: datetime) -> int | None:
     """The patient invite this chat opened and has not answered yet (before consent), if any."""
     async with sessions() as session:
-        found = await session.exec(
-            select(Invite.id)
-            .where(
-                col(Invite.opened_chat_id) == chat_id,
-                col(Invite.kind) == "patient",
-                col(Invite.used_at).is_(None),
-                col(Invite.expires_at) > now,
-            )
-            .order_by(col(Invite.id).desc())
-        )
-        return found.first()
+        return await teams_q.open_patient_invite(session, chat_id=chat_id, now=now)
 
 
 async def choose_at_consent(

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, select
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AuditEvent
+from storage.queries import audit as audit_q
 
 # A patient who mistypes or half-copies a link tries a few times; twenty in an hour leaves ample room.
 GUESS_LIMIT = 20
@@ -25,17 +23,5 @@ GUESS_WINDOW = timedelta(hours=1)
 
 async def limited(session: AsyncSession, *, actor: str, now: datetime) -> bool:
     """True when `actor` (tg:<user id>: a private chat) opened GUESS_LIMIT unknown links in the window."""
-    recent = (
-        select(literal(1))
-        .where(
-            col(AuditEvent.at) > now - GUESS_WINDOW,
-            col(AuditEvent.actor) == actor,
-            col(AuditEvent.action) == "link.open",
-            col(AuditEvent.outcome) == "refused",
-            col(AuditEvent.detail)["reason"].as_string() == "unknown",
-        )
-        .limit(GUESS_LIMIT)
-        .subquery()
-    )
-    count = (await session.execute(select(func.count()).select_from(recent))).scalar_one()
-    return int(count) >= GUESS_LIMIT
+    count = await audit_q.unknown_link_opens(session, actor=actor, since=now - GUESS_WINDOW, limit=GUESS_LIMIT)
+    return count >= GUESS_LIMIT

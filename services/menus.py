@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
 from services import teams
 from storage.engine import Sessions
-from storage.models import Team, TeamMember
+from storage.queries import teams as teams_q
 
 KIND = "menu"
 
@@ -52,9 +51,9 @@ async def plan_all(sessions: Sessions, *, now: datetime) -> int:
     """At start-up: a menu row for every active member and every alert group (menus kept up to date after
     an upgrade, or after a menu was changed in BotFather). Returns the rows planned."""
     async with sessions() as session:
-        members = (await session.exec(select(TeamMember.telegram_user_id).where(col(TeamMember.active)))).all()
-        groups = (await session.exec(select(Team.alert_chat_id).where(col(Team.alert_chat_id).is_not(None)))).all()
-        chats = sorted({*members, *(g for g in groups if g is not None)})
+        members = await teams_q.active_member_user_ids(session)
+        groups = await teams_q.alert_chat_ids(session)
+        chats = sorted({*members, *groups})
         for chat in chats:
             await plan(session, chat, now=now)
         await session.commit()

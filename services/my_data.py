@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.conversation_records import my_conversation
 from services.person import linked_patients
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
+from storage.models import Patient, Team
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import questionnaires as questionnaires_q
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,9 @@ def _iso(value: Any) -> Any:
 async def _record(session: AsyncSession, p: Patient) -> dict[str, Any]:
     """One enrolment: the patient row, its doses, questionnaires and flags."""
     team = await session.get(Team, p.team_id)
-    doses = (
-        await session.exec(select(DoseEvent).where(DoseEvent.patient_id == p.id).order_by(col(DoseEvent.due_at)))
-    ).all()
-    qs = (
-        await session.exec(
-            select(Questionnaire).where(Questionnaire.patient_id == p.id).order_by(col(Questionnaire.week))
-        )
-    ).all()
-    flags = (await session.exec(select(Flag).where(Flag.patient_id == p.id).order_by(col(Flag.id)))).all()
+    doses = await doses_q.of_patient(session, patient_id=p.id or 0)
+    qs = await questionnaires_q.of_patient(session, patient_id=p.id or 0)
+    flags = await flags_q.of_patient(session, patient_id=p.id or 0)
     return {
         "enrolment": {
             "alias": p.alias,

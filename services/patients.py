@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from schedules import agenda
 from schedules.records import mark_unreachable
 from services.consent import first_dose
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
+from storage.models import Patient
+from storage.queries import doses as doses_q
+from storage.queries import outbox as outbox_q
+from storage.queries import patients as patients_q
 from storage.status import ENROLLED
 
 HISTORY_DAYS = 7
@@ -22,7 +22,7 @@ HISTORY_DAYS = 7
 
 async def patient_for_chat(sessions: Sessions, chat_id: int) -> Patient | None:
     async with sessions() as session:
-        return (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        return await patients_q.by_chat(session, chat_id=chat_id)
 
 
 @dataclass(frozen=True)
@@ -40,32 +40,12 @@ class StatusView:
 
 async def status(sessions: Sessions, *, chat_id: int, now: datetime) -> StatusView | None:
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if patient is None:
             return None
-        next_dose = (
-            await session.exec(
-                select(col(DoseEvent.due_at))
-                .where(
-                    col(DoseEvent.patient_id) == patient.id,
-                    col(DoseEvent.due_at) > now,
-                    col(DoseEvent.status) == "planned",
-                )
-                .order_by(col(DoseEvent.due_at))
-                .limit(1)
-            )
-        ).first()
-        past = (
-            await session.exec(
-                select(DoseEvent)
-                .where(
-                    col(DoseEvent.patient_id) == patient.id,
-                    col(DoseEvent.due_at) > now - timedelta(days=HISTORY_DAYS),
-                    col(DoseEvent.due_at) <= now,
-                )
-                .order_by(col(DoseEvent.due_at))
-            )
-        ).all()
+        pid = patient.id or 0
+        next_dose = await doses_q.next_planned(session, patient_id=pid, after=now)
+        past = await doses_q.due_between(session, patient_id=pid, after=now - timedelta(days=HISTORY_DAYS), until=now)
     return StatusView(
         patient.status,
         str(patient.regimen.get("title", patient.regimen_code)),
@@ -87,7 +67,7 @@ class PauseResult:
 
 async def set_paused(sessions: Sessions, *, chat_id: int, paused: bool, now: datetime) -> PauseResult:
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if patient is None:
             return PauseResult("not_enrolled")
         if patient.status not in ENROLLED:
@@ -106,18 +86,14 @@ async def set_paused(sessions: Sessions, *, chat_id: int, paused: bool, now: dat
 async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str:
     """Stop every message to this patient. 'stopped', 'already' or 'not_enrolled'."""
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if patient is None:
             return "not_enrolled"
         if patient.status in ("stopped", "discharged"):
             return "already"
         patient.status, patient.stopped_at = "stopped", now
-        await agenda.drop(session, col(Outbox.patient_id) == patient.id, reason="stopped")
-        await session.execute(
-            update(DoseEvent)
-            .where(col(DoseEvent.patient_id) == patient.id, col(DoseEvent.status) == "planned")
-            .values(status="not_sent", note="stopped")
-        )
+        await agenda.drop(session, outbox_q.of_patient(patient_id=patient.id), reason="stopped")
+        await doses_q.close_planned(session, patient_id=patient.id or 0, note="stopped")
         audit.record(session, at=now, actor="patient", action="patient.stop", subject=f"patient:{patient.id}")
         await session.commit()
         return "stopped"
@@ -129,7 +105,7 @@ async def chat_blocked(sessions: Sessions, *, chat_id: int, blocked: bool, now: 
         if blocked:
             patient_id = await mark_unreachable(session, chat_id=chat_id, now=now, source="my_chat_member")
         else:
-            patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+            patient = await patients_q.by_chat(session, chat_id=chat_id)
             patient_id = patient.id if patient else None
             if patient is not None and not patient.reachable:
                 patient.reachable, patient.unreachable_at = True, None

@@ -7,22 +7,13 @@ chat that opened it and consented. /mydata and /delete_my_data act on all of the
 
 from __future__ import annotations
 
-from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Invite, Patient
+from storage.models import Patient
+from storage.queries import patients as patients_q
 
 
 async def linked_patients(session: AsyncSession, chat_id: int) -> list[Patient]:
     """This person's patient rows not yet erased: the one linked to the chat now first, then the older ones."""
-    opened = select(col(Invite.patient_id)).where(
-        col(Invite.opened_chat_id) == chat_id, col(Invite.kind) == "patient", col(Invite.outcome) == "consented"
-    )
-    rows = (
-        await session.exec(
-            select(Patient)
-            .where(or_(col(Patient.chat_id) == chat_id, col(Patient.id).in_(opened)), col(Patient.status) != "erased")
-            .order_by(col(Patient.id).desc())
-        )
-    ).all()
+    rows = await patients_q.linked(session, chat_id=chat_id)
     return sorted(rows, key=lambda p: p.chat_id != chat_id)  # stable: the current one, then newest to oldest

@@ -1,0 +1,70 @@
+"""Dose events: a patient's doses, the next one, the skip reason, the planned ones a stop ends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import DoseEvent
+
+
+async def of_patients(session: AsyncSession, *, ids: Sequence[int], since: datetime | None = None) -> list[DoseEvent]:
+    """These patients' doses (due at `since` or later when given), by due time."""
+    query = select(DoseEvent).where(col(DoseEvent.patient_id).in_(ids)).order_by(col(DoseEvent.due_at))
+    if since is not None:
+        query = query.where(col(DoseEvent.due_at) >= since)
+    return list((await session.exec(query)).all())
+
+
+async def of_patient(session: AsyncSession, *, patient_id: int) -> list[DoseEvent]:
+    """Every dose of one patient, by due time."""
+    query = select(DoseEvent).where(DoseEvent.patient_id == patient_id).order_by(col(DoseEvent.due_at))
+    return list((await session.exec(query)).all())
+
+
+async def next_planned(session: AsyncSession, *, patient_id: int, after: datetime) -> datetime | None:
+    """When the patient's next planned dose is due (after `after`)."""
+    query = (
+        select(col(DoseEvent.due_at))
+        .where(
+            col(DoseEvent.patient_id) == patient_id, col(DoseEvent.due_at) > after, col(DoseEvent.status) == "planned"
+        )
+        .order_by(col(DoseEvent.due_at))
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
+async def due_between(session: AsyncSession, *, patient_id: int, after: datetime, until: datetime) -> list[DoseEvent]:
+    """The patient's doses due after `after` up to `until` included, by due time."""
+    query = (
+        select(DoseEvent)
+        .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.due_at) > after, col(DoseEvent.due_at) <= until)
+        .order_by(col(DoseEvent.due_at))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def set_skip_reason(session: AsyncSession, *, dose_id: int, reason: str) -> int:
+    """The reason of a dose while it stays skipped; the rows changed (0 when it is not skipped)."""
+    result: Any = await session.execute(
+        update(DoseEvent)
+        .where(col(DoseEvent.id) == dose_id, col(DoseEvent.status) == "skipped")
+        .values(skip_reason=reason)
+    )
+    return int(result.rowcount or 0)
+
+
+async def close_planned(session: AsyncSession, *, patient_id: int, note: str) -> int:
+    """The patient's planned doses become not_sent (with `note`); the rows changed."""
+    result: Any = await session.execute(
+        update(DoseEvent)
+        .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.status) == "planned")
+        .values(status="not_sent", note=note)
+    )
+    return int(result.rowcount or 0)

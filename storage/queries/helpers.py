@@ -1,0 +1,27 @@
+"""Family helpers' links (helper_link rows, issue 14)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import HelperLink
+
+
+async def by_invite(session: AsyncSession, *, invite_id: int | None) -> HelperLink | None:
+    """The link whose one-time invite this is."""
+    return (await session.exec(select(HelperLink).where(HelperLink.invite_id == invite_id))).first()
+
+
+async def active_of_chat(session: AsyncSession, *, chat_id: int) -> list[HelperLink]:
+    """The active links of the helper of this chat."""
+    query = select(HelperLink).where(col(HelperLink.helper_chat_id) == chat_id, HelperLink.status == "active")
+    return list((await session.exec(query)).all())
+
+
+async def of_patient(session: AsyncSession, *, patient_id: int, statuses: Sequence[str]) -> list[HelperLink]:
+    """The patient's links in one of `statuses`."""
+    query = select(HelperLink).where(HelperLink.patient_id == patient_id, col(HelperLink.status).in_(statuses))
+    return list((await session.exec(query)).all())

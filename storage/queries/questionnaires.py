@@ -1,0 +1,107 @@
+"""Questionnaires: a patient's, the completed ones, the open one of a chat; optimistic-lock saves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Patient, Questionnaire
+
+
+async def of_patient(session: AsyncSession, *, patient_id: int) -> list[Questionnaire]:
+    """Every questionnaire of one patient, by week."""
+    query = select(Questionnaire).where(Questionnaire.patient_id == patient_id).order_by(col(Questionnaire.week))
+    return list((await session.exec(query)).all())
+
+
+async def completed_of(session: AsyncSession, *, ids: Sequence[int]) -> list[Questionnaire]:
+    """These patients' completed questionnaires, by week (0 = baseline first)."""
+    query = (
+        select(Questionnaire)
+        .where(col(Questionnaire.patient_id).in_(ids), col(Questionnaire.status) == "completed")
+        .order_by(col(Questionnaire.week))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def completed_before(session: AsyncSession, *, patient_id: int, week: int) -> list[Questionnaire]:
+    """The patient's questionnaires completed for the weeks before `week`, by week."""
+    query = (
+        select(Questionnaire)
+        .where(
+            Questionnaire.patient_id == patient_id,
+            Questionnaire.status == "completed",
+            col(Questionnaire.week) < week,
+        )
+        .order_by(col(Questionnaire.week))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def mark_completed(session: AsyncSession, *, questionnaire_id: int | None, at: datetime, score: Any) -> None:
+    await session.execute(
+        update(Questionnaire)
+        .where(col(Questionnaire.id) == questionnaire_id)
+        .values(status="completed", completed_at=at, score=score)
+    )
+
+
+async def save_if_version(
+    session: AsyncSession, *, questionnaire_id: int | None, version: int, values: dict[str, Any]
+) -> int:
+    """Write `values` and the next version only if the row is still at `version`; the rows changed (0 or 1)."""
+    result: Any = await session.execute(
+        update(Questionnaire)
+        .where(col(Questionnaire.id) == questionnaire_id, col(Questionnaire.version) == version)
+        .values(version=version + 1, **values)
+    )
+    return int(result.rowcount or 0)
+
+
+async def set_message(session: AsyncSession, *, questionnaire_id: int | None, message_id: int) -> None:
+    """The message now showing the questionnaire's current item."""
+    await session.execute(
+        update(Questionnaire).where(col(Questionnaire.id) == questionnaire_id).values(message_id=message_id)
+    )
+
+
+async def open_of_chat(
+    session: AsyncSession, *, chat_id: int, statuses: Sequence[str]
+) -> tuple[Questionnaire, Patient] | None:
+    """The newest questionnaire in one of `statuses` of the patient of this chat, with the patient."""
+    query = (
+        select(Questionnaire, Patient)
+        .join(Patient, col(Patient.id) == Questionnaire.patient_id)
+        .where(Patient.chat_id == chat_id, col(Questionnaire.status).in_(statuses))
+        .order_by(col(Questionnaire.id).desc())
+    )
+    found = (await session.exec(query)).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def answered_since(session: AsyncSession, *, chat_id: int, since: datetime) -> list[Any]:
+    """The answers so far of the in-progress questionnaires of this chat's patient last answered at `since`
+    or later."""
+    query = (
+        select(Questionnaire.answers)
+        .join(Patient, col(Patient.id) == Questionnaire.patient_id)
+        .where(
+            col(Patient.chat_id) == chat_id,
+            Questionnaire.status == "in_progress",
+            col(Questionnaire.last_answer_at) >= since,
+        )
+    )
+    return list((await session.exec(query)).all())
+
+
+async def in_progress_moments(session: AsyncSession, *, patient_id: int | None) -> list[datetime]:
+    """When the patient's in-progress questionnaires were sent and last answered (the moments known)."""
+    query = select(Questionnaire.sent_at, Questionnaire.last_answer_at).where(
+        Questionnaire.patient_id == patient_id, Questionnaire.status == "in_progress"
+    )
+    return [m for row in (await session.exec(query)).all() for m in row if m is not None]
