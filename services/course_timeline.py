@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.flags import FlagKind
-from storage.models import DoseEvent, Flag
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
 
 MARKED = {FlagKind.RED_FLAG: "red_flag", FlagKind.B6_INTAKE: "b6", FlagKind.B6_UNSURE: "b6"}
 VERDICTS = (FlagKind.MILESTONE_VERDICT, FlagKind.POOR_IMPROVEMENT)
@@ -38,15 +38,14 @@ async def timeline(
     session: AsyncSession, patient_id: int, *, start: date, zone: str, now: datetime, current_week: int | None
 ) -> Timeline:
     kinds = [str(k) for k in (*MARKED, *VERDICTS)]
-    query = select(Flag).where(Flag.patient_id == patient_id, col(Flag.kind).in_(kinds)).order_by(col(Flag.raised_at))
     events: list[tuple[float, str]] = []
     verdicts: list[tuple[int, str]] = []
-    for flag in (await session.exec(query)).all():
+    for flag in await flags_q.of_kinds(session, patient_id=patient_id, kinds=kinds):
         if flag.kind in MARKED:
             events.append((round(weeks_since(start, flag.raised_at, zone), 3), MARKED[FlagKind(flag.kind)]))
         elif flag.episode.startswith("milestone:week:"):
             verdicts.append((int(flag.episode.rsplit(":", 1)[1]), str(flag.facts.get("outcome", ""))))
-    doses = (await session.exec(select(DoseEvent).where(DoseEvent.patient_id == patient_id))).all()
+    doses = await doses_q.of_patient(session, patient_id=patient_id)
     today = weeks_since(start, now, zone)
     weeks_without = _no_dose_weeks((d.local_date for d in doses), start, current_week)
     return Timeline(tuple(events), tuple(verdicts), today if today >= 0 else None, weeks_without)

@@ -17,15 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from care.protocol import B6Thresholds, Protocol
 from services import export_files
 from services.codebook import codebook_csv
 from services.team_records import team_records
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Flag, Patient, Questionnaire
+from storage.models import Patient, Questionnaire
 
 PATIENTS = (
     "alias", "status", "reachable", "timezone", "reminder_time", "regimen_code", "regimen_title", "therapy_start",
@@ -95,8 +93,7 @@ async def collect(sessions: Sessions, *, team: str, now: datetime, target: str, 
         records = await team_records(session, team=team, erased=True)
         found, patients, doses, questionnaires = records.team, records.patients, records.doses, records.questionnaires
         alias = {p.id: p.alias for p in patients}
-        ids = list(alias)
-        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
+        flags = records.flags
         tables: dict[str, Table] = {
             "patients": [_patient(p) for p in patients],
             "doses": [{**d.model_dump(), "alias": alias[d.patient_id], "dose_id": d.id} for d in doses],

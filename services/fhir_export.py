@@ -22,7 +22,6 @@ from pathlib import Path
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.resource import Resource
-from sqlmodel import col, select
 
 from care.protocol import Protocol
 from services import export_files
@@ -34,7 +33,8 @@ from services.questionnaire_views import uses_injections
 from services.team_records import team_records
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Patient, Questionnaire, TeamMember
+from storage.models import DoseEvent, Flag, Patient, Questionnaire
+from storage.queries import teams as teams_q
 
 NAMESPACE = uuid.UUID("8f4b7a3e-1d2c-4e5f-9a6b-b12b0712b12b")
 
@@ -115,9 +115,8 @@ async def collect(
     """A Bundle per patient of the team (erased patients left out), keyed by alias; audited."""
     async with sessions() as session:
         records = await team_records(session, team=team, erased=False)
-        ids = [p.id for p in records.patients]
-        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
-        members = (await session.exec(select(TeamMember).where(TeamMember.team_id == records.team.id))).all()
+        flags = records.flags
+        members = await teams_q.members_of(session, team_id=records.team.id or 0, removed=True)
         roles = {m.telegram_user_id: m.role for m in members}
         bundles = {
             p.alias: bundle_for(

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from services.team_access import Caller, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Flag, Patient
+from storage.queries import flags as flags_q
 
 ACTIONS = {"a": "ack", "m": "assign"}
 
@@ -49,13 +47,9 @@ async def act(sessions: Sessions, *, flag_id: int, caller: Caller, action: str, 
                 return FlagAction("group_unset", action, flag_id)
             return FlagAction("missing" if missing else "refused", action, flag_id)
         if action == "ack":
-            values = {"acknowledged_at": now, "acknowledged_by": user_id}
-            unset = col(Flag.acknowledged_at).is_(None)
+            done = await flags_q.acknowledge(session, flag_id=flag_id, by=user_id, at=now)
         else:
-            values = {"assigned_to": user_id}
-            unset = col(Flag.assigned_to).is_(None)
-        result = await session.execute(update(Flag).where(col(Flag.id) == flag_id, unset).values(**values))
-        done = int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+            done = await flags_q.assign(session, flag_id=flag_id, to=user_id)
         outcome = "done"
         if not done:
             outcome = "already" if action == "ack" or flag.assigned_to == user_id else "already_other"

@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
 from schedules.team_reroute import NO_FALLBACK, TEAM_KINDS, team_of
 from services import menus
 from storage import audit
-from storage.models import Outbox, Team, TeamMember
-from storage.status import OutboxStatus
+from storage.models import Team, TeamMember
+from storage.queries import outbox as outbox_q
+from storage.queries import teams as teams_q
 
 ADMIN = "admin"
 CLINICIAN = "clinician"
@@ -49,31 +48,16 @@ def line(member: TeamMember) -> MemberLine:
 
 async def roster(session: AsyncSession, team_id: int, *, removed: bool = False) -> list[MemberLine]:
     """The team's members, first joined first; with `removed`, the removed ones too."""
-    query = select(TeamMember).where(TeamMember.team_id == team_id)
-    if not removed:
-        query = query.where(col(TeamMember.active).is_(True))
-    rows = (await session.exec(query.order_by(col(TeamMember.joined_at), col(TeamMember.id)))).all()
-    return [line(m) for m in rows]
+    return [line(m) for m in await teams_q.members_of(session, team_id=team_id, removed=removed)]
 
 
 async def join_role(session: AsyncSession, team_id: int) -> str:
     """The role of someone joining now: admin when the team has no active member (its first member)."""
-    query = (
-        select(func.count())
-        .select_from(TeamMember)
-        .where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
-    )
-    return ADMIN if (await session.exec(query)).one() == 0 else CLINICIAN
+    return ADMIN if await teams_q.active_member_count(session, team_id=team_id) == 0 else CLINICIAN
 
 
 async def is_admin(session: AsyncSession, *, user_id: int, team_id: int) -> bool:
-    query = select(TeamMember.id).where(
-        TeamMember.team_id == team_id,
-        TeamMember.telegram_user_id == user_id,
-        col(TeamMember.active).is_(True),
-        TeamMember.role == ADMIN,
-    )
-    return (await session.exec(query)).first() is not None
+    return await teams_q.is_active_member(session, user_id=user_id, team_id=team_id, role=ADMIN)
 
 
 def parse_member(spec: str) -> int | str | None:
@@ -89,18 +73,12 @@ def parse_member(spec: str) -> int | str | None:
 
 async def find(session: AsyncSession, team_id: int, who: int | str) -> TeamMember | None:
     """The team's member with this user id or @username (case-insensitive), active ones first."""
-    query = select(TeamMember).where(TeamMember.team_id == team_id)
-    if isinstance(who, int):
-        query = query.where(TeamMember.telegram_user_id == who)
-    else:
-        query = query.where(func.lower(col(TeamMember.username)) == who)
-    return (await session.exec(query.order_by(col(TeamMember.active).desc()))).first()
+    return await teams_q.find_member(session, team_id=team_id, who=who)
 
 
 async def remember_username(session: AsyncSession, *, user_id: int, username: str | None) -> None:
     """Keep the member rows' @username as Telegram shows it now (the caller commits)."""
-    rows = (await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == user_id))).all()
-    for member in rows:
+    for member in await teams_q.memberships_of_user(session, user_id=user_id):
         if member.username != username:
             member.username = username
             session.add(member)
@@ -110,17 +88,9 @@ async def remove(session: AsyncSession, member: TeamMember, team: Team, *, actor
     """Remove `member` from `team` (the caller commits): no more access, alerts or digests; audited."""
     member.active, member.role = False, CLINICIAN
     session.add(member)
-    waiting = (
-        await session.exec(
-            select(Outbox).where(
-                Outbox.chat_id == member.telegram_user_id,
-                Outbox.status == OutboxStatus.PENDING,
-                col(Outbox.kind).in_(TEAM_KINDS),
-            )
-        )
-    ).all()
+    waiting = await outbox_q.pending_to(session, chat_id=member.telegram_user_id, kinds=TEAM_KINDS)
     theirs = [box.id for box in waiting if await team_of(session, box) == team.id]
-    await agenda.drop(session, col(Outbox.id).in_(theirs), reason="member removed")
+    await agenda.drop(session, outbox_q.with_ids(ids=theirs), reason="member removed")
     payload = {"key": "team_member_removed_notice", "params": {"team": team.name}, NO_FALLBACK: True}
     payload["lang"] = team.language
     told = agenda.key_member_removed(team.id or 0, member.telegram_user_id, now)

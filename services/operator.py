@@ -9,39 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from services import members
 from services.enrolment import team_by_name
 from services.errors import UserError
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Invite, Patient, Team, TeamMember
-from storage.status import ENROLLED
+from storage.models import Team, TeamMember
+from storage.queries import patients as patients_q
+from storage.queries import teams as teams_q
 
 
 async def team_list(sessions: Sessions) -> list[dict[str, Any]]:
     async with sessions() as session:
-        teams = (await session.exec(select(Team).order_by(col(Team.name)))).all()
-        people = dict(
-            (
-                await session.exec(
-                    select(TeamMember.team_id, func.count())
-                    .where(col(TeamMember.active).is_(True))
-                    .group_by(col(TeamMember.team_id))
-                )
-            ).all()
-        )
-        enrolled = dict(
-            (
-                await session.exec(
-                    select(Patient.team_id, func.count())
-                    .where(col(Patient.status).in_(ENROLLED))
-                    .group_by(col(Patient.team_id))
-                )
-            ).all()
-        )
+        teams = await teams_q.all_by_name(session)
+        people = await teams_q.active_member_counts(session)
+        enrolled = await patients_q.enrolled_counts(session)
     return [
         {
             "team": team.name,
@@ -115,9 +97,7 @@ async def remove_member(sessions: Sessions, *, team_name: str, spec: str, now: d
 async def patient_list(sessions: Sessions, *, team_name: str) -> list[dict[str, Any]]:
     team = await team_by_name(sessions, team_name)
     async with sessions() as session:
-        rows = (
-            await session.exec(select(Patient).where(Patient.team_id == team.id).order_by(col(Patient.alias)))
-        ).all()
+        rows = await patients_q.of_team(session, team_id=team.id)
     return [
         {
             "alias": p.alias,
@@ -135,22 +115,14 @@ async def patient_list(sessions: Sessions, *, team_name: str) -> list[dict[str, 
 async def invite_revoke(sessions: Sessions, *, alias: str, team_name: str | None, now: datetime) -> dict[str, Any]:
     """End a patient's open invite links at once; a patient who never consented is marked revoked."""
     async with sessions() as session:
-        query = select(Patient, Team).join(Team).where(func.lower(Patient.alias) == alias.lower())
-        if team_name is not None:
-            query = query.where(Team.name == " ".join(team_name.split()))
-        found = (await session.exec(query)).all()
+        wanted = " ".join(team_name.split()) if team_name is not None else None
+        found = await patients_q.by_alias(session, alias=alias, team_name=wanted)
         if not found:
             raise UserError("err_patient_unknown", alias=alias)
         if len(found) > 1:
             raise UserError("err_alias_ambiguous", alias=alias, teams=", ".join(sorted(t.name for _, t in found)))
         patient, team = found[0]
-        invites = (
-            await session.exec(
-                select(Invite).where(
-                    Invite.patient_id == patient.id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now
-                )
-            )
-        ).all()
+        invites = await teams_q.open_invites_of(session, patient_id=patient.id, now=now)
         if not invites:
             raise UserError("err_no_open_invite", alias=alias)
         for invite in invites:

@@ -17,8 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from care.instruments import B6_PRODUCTS, MNSI_ITEMS, RED_FLAG_ITEMS
 from care.pgic import Pgic
 from care.protocol import Protocol
@@ -124,8 +122,7 @@ async def collect(sessions: Sessions, *, team: str, now: datetime, target: str, 
     """The three REDCap files of the team (erased patients left out), as name -> CSV text; audited."""
     async with sessions() as session:
         records = await team_records(session, team=team, erased=False)
-        ids = [p.id for p in records.patients]
-        flags = (await session.exec(select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id)))).all()
+        flags = records.flags
         found = fields(protocol)
         all_rows = [
             row

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import teams
 from storage import audit
 from storage.models import Patient, Team
+from storage.queries import patients as patients_q
 
 
 @dataclass(frozen=True)
@@ -71,17 +70,7 @@ async def find(
 ) -> tuple[Patient, Team] | str:
     """The patient with this alias that the caller may act on, or why not (refused and audited)."""
     team_ids = await scope(session, caller)
-    found = (
-        (
-            await session.exec(
-                select(Patient, Team)
-                .join(Team)
-                .where(col(Patient.team_id).in_(team_ids), func.lower(Patient.alias) == alias.lower())
-            )
-        ).all()
-        if team_ids
-        else []
-    )
+    found = await patients_q.by_alias(session, alias=alias, team_ids=team_ids) if team_ids else []
     if len(found) == 1 and found[0][0].status == "erased":  # a stub: nothing to see, nothing to change
         await refuse(session, caller, action=action, now=now, subject=f"patient:{found[0][0].id}", reason="erased")
         return "erased"

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
-
 from schedules.team_reroute import repoint
 from services.alert_chat_move import Where, point_alerts
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team
+from storage.queries import teams as teams_q
 
 from . import teams
 
@@ -74,7 +73,7 @@ async def set_alert_chat(
 async def move_alert_chat(sessions: Sessions, *, old: int, new: int, now: datetime) -> int:
     """Follow a group that became a supergroup (new chat id). Idempotent; returns the teams moved."""
     async with sessions() as session:
-        moved = (await session.exec(select(Team).where(Team.alert_chat_id == old))).all()
+        moved = await teams_q.all_by_alert_chat(session, chat_id=old)
         if moved:
             await repoint(session, old=old, new=new)
         for team in moved:

@@ -12,15 +12,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, func, select
-
 from care.protocol import Protocol
 from services import course
 from services.course_timeline import Timeline, timeline
 from services.team_access import Caller, find, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Flag, Patient, Team
+from storage.models import Flag, Patient
+from storage.queries import patients as patients_q
 
 PAGE_SIZE = 10
 
@@ -54,20 +53,11 @@ async def list_patients(
             reason = await refusal_reason(session, caller, None)
             await refuse(session, caller, action="patients.list", now=now, reason=reason)
             return reason
-        where = col(Patient.team_id).in_(team_ids)
-        total = (await session.exec(select(func.count()).select_from(Patient).where(where))).one()
+        total = await patients_q.count_in_teams(session, team_ids=team_ids)
         pages = max(1, math.ceil(total / PAGE_SIZE))
         page = min(max(page, 1), pages)
-        rows = (
-            await session.exec(
-                select(Patient, Team.name)
-                .join(Team)
-                .where(where)
-                .order_by(col(Team.name), col(Patient.alias))
-                .offset((page - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        ).all()
+        offset = (page - 1) * PAGE_SIZE
+        rows = await patients_q.page_in_teams(session, team_ids=team_ids, offset=offset, limit=PAGE_SIZE)
         ids = [p.id or 0 for p, _ in rows]
         doses = await course.doses_of(session, ids, course.window_start(now, protocol))
         scores = await course.scores_of(session, ids)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Team, TeamMember
+from storage.models import Team
+from storage.queries import teams as teams_q
 
 
 @dataclass(frozen=True)
@@ -22,39 +22,22 @@ class Membership:
 
 
 async def memberships(session: AsyncSession, user_id: int) -> list[Membership]:
-    rows = (
-        await session.exec(
-            select(Team)
-            .join(TeamMember, col(TeamMember.team_id) == Team.id)
-            .where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True))
-            .order_by(col(Team.id))
-        )
-    ).all()
+    rows = await teams_q.of_active_member(session, user_id=user_id)
     return [Membership(t.id or 0, t.name, t.timezone, t.language) for t in rows]
 
 
 async def is_member(session: AsyncSession, *, user_id: int, team_id: int) -> bool:
-    found = (
-        await session.exec(
-            select(TeamMember.id).where(
-                TeamMember.team_id == team_id, TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True)
-            )
-        )
-    ).first()
-    return found is not None
+    return await teams_q.is_active_member(session, user_id=user_id, team_id=team_id)
 
 
 async def was_removed(session: AsyncSession, *, user_id: int, team_id: int | None) -> bool:
     """A member of that team (of any team when None) once, and no longer active: removed."""
-    query = select(TeamMember.id).where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(False))
-    if team_id is not None:
-        query = query.where(TeamMember.team_id == team_id)
-    return (await session.exec(query)).first() is not None
+    return await teams_q.was_removed(session, user_id=user_id, team_id=team_id)
 
 
 async def team_of_chat(session: AsyncSession, chat_id: int) -> Team | None:
     """The team whose alert group this chat is."""
-    return (await session.exec(select(Team).where(Team.alert_chat_id == chat_id))).first()
+    return await teams_q.by_alert_chat(session, chat_id=chat_id)
 
 
 async def refuse(
@@ -84,5 +67,4 @@ async def refuse(
 
 async def member_ids(session: AsyncSession, team_id: int) -> list[int]:
     """The Telegram user ids of the team's active members."""
-    query = select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active))
-    return sorted((await session.exec(query)).all())
+    return await teams_q.active_member_ids(session, team_id=team_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -67,4 +67,10 @@ async def close_planned(session: AsyncSession, *, patient_id: int, note: str) ->
         .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.status) == "planned")
         .values(status="not_sent", note=note)
     )
+    return int(result.rowcount or 0)
+
+
+async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) -> int:
+    """Every dose of the patient is deleted; the rows deleted."""
+    result: Any = await session.execute(delete(DoseEvent).where(col(DoseEvent.patient_id) == patient_id))
     return int(result.rowcount or 0)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,3 +37,39 @@ async def open_counts(session: AsyncSession, *, ids: Sequence[int]) -> dict[int,
         .group_by(col(Flag.patient_id))
     )
     return {pid: int(n) for pid, n in (await session.exec(query)).all()}
+
+
+async def of_patients(session: AsyncSession, *, ids: Sequence[int | None]) -> list[Flag]:
+    """These patients' flags, in the order raised (by id)."""
+    query = select(Flag).where(col(Flag.patient_id).in_(ids)).order_by(col(Flag.id))
+    return list((await session.exec(query)).all())
+
+
+async def of_kinds(session: AsyncSession, *, patient_id: int, kinds: Sequence[str]) -> list[Flag]:
+    """The patient's flags of these kinds, acknowledged ones too, by the time raised."""
+    query = select(Flag).where(Flag.patient_id == patient_id, col(Flag.kind).in_(kinds)).order_by(col(Flag.raised_at))
+    return list((await session.exec(query)).all())
+
+
+async def ids_of(session: AsyncSession, *, patient_id: int | None) -> list[int | None]:
+    return list((await session.exec(select(Flag.id).where(Flag.patient_id == patient_id))).all())
+
+
+async def acknowledge(session: AsyncSession, *, flag_id: int, by: int, at: datetime) -> bool:
+    """Acknowledged by `by` at `at`, unless it already was: True when this call did it."""
+    query = update(Flag).where(col(Flag.id) == flag_id, col(Flag.acknowledged_at).is_(None))
+    result: Any = await session.execute(query.values(acknowledged_at=at, acknowledged_by=by))
+    return int(result.rowcount or 0) == 1
+
+
+async def assign(session: AsyncSession, *, flag_id: int, to: int) -> bool:
+    """Assigned to `to`, unless it already was assigned: True when this call did it."""
+    query = update(Flag).where(col(Flag.id) == flag_id, col(Flag.assigned_to).is_(None))
+    result: Any = await session.execute(query.values(assigned_to=to))
+    return int(result.rowcount or 0) == 1
+
+
+async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) -> int:
+    """Every flag of the patient is deleted; the rows deleted."""
+    result: Any = await session.execute(delete(Flag).where(col(Flag.patient_id) == patient_id))
+    return int(result.rowcount or 0)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Invite, Patient
+from storage.models import Invite, Patient, Team
 from storage.status import ENROLLED
 
 
@@ -52,3 +56,68 @@ async def alias_taken(session: AsyncSession, *, team_id: int, alias: str) -> boo
     """An alias is taken in a team whatever its case."""
     query = select(col(Patient.id)).where(col(Patient.team_id) == team_id, func.lower(Patient.alias) == alias.lower())
     return (await session.exec(query)).first() is not None
+
+
+async def of_team(session: AsyncSession, *, team_id: int | None, erased: bool = True) -> list[Patient]:
+    """The team's patients by alias; erased patients' stubs only if `erased`."""
+    query = select(Patient).where(Patient.team_id == team_id)
+    if not erased:
+        query = query.where(col(Patient.erased_at).is_(None))
+    return list((await session.exec(query.order_by(col(Patient.alias)))).all())
+
+
+async def enrolled_counts(session: AsyncSession) -> dict[int, int]:
+    """Team id -> its patients active or paused (teams with none are left out)."""
+    query = (
+        select(Patient.team_id, func.count()).where(col(Patient.status).in_(ENROLLED)).group_by(col(Patient.team_id))
+    )
+    return {team_id: int(n) for team_id, n in (await session.exec(query)).all()}
+
+
+async def by_alias(
+    session: AsyncSession, *, alias: str, team_ids: Sequence[int] | None = None, team_name: str | None = None
+) -> list[tuple[Patient, Team]]:
+    """The patients with this alias (any case) and their teams: in `team_ids`, or the team named `team_name`."""
+    query = select(Patient, Team).join(Team)
+    if team_ids is not None:
+        query = query.where(col(Patient.team_id).in_(team_ids))
+    query = query.where(func.lower(Patient.alias) == alias.lower())
+    if team_name is not None:
+        query = query.where(Team.name == team_name)
+    return list((await session.exec(query)).all())
+
+
+async def count_in_teams(session: AsyncSession, *, team_ids: Sequence[int]) -> int:
+    query = select(func.count()).select_from(Patient).where(col(Patient.team_id).in_(team_ids))
+    return int((await session.exec(query)).one())
+
+
+async def page_in_teams(
+    session: AsyncSession, *, team_ids: Sequence[int], offset: int, limit: int
+) -> list[tuple[Patient, str]]:
+    """(patient, team name) in these teams, by team name then alias: `limit` rows from `offset`."""
+    query = (
+        select(Patient, Team.name)
+        .join(Team)
+        .where(col(Patient.team_id).in_(team_ids))
+        .order_by(col(Team.name), col(Patient.alias))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def aliases_like(session: AsyncSession, *, team_id: int, prefix: str, other_than: int | None) -> list[str]:
+    """The team's aliases starting with `prefix` (any case), but that of patient `other_than`."""
+    query = select(Patient.alias).where(
+        col(Patient.team_id) == team_id,
+        func.lower(col(Patient.alias)).like(f"{prefix}%"),
+        col(Patient.id) != other_than,
+    )
+    return list((await session.exec(query)).all())
+
+
+async def stop_enrolled_of_chat(session: AsyncSession, *, chat_id: int, now: datetime) -> None:
+    """The patient of this chat, while active or paused, is stopped at `now`."""
+    query = update(Patient).where(col(Patient.chat_id) == chat_id, col(Patient.status).in_(ENROLLED))
+    await session.execute(query.values(status="stopped", stopped_at=now))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -105,3 +105,32 @@ async def in_progress_moments(session: AsyncSession, *, patient_id: int | None) 
         Questionnaire.patient_id == patient_id, Questionnaire.status == "in_progress"
     )
     return [m for row in (await session.exec(query)).all() for m in row if m is not None]
+
+
+async def of_patients(session: AsyncSession, *, ids: Sequence[int | None]) -> list[Questionnaire]:
+    """These patients' questionnaires, by patient, then week."""
+    query = (
+        select(Questionnaire)
+        .where(col(Questionnaire.patient_id).in_(ids))
+        .order_by(col(Questionnaire.patient_id), col(Questionnaire.week))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def end_for_discharge(session: AsyncSession, *, patient_id: int) -> None:
+    """The patient's planned questionnaires are not sent; the ones under way (or paused) expire."""
+    mine = col(Questionnaire.patient_id) == patient_id
+    await session.execute(
+        update(Questionnaire).where(mine, col(Questionnaire.status) == "planned").values(status="not_sent")
+    )
+    await session.execute(
+        update(Questionnaire)
+        .where(mine, col(Questionnaire.status).in_(("in_progress", "paused")))
+        .values(status="expired")
+    )
+
+
+async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) -> int:
+    """Every questionnaire of the patient is deleted; the rows deleted."""
+    result: Any = await session.execute(delete(Questionnaire).where(col(Questionnaire.patient_id) == patient_id))
+    return int(result.rowcount or 0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Invite, Team, TeamMember
@@ -62,3 +63,132 @@ async def expire_unused_invites(session: AsyncSession, *, ids: Sequence[int], no
     await session.execute(
         update(Invite).where(col(Invite.id).in_(ids), col(Invite.used_at).is_(None)).values(expires_at=now)
     )
+
+
+async def all_by_name(session: AsyncSession) -> list[Team]:
+    """Every team, by name."""
+    return list((await session.exec(select(Team).order_by(col(Team.name)))).all())
+
+
+async def by_alert_chat(session: AsyncSession, *, chat_id: int) -> Team | None:
+    """The team whose alert group this chat is."""
+    return (await session.exec(select(Team).where(Team.alert_chat_id == chat_id))).first()
+
+
+async def all_by_alert_chat(session: AsyncSession, *, chat_id: int) -> list[Team]:
+    """Every team whose alert group this chat is."""
+    return list((await session.exec(select(Team).where(Team.alert_chat_id == chat_id))).all())
+
+
+async def of_active_member(session: AsyncSession, *, user_id: int) -> list[Team]:
+    """The teams this user is an active member of, by id."""
+    query = (
+        select(Team)
+        .join(TeamMember, col(TeamMember.team_id) == Team.id)
+        .where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True))
+        .order_by(col(Team.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def is_active_member(session: AsyncSession, *, user_id: int, team_id: int, role: str | None = None) -> bool:
+    """An active member of the team (with this role when given)."""
+    query = select(TeamMember.id).where(
+        TeamMember.team_id == team_id, TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(True)
+    )
+    if role is not None:
+        query = query.where(TeamMember.role == role)
+    return (await session.exec(query)).first() is not None
+
+
+async def was_removed(session: AsyncSession, *, user_id: int, team_id: int | None) -> bool:
+    """A member of that team (of any team when None) once, and no longer active."""
+    query = select(TeamMember.id).where(TeamMember.telegram_user_id == user_id, col(TeamMember.active).is_(False))
+    if team_id is not None:
+        query = query.where(TeamMember.team_id == team_id)
+    return (await session.exec(query)).first() is not None
+
+
+async def active_member_ids(session: AsyncSession, *, team_id: int) -> list[int]:
+    """The Telegram user ids of the team's active members, sorted."""
+    query = select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active))
+    return sorted((await session.exec(query)).all())
+
+
+async def active_member_count(session: AsyncSession, *, team_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(TeamMember)
+        .where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
+    )
+    return int((await session.exec(query)).one())
+
+
+async def active_member_counts(session: AsyncSession) -> dict[int, int]:
+    """Team id -> its active members (teams with none are left out)."""
+    query = (
+        select(TeamMember.team_id, func.count())
+        .where(col(TeamMember.active).is_(True))
+        .group_by(col(TeamMember.team_id))
+    )
+    return {team_id: int(n) for team_id, n in (await session.exec(query)).all()}
+
+
+async def members_of(session: AsyncSession, *, team_id: int, removed: bool) -> list[TeamMember]:
+    """The team's members, first joined first; the removed ones too when `removed`."""
+    query = select(TeamMember).where(TeamMember.team_id == team_id)
+    if not removed:
+        query = query.where(col(TeamMember.active).is_(True))
+    return list((await session.exec(query.order_by(col(TeamMember.joined_at), col(TeamMember.id)))).all())
+
+
+async def find_member(session: AsyncSession, *, team_id: int, who: int | str) -> TeamMember | None:
+    """The team's member with this user id or @username (lower case), active ones first."""
+    query = select(TeamMember).where(TeamMember.team_id == team_id)
+    if isinstance(who, int):
+        query = query.where(TeamMember.telegram_user_id == who)
+    else:
+        query = query.where(func.lower(col(TeamMember.username)) == who)
+    return (await session.exec(query.order_by(col(TeamMember.active).desc()))).first()
+
+
+async def memberships_of_user(session: AsyncSession, *, user_id: int) -> list[TeamMember]:
+    """Every member row of this user, in any team, active or not."""
+    return list((await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == user_id))).all())
+
+
+async def open_invites_of(session: AsyncSession, *, patient_id: int | None, now: datetime) -> list[Invite]:
+    """The patient's invites not used yet and still valid at `now`."""
+    query = select(Invite).where(
+        Invite.patient_id == patient_id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now
+    )
+    return list((await session.exec(query)).all())
+
+
+async def expire_open_invites(session: AsyncSession, *, patient_id: int, now: datetime) -> None:
+    """The patient's invites not used yet and still valid stop working at `now`."""
+    query = update(Invite).where(
+        col(Invite.patient_id) == patient_id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now
+    )
+    await session.execute(query.values(expires_at=now))
+
+
+async def expire_helper_invites(session: AsyncSession, *, patient_id: int | None, now: datetime) -> None:
+    """The patient's helper invites not used yet stop working at `now`."""
+    query = update(Invite).where(
+        col(Invite.patient_id) == patient_id, col(Invite.kind) == "helper", col(Invite.used_at).is_(None)
+    )
+    await session.execute(query.values(expires_at=now))
+
+
+async def forget_patient_chat(session: AsyncSession, *, patient_id: int | None) -> None:
+    """The chat id kept on the patient's invites (the chat that opened them) is cleared."""
+    await session.execute(update(Invite).where(col(Invite.patient_id) == patient_id).values(opened_chat_id=None))
+
+
+async def forget_opened_by(session: AsyncSession, *, chat_id: int) -> int:
+    """The chat id kept on every invite this chat opened is cleared; the rows changed."""
+    result: Any = await session.execute(
+        update(Invite).where(col(Invite.opened_chat_id) == chat_id).values(opened_chat_id=None)
+    )
+    return int(result.rowcount or 0)
