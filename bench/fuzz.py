@@ -1,4 +1,4 @@
-"""100,000 fuzzed updates through the real path (the strategies and checks of tests/test_fuzz_updates.py).
+"""100,000 fuzzed updates through the real path (strategies: bot/sandbox/fuzzing.py; checks: fuzz_checks.py).
 
 Pass: 0 crashes, 0 unhandled exceptions (nothing logged at ERROR, no inbox row with an error), 0 stand-in
 refusals, 0 writes from invalid input (no table but the inbox and the audit trail changes; audit rows added
@@ -20,9 +20,11 @@ from common import databases, fresh_database, load, machine, report
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from bot.sandbox.fuzz_checks import fuzz_world
+from bot.sandbox.fuzzing import draw_updates
 from bot.sandbox.harness import Sandbox
+from bot.sandbox.security_world import NOW
 from storage.models import AuditEvent
-from tests.test_fuzz_updates import NOW, draw_updates, fuzz_world
 
 
 def kind_of(spec: dict[str, Any]) -> str:

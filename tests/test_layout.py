@@ -154,6 +154,18 @@ def test_no_private_telegram_modules() -> None:
     assert not bad
 
 
+def test_bench_imports_no_test_module() -> None:
+    """Issue 16: bench/ imports shared seeding and scenarios from bot/sandbox/ (steps, worlds, fuzzing, the
+    battery), never a module of tests/ (a benchmark must not depend on how a test is written)."""
+    bad = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in files("bench")
+        for name in imports(p)
+        if name == "tests" or name.startswith("tests.")
+    ]
+    assert not bad
+
+
 # the table itself, the tick's own bookkeeping of each send (claimed, sending, sent, failed), the test/bench seeding
 DELIVERY_BOOKKEEPING = {
     "storage/models.py",
