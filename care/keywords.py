@@ -1,6 +1,6 @@
 """Words in a patient's free text that should bring up the red-flag screen at once. Pure.
 
-The lists live in care/protocol.py (`conversation.red_flag_words`, one list per language; clinically
+The lists live in care/protocol/conversation.py (`conversation.red_flag_words`, one list per language; clinically
 reviewed: not yet). An entry is one word or a phrase of words; a word ending in `*` matches any word
 that starts with it ("hallucinat*" matches "hallucinating"). Text and entries are compared the same
 way: case folded, accents and apostrophes removed ("Can’t" = "cant", "caída" = "caida", "ё" = "е"),

@@ -2,7 +2,7 @@
 
 `watch` runs in handler group -5, before every dialogue, on each private text that is not a command; it
 never stops the update, so the text then goes on (to a dialogue, a questionnaire, or the care team).
-Team members' texts are left alone. The word lists: `conversation.red_flag_words` in care/protocol.py
+Team members' texts are left alone. The word lists: `conversation.red_flag_words` in care/protocol/conversation.py
 (clinically reviewed: not yet); the matching: care/keywords.py.
 
 THE ONE CALL SITE: `show_red_flag_screen` opens the /symptoms screen (bot/handlers/symptoms.py); someone
