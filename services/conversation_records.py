@@ -12,45 +12,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
 from services.helper_invites import NOTICE
 from services.messages import TO_PATIENT, TO_TEAM
-from storage.models import HelperLink, InboxUpdate, Invite, Outbox, Patient, PatientMessage
-
-
-def _count(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+from storage.models import Patient
+from storage.queries import helpers as helpers_q
+from storage.queries import inbox as inbox_q
+from storage.queries import messages as messages_q
+from storage.queries import outbox as outbox_q
+from storage.queries import teams as teams_q
 
 
 async def erase_conversation(session: AsyncSession, patient: Patient, *, now: datetime) -> dict[str, int]:
     """Inside the erasure's transaction; returns the counts removed, per table."""
     pid = patient.id
-    rows = (
-        await session.exec(select(PatientMessage.id, PatientMessage.update_id).where(PatientMessage.patient_id == pid))
-    ).all()
+    rows = await messages_q.ids_and_updates(session, patient_id=pid)
     message_ids = [row[0] for row in rows]
     member_updates = [row[1] for row in rows if row[1] is not None]
-    links = list((await session.exec(select(HelperLink).where(HelperLink.patient_id == pid))).all())
+    links = await helpers_q.all_of_patient(session, patient_id=pid)
     link_ids = [link.id for link in links]
-    about = (col(Outbox.kind).in_((TO_PATIENT, TO_TEAM)) & col(Outbox.ref_id).in_(message_ids)) | (
-        (col(Outbox.kind) == NOTICE) & col(Outbox.ref_id).in_(link_ids)
+    about = outbox_q.of_kinds_about(kinds=(TO_PATIENT, TO_TEAM), ref_ids=message_ids) | outbox_q.of_kind_about(
+        kind=NOTICE, ref_ids=link_ids
     )
     counts = {"conversation_outbox": await agenda.purge(session, about)}
     if member_updates:  # the members' own updates hold the text they sent: blanked (the update ids stay)
-        blank = update(InboxUpdate).where(col(InboxUpdate.update_id).in_(member_updates))
-        counts["member_updates"] = _count(await session.execute(blank.values(payload={"erased": True})))
-    counts["messages"] = _count(
-        await session.execute(delete(PatientMessage).where(col(PatientMessage.patient_id) == pid))
-    )
-    await session.execute(
-        update(Invite)
-        .where(col(Invite.patient_id) == pid, col(Invite.kind) == "helper", col(Invite.used_at).is_(None))
-        .values(expires_at=now)
-    )
+        counts["member_updates"] = await inbox_q.blank_payloads(session, update_ids=member_updates)
+    counts["messages"] = await messages_q.delete_of_patient(session, patient_id=pid)
+    await teams_q.expire_helper_invites(session, patient_id=pid, now=now)
     ended = [
         agenda.Entry(
             NOTICE,
@@ -63,20 +53,14 @@ async def erase_conversation(session: AsyncSession, patient: Patient, *, now: da
         if link.status == "active" and link.helper_chat_id is not None
     ]
     await agenda.enqueue(session, ended, now=now)
-    counts["helper_links"] = _count(await session.execute(delete(HelperLink).where(col(HelperLink.patient_id) == pid)))
+    counts["helper_links"] = await helpers_q.delete_of_patient(session, patient_id=pid)
     return counts
 
 
 async def my_conversation(session: AsyncSession, patient_id: int) -> dict[str, Any]:
     """The patient's messages and helper, for /mydata: no clinician's or helper's Telegram id."""
-    messages = (
-        await session.exec(
-            select(PatientMessage).where(PatientMessage.patient_id == patient_id).order_by(col(PatientMessage.id))
-        )
-    ).all()
-    links = (
-        await session.exec(select(HelperLink).where(HelperLink.patient_id == patient_id).order_by(col(HelperLink.id)))
-    ).all()
+    messages = await messages_q.of_patient(session, patient_id=patient_id)
+    links = await helpers_q.all_of_patient(session, patient_id=patient_id)
     return {
         "messages": [
             {

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col, delete, select
 
 from services import erasure_retry
 from services.erasure import erase_person
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, Patient
+from storage.models import Dialogue
+from storage.queries import dialogues as dialogues_q
+from storage.queries import patients as patients_q
 
 KIND = "erase"
 CONFIRM_WITHIN = timedelta(minutes=30)
@@ -38,12 +39,12 @@ class Asked:
 async def ask_erase(sessions: Sessions, *, chat_id: int, user_id: int, now: datetime) -> Asked:
     """Start the confirmation: a fresh dialogue row (replacing an earlier one of this chat and user)."""
     async with sessions() as session:
-        p = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        p = await patients_q.by_chat(session, chat_id=chat_id)
         if p is None:
             return Asked("not_enrolled")
         if await erasure_retry.pending(sessions, chat_id):
             return Asked("pending", language=p.language)
-        await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
+        await dialogues_q.drop(session, chat_id=chat_id, user_id=user_id)
         nonce = secrets.token_hex(6)
         row = Dialogue(
             chat_id=chat_id, user_id=user_id, kind=KIND, step="confirm", data={"nonce": nonce}, updated_at=now
@@ -75,7 +76,7 @@ async def confirm_erase(
     """A press on Delete / Keep. Anything but the asking chat's own, live confirmation: refused, audited."""
     async with sessions() as session:
         row = await session.get(Dialogue, dialogue_id)
-        p = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        p = await patients_q.by_chat(session, chat_id=chat_id)
         reason = None
         if (
             row is None

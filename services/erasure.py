@@ -13,10 +13,7 @@ rows, which hold ids and counts only. The care team gets a notice naming the for
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
@@ -24,14 +21,18 @@ from schedules.flagging import alert_chats
 from services.conversation_records import erase_conversation
 from services.enrolment import ERASED_PREFIX
 from services.person import linked_patients
-from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Invite, Outbox, Patient, Questionnaire, Team
-from storage.updates import ERASED, mentions
+from storage.models import Patient, Team
+from storage.queries import dialogues as dialogues_q
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import inbox as inbox_q
+from storage.queries import outbox as outbox_q
+from storage.queries import patients as patients_q
+from storage.queries import questionnaires as questionnaires_q
+from storage.queries import teams as teams_q
+from storage.updates import mentions
 
 TEAM_NOTICE = "team_notice"
-
-
-def _count(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def erase_person(
@@ -50,20 +51,13 @@ async def erase_person(
 
 async def _erase_enrolment(session: AsyncSession, patient: Patient, *, now: datetime) -> dict[str, int]:
     pid, chat = patient.id, patient.chat_id
-    flag_ids = list((await session.exec(select(Flag.id).where(Flag.patient_id == pid))).all())
-    about = or_(
-        col(Outbox.patient_id) == pid,
-        (col(Outbox.kind).in_(("alert", "verdict")) & col(Outbox.ref_id).in_(flag_ids)),
-        (col(Outbox.kind) == "milestone") & (col(Outbox.ref_id) == pid),
-        *([col(Outbox.chat_id) == chat] if chat is not None else []),
-    )
+    flag_ids = await flags_q.ids_of(session, patient_id=pid)
+    about = outbox_q.of_erased_patient(patient_id=pid, chat_id=chat, flag_ids=flag_ids)
     counts = {"outbox": await agenda.purge(session, about)}
-    counts["doses"] = _count(await session.execute(delete(DoseEvent).where(col(DoseEvent.patient_id) == pid)))
-    counts["questionnaires"] = _count(
-        await session.execute(delete(Questionnaire).where(col(Questionnaire.patient_id) == pid))
-    )
-    counts["flags"] = _count(await session.execute(delete(Flag).where(col(Flag.patient_id) == pid)))
-    await session.execute(update(Invite).where(col(Invite.patient_id) == pid).values(opened_chat_id=None))
+    counts["doses"] = await doses_q.delete_of_patient(session, patient_id=pid)
+    counts["questionnaires"] = await questionnaires_q.delete_of_patient(session, patient_id=pid)
+    counts["flags"] = await flags_q.delete_of_patient(session, patient_id=pid)
+    await teams_q.forget_patient_chat(session, patient_id=pid)
     counts.update(await erase_conversation(session, patient, now=now))  # messages and helper (issue 14)
     await _notify_team(session, patient, now)
     patient.alias = await _stub_alias(session, patient)
@@ -81,18 +75,8 @@ async def _erase_enrolment(session: AsyncSession, patient: Patient, *, now: date
 async def _stub_alias(session: AsyncSession, patient: Patient) -> str:
     """`erased-<id>`; should a row from before the prefix was reserved hold it, `erased-<id>-2`, -3..."""
     base = f"{ERASED_PREFIX}{patient.id}"
-    taken = {
-        a.lower()
-        for a in (
-            await session.exec(
-                select(Patient.alias).where(
-                    col(Patient.team_id) == patient.team_id,
-                    func.lower(col(Patient.alias)).like(f"{base}%"),
-                    col(Patient.id) != patient.id,
-                )
-            )
-        ).all()
-    }
+    found = await patients_q.aliases_like(session, team_id=patient.team_id, prefix=base, other_than=patient.id)
+    taken = {a.lower() for a in found}
     return next(a for n in range(1, len(taken) + 2) if (a := base if n == 1 else f"{base}-{n}") not in taken)
 
 
@@ -100,24 +84,14 @@ async def _erase_traces(
     session: AsyncSession, chat_id: int, *, now: datetime, keep_update_id: int | None
 ) -> dict[str, int]:
     """The person's updates in the inbox (by chat, by sender, or named inside), dialogues and opened invites."""
-    blank = {"payload": ERASED, "chat_id": None, "user_id": None}
-    done = func.coalesce(col(InboxUpdate.processed_at), now)  # a waiting update from them is not handled
-    theirs = or_(col(InboxUpdate.chat_id) == chat_id, col(InboxUpdate.user_id) == chat_id)
-    scrub = update(InboxUpdate).where(theirs)
-    others = select(col(InboxUpdate.update_id), col(InboxUpdate.payload)).where(
-        cast(col(InboxUpdate.payload), String).like(f"%{chat_id}%")  # cheap filter, then a look inside
-    )
-    if keep_update_id is not None:
-        scrub = scrub.where(col(InboxUpdate.update_id) != keep_update_id)
-        others = others.where(col(InboxUpdate.update_id) != keep_update_id)
-    counts = {"inbox": _count(await session.execute(scrub.values(**blank, processed_at=done)))}
-    named = [row[0] for row in (await session.execute(others)).all() if mentions(row[1], {chat_id})]
+    keep = keep_update_id
+    counts = {"inbox": await inbox_q.blank_of_chat(session, chat_id=chat_id, now=now, keep_update_id=keep)}
+    found = await inbox_q.naming(session, chat_id=chat_id, keep_update_id=keep)  # a cheap filter, then a look inside
+    named = [update_id for update_id, payload in found if mentions(payload, {chat_id})]
     if named:
-        stmt = update(InboxUpdate).where(col(InboxUpdate.update_id).in_(named)).values(**blank, processed_at=done)
-        counts["inbox"] += _count(await session.execute(stmt))
-    counts["dialogues"] = _count(await session.execute(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id)))
-    opened = update(Invite).where(col(Invite.opened_chat_id) == chat_id).values(opened_chat_id=None)
-    counts["invites"] = _count(await session.execute(opened))
+        counts["inbox"] += await inbox_q.blank(session, update_ids=named, now=now)
+    counts["dialogues"] = await dialogues_q.drop_of_chat(session, chat_id=chat_id)
+    counts["invites"] = await teams_q.forget_opened_by(session, chat_id=chat_id)
     return counts
 
 

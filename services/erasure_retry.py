@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import col, delete, select
-
 from schedules import agenda
 from services.erasure import erase_person
 from services.person import linked_patients
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, Patient
-from storage.status import ENROLLED
+from storage.models import Dialogue
+from storage.queries import dialogues as dialogues_q
+from storage.queries import patients as patients_q
 
 log = logging.getLogger(__name__)
 KIND, STEP = "erase", "retry"
@@ -37,14 +35,11 @@ async def failed(
 ) -> None:
     """Record a failed erasure (its retry row, an audit row per enrolment) and stop the person's messages."""
     async with sessions() as session:
-        await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
+        await dialogues_q.drop(session, chat_id=chat_id, user_id=user_id)
         data = {"attempt": attempt, "next_at": (now + _wait(attempt)).isoformat(), "language": language}
         row = Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=STEP, data=data, updated_at=now)
         session.add(row)
-        enrolled = col(Patient.status).in_(ENROLLED)
-        await session.execute(
-            update(Patient).where(col(Patient.chat_id) == chat_id, enrolled).values(status="stopped", stopped_at=now)
-        )
+        await patients_q.stop_enrolled_of_chat(session, chat_id=chat_id, now=now)
         detail = {"error": error, "attempt": attempt}
         subjects: list[str | None] = [f"patient:{p.id}" for p in await linked_patients(session, chat_id)]
         for subject in subjects or [None]:
@@ -56,14 +51,13 @@ async def failed(
 
 async def pending(sessions: Sessions, chat_id: int) -> bool:
     async with sessions() as session:
-        query = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.kind == KIND, Dialogue.step == STEP)
-        return (await session.exec(query)).first() is not None
+        return await dialogues_q.id_at_step(session, chat_id=chat_id, kind=KIND, step=STEP) is not None
 
 
 async def retry_due(sessions: Sessions, *, now: datetime) -> int:
     """Try every erasure whose time has come; returns how many succeeded."""
     async with sessions() as session:
-        rows = (await session.exec(select(Dialogue).where(Dialogue.kind == KIND, Dialogue.step == STEP))).all()
+        rows = await dialogues_q.all_at_step(session, kind=KIND, step=STEP)
     done = 0
     for row in rows:
         if datetime.fromisoformat(str(row.data.get("next_at"))) > now:
@@ -71,8 +65,7 @@ async def retry_due(sessions: Sessions, *, now: datetime) -> int:
         language, attempt = str(row.data.get("language", "en")), int(row.data.get("attempt", 1)) + 1
         try:
             async with sessions() as session:
-                claim = delete(Dialogue).where(col(Dialogue.id) == row.id, col(Dialogue.step) == STEP)
-                if (await session.exec(claim)).rowcount != 1:  # another process took it (and did it)
+                if not await dialogues_q.claim(session, dialogue_id=row.id, step=STEP):  # another process did it
                     continue
                 for pid, counts in await erase_person(session, row.chat_id, now=now, keep_update_id=None):
                     detail = {**counts, "attempt": attempt}

@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from schedules import agenda
 from services.team_access import Caller, find, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Invite, Outbox, Patient, Questionnaire
+from storage.models import Patient
+from storage.queries import doses as doses_q
+from storage.queries import outbox as outbox_q
+from storage.queries import questionnaires as questionnaires_q
+from storage.queries import teams as teams_q
 from storage.status import ENROLLED
 
 
@@ -90,24 +91,11 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
             return Change("unchanged", patient.alias, patient.status, patient_id)
         was_enrolled = patient.status in ENROLLED
         patient.status, patient.stopped_at = "discharged", now
-        await agenda.drop(session, col(Outbox.patient_id) == patient_id, reason="discharged")
-        for statement in (
-            update(DoseEvent)
-            .where(col(DoseEvent.patient_id) == patient_id, col(DoseEvent.status) == "planned")
-            .values(status="not_sent", note="discharged"),
-            update(Questionnaire)
-            .where(col(Questionnaire.patient_id) == patient_id, col(Questionnaire.status) == "planned")
-            .values(status="not_sent"),
-            update(Questionnaire)
-            .where(
-                col(Questionnaire.patient_id) == patient_id, col(Questionnaire.status).in_(("in_progress", "paused"))
-            )
-            .values(status="expired"),
-            update(Invite)  # an open invite can no longer enrol the discharged record
-            .where(col(Invite.patient_id) == patient_id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now)
-            .values(expires_at=now),
-        ):
-            await session.execute(statement)
+        await agenda.drop(session, outbox_q.of_patient(patient_id=patient_id), reason="discharged")
+        await doses_q.close_planned(session, patient_id=patient_id, note="discharged")
+        await questionnaires_q.end_for_discharge(session, patient_id=patient_id)
+        # an open invite can no longer enrol the discharged record
+        await teams_q.expire_open_invites(session, patient_id=patient_id, now=now)
         if was_enrolled:
             await agenda.enqueue(session, _notice(patient, "pt_discharged", now, linked=False), now=now)
         audit.record(session, at=now, actor=caller.actor, action="patient.discharge", subject=f"patient:{patient_id}")

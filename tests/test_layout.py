@@ -273,13 +273,9 @@ STILL_INLINE = {
     "schedules/reviews.py",
     "schedules/team_reroute.py",
     "services/consent.py",
-    "services/conversation_records.py",
-    "services/data_rights.py",
     "services/doses.py",
     "services/enrol_dialogue.py",
     "services/enrolment.py",
-    "services/erasure.py",
-    "services/erasure_retry.py",
     "services/helper_consent.py",
     "services/helper_invites.py",
     "services/message_dialogue.py",
@@ -290,7 +286,6 @@ STILL_INLINE = {
     "services/settings_change.py",
     "services/stranger_guard.py",
     "services/symptoms.py",
-    "services/team_actions.py",
 }
 QUERY_CONSTRUCTS = {
     "select",

@@ -69,3 +69,19 @@ async def end(session: AsyncSession, *, chat_id: int, user_id: int, kind: str) -
     """Delete this chat and user's dialogue of `kind` (a prepared statement, for the hot path); the rows."""
     result: Any = await session.execute(_END, {"chat": chat_id, "user": user_id, "kind": kind})
     return int(result.rowcount or 0)
+
+
+async def drop_of_chat(session: AsyncSession, *, chat_id: int) -> int:
+    """Delete every dialogue of this chat, whoever's; the rows deleted."""
+    return int((await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id))).rowcount or 0)
+
+
+async def id_at_step(session: AsyncSession, *, chat_id: int, kind: str, step: str) -> int | None:
+    """A dialogue of `kind` at `step` in this chat, if any."""
+    query = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.kind == kind, Dialogue.step == step)
+    return (await session.exec(query)).first()
+
+
+async def all_at_step(session: AsyncSession, *, kind: str, step: str) -> list[Dialogue]:
+    """Every dialogue of `kind` at `step`, in any chat."""
+    return list((await session.exec(select(Dialogue).where(Dialogue.kind == kind, Dialogue.step == step))).all())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import HelperLink
@@ -25,3 +26,15 @@ async def of_patient(session: AsyncSession, *, patient_id: int, statuses: Sequen
     """The patient's links in one of `statuses`."""
     query = select(HelperLink).where(HelperLink.patient_id == patient_id, col(HelperLink.status).in_(statuses))
     return list((await session.exec(query)).all())
+
+
+async def all_of_patient(session: AsyncSession, *, patient_id: int | None) -> list[HelperLink]:
+    """Every link of the patient, whatever its status, oldest first."""
+    query = select(HelperLink).where(HelperLink.patient_id == patient_id).order_by(col(HelperLink.id))
+    return list((await session.exec(query)).all())
+
+
+async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) -> int:
+    """Every link of the patient is deleted; the rows deleted."""
+    result: Any = await session.execute(delete(HelperLink).where(col(HelperLink.patient_id) == patient_id))
+    return int(result.rowcount or 0)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import PatientMessage
@@ -29,3 +30,21 @@ async def from_patient_since(session: AsyncSession, *, patient_id: int | None, s
         col(PatientMessage.created_at) > since,
     )
     return int((await session.execute(query)).scalar_one())
+
+
+async def of_patient(session: AsyncSession, *, patient_id: int) -> list[PatientMessage]:
+    """Every message of the patient, both directions, in the order written."""
+    query = select(PatientMessage).where(PatientMessage.patient_id == patient_id).order_by(col(PatientMessage.id))
+    return list((await session.exec(query)).all())
+
+
+async def ids_and_updates(session: AsyncSession, *, patient_id: int | None) -> list[tuple[int | None, int | None]]:
+    """(message id, the stored update it came in) of every message of the patient."""
+    query = select(PatientMessage.id, PatientMessage.update_id).where(PatientMessage.patient_id == patient_id)
+    return list((await session.exec(query)).all())
+
+
+async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) -> int:
+    """Every message of the patient is deleted; the rows deleted."""
+    result: Any = await session.execute(delete(PatientMessage).where(col(PatientMessage.patient_id) == patient_id))
+    return int(result.rowcount or 0)

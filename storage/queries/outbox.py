@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox
@@ -32,3 +32,20 @@ async def pending_to(session: AsyncSession, *, chat_id: int, kinds: Collection[s
         Outbox.chat_id == chat_id, Outbox.status == OutboxStatus.PENDING, col(Outbox.kind).in_(kinds)
     )
     return list((await session.exec(query)).all())
+
+
+def of_kinds_about(*, kinds: Sequence[str], ref_ids: Sequence[int | None]) -> ColumnElement[bool]:
+    """The rows of one of `kinds` about these referenced rows (e.g. the messages of a conversation)."""
+    return col(Outbox.kind).in_(kinds) & col(Outbox.ref_id).in_(ref_ids)
+
+
+def of_erased_patient(
+    *, patient_id: int | None, chat_id: int | None, flag_ids: Sequence[int | None]
+) -> ColumnElement[bool]:
+    """Every row for an erased patient or about them: theirs, to their chat, about their flags or milestones."""
+    return or_(
+        col(Outbox.patient_id) == patient_id,
+        (col(Outbox.kind).in_(("alert", "verdict")) & col(Outbox.ref_id).in_(flag_ids)),
+        (col(Outbox.kind) == "milestone") & (col(Outbox.ref_id) == patient_id),
+        *([col(Outbox.chat_id) == chat_id] if chat_id is not None else []),
+    )
