@@ -1,4 +1,6 @@
-"""Opening a one-time link (/start <token>) and answering the consent question."""
+"""Opening a one-time link (/start <token>): a patient's consent text, a member joining, a helper's link.
+
+The patient's answer to the consent question: services/consent_answer.py."""
 
 from __future__ import annotations
 
@@ -6,17 +8,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.regimens import Regimen
 from schedules.dosetimes import dose_slots, parse_reminder_time, parse_timezone
-from services import helper_consent, link_guard, members, menus
-from services.questionnaire_outcomes import start_baseline
+from services import helper_consent, link_guard, member_join
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Invite, Patient, Team, TeamMember
-from storage.status import ENROLLED
+from storage.models import Invite, Patient, Team
+from storage.queries import patients as patients_q
+from storage.queries import teams as teams_q
 from storage.tokens import looks_like_token, token_hash
 
 FIRST_DOSE_LOOKAHEAD = timedelta(days=100)
@@ -65,14 +66,10 @@ async def open_link(
         invite = None
         limited = await link_guard.limited(session, actor=f"tg:{user_id}", now=now)  # guessing tokens
         if digest is not None and not limited:
-            invite = (await session.exec(select(Invite).where(col(Invite.token_hash) == digest))).first()
+            invite = await teams_q.invite_by_hash(session, digest=digest)
         refusal = "rate_limited" if limited else _refusal(invite, chat_id, now)
         if invite is not None and invite.kind == "patient" and refusal is None:
-            enrolled = (
-                await session.exec(
-                    select(col(Patient.id)).where(col(Patient.chat_id) == chat_id, col(Patient.status).in_(ENROLLED))
-                )
-            ).first()
+            enrolled = await patients_q.enrolled_id_by_chat(session, chat_id=chat_id)
             refusal = "already_enrolled" if enrolled is not None else None
         if refusal is not None or invite is None:
             audit.record(
@@ -88,7 +85,8 @@ async def open_link(
         team = await session.get(Team, invite.team_id)
         assert team is not None
         if invite.kind == "member":
-            return await _join(session, invite, team, user_id, now, username)
+            name = team.name  # read before a rollback expires it (reading it after raised MissingGreenlet)
+            return LinkResult(await member_join.join(session, invite, team, user_id, now, username), name)
         if invite.kind == "helper":  # a patient's family helper (issue 14): services/helper_consent.py
             kind, lang = await helper_consent.opened(
                 session, invite, chat_id=chat_id, user_id=user_id, now=now, language=language
@@ -124,84 +122,3 @@ def _refusal(invite: Invite | None, chat_id: int, now: datetime) -> str | None:
     if invite.kind == "patient" and invite.opened_chat_id not in (None, chat_id):
         return "other_chat"
     return None
-
-
-async def _join(
-    session: AsyncSession, invite: Invite, team: Team, user_id: int, now: datetime, username: str | None = None
-) -> LinkResult:
-    member = (
-        await session.exec(
-            select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.telegram_user_id) == user_id)
-        )
-    ).first()
-    if member is not None and member.active:
-        name = team.name  # read before the rollback expires it (reading it after raised MissingGreenlet)
-        await session.rollback()
-        return LinkResult("member_already", name)
-    assert team.id is not None
-    role = await members.join_role(session, team.id)  # the team's first (active) member is its admin
-    if member is None:
-        session.add(TeamMember(team_id=team.id, telegram_user_id=user_id, joined_at=now, role=role, username=username))
-    else:
-        member.active, member.role, member.username = True, role, username
-    invite.used_at, invite.outcome, invite.opened_chat_id = now, "joined", user_id
-    audit.record(session, at=now, actor=f"tg:{user_id}", action="team.join", subject=f"team:{team.id}")
-    await menus.plan(session, user_id, now=now)  # the team's commands in the member's menu
-    await session.commit()
-    return LinkResult("member_joined", team.name)
-
-
-@dataclass(frozen=True)
-class ConsentResult:
-    kind: str  # consented declined gone not_yours already_enrolled
-    first_dose: datetime | None = None
-    timezone: str = "UTC"
-    language: str = "en"
-
-
-async def answer_consent(
-    sessions: Sessions, *, invite_id: int, chat_id: int, agree: bool, now: datetime
-) -> ConsentResult:
-    async with sessions() as session:
-        invite = await session.get(Invite, invite_id)
-        if invite is None or invite.kind != "patient" or invite.patient_id is None:
-            return ConsentResult("gone")
-        patient = await session.get(Patient, invite.patient_id)
-        assert patient is not None
-        if invite.used_at is not None:
-            if invite.outcome == "consented" and patient.chat_id == chat_id:  # a replayed press
-                return ConsentResult("consented", first_dose(patient, now), patient.timezone, patient.language)
-            return ConsentResult("gone", language=patient.language)
-        if invite.opened_chat_id != chat_id:
-            audit.record(
-                session,
-                at=now,
-                actor=f"chat:{chat_id}",
-                action="consent",
-                outcome="refused",
-                subject=f"patient:{patient.id}",
-                detail={"reason": "not_yours"},
-            )
-            await session.commit()
-            return ConsentResult("not_yours", language=patient.language)
-        if invite.expires_at <= now:
-            return ConsentResult("gone", language=patient.language)
-        earlier = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
-        if agree and earlier is not None and earlier.status in ENROLLED:
-            return ConsentResult("already_enrolled", language=patient.language)
-        if agree and earlier is not None:  # re-enrolment after /stop: the old record stays, unlinked
-            earlier.chat_id = None
-            audit.record(session, at=now, actor="patient", action="patient.unlink", subject=f"patient:{earlier.id}")
-            await session.flush()
-        invite.used_at = now
-        if not agree:
-            invite.outcome, invite.opened_chat_id, patient.status = "declined", None, "declined"
-            audit.record(session, at=now, actor="patient", action="consent.decline", subject=f"patient:{patient.id}")
-            await session.commit()
-            return ConsentResult("declined", language=patient.language)
-        invite.outcome = "consented"
-        patient.chat_id, patient.status, patient.consented_at, patient.planned_until = chat_id, "active", now, now
-        await start_baseline(session, patient=patient, now=now)
-        audit.record(session, at=now, actor="patient", action="consent.agree", subject=f"patient:{patient.id}")
-        await session.commit()
-        return ConsentResult("consented", first_dose(patient, now), patient.timezone, patient.language)

@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.regimens import PRESET_CODES, Regimen, RegimenError, build_regimen
 from schedules.dosetimes import DoseTimeError, parse_reminder_time, parse_timezone, validate_day_fits
 
+from .enrol_checks import START_MAX_PAST, alias_taken, valid_alias
 from .enrol_parse import parse_b12, parse_date, parse_phases
 from .enrol_prompts import team_today
-from .enrolment import START_MAX_PAST, alias_taken, valid_alias
 from .errors import UserError
 
 BUTTON_ONLY = {"team", "stepdown", "confirm"}

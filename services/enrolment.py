@@ -1,38 +1,22 @@
-"""Teams, join links, patient invites and consent. No Telegram here: plain data in and out."""
+"""Teams, join links and patient invites (the checks on an alias, a zone: enrol_checks.py). No Telegram here."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.regimens import Regimen, RegimenError
-from schedules.dosetimes import DoseTimeError, parse_timezone, validate_day_fits
+from schedules.dosetimes import DoseTimeError, validate_day_fits
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Invite, Patient, Team, TeamMember
+from storage.models import Invite, Patient, Team
+from storage.queries import teams as teams_q
 from storage.tokens import new_token, token_hash
 
+from .enrol_checks import START_MAX_PAST, alias_taken, check_timezone, valid_alias
 from .errors import UserError
-
-ALIAS_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_.-]{1,23}")  # the whole alias: fullmatch, never match
-ERASED_PREFIX = "erased-"  # the stubs of erased patients (services/erasure.py): no clinician may type it
-START_MAX_PAST = timedelta(days=30)
-
-
-def valid_alias(alias: str) -> bool:
-    """A pseudonym like MK-17, as a whole ("MK-17\\n" is not one), not an erased stub's name."""
-    return ALIAS_RE.fullmatch(alias) is not None and not alias.lower().startswith(ERASED_PREFIX)
-
-
-async def alias_taken(session: AsyncSession, *, team_id: int, alias: str) -> bool:
-    """Aliases are unique per team whatever their case (FHIR file names collide on case-insensitive disks)."""
-    query = select(col(Patient.id)).where(col(Patient.team_id) == team_id, func.lower(Patient.alias) == alias.lower())
-    return (await session.exec(query)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -44,14 +28,6 @@ class LinkIssued:
     patient_id: int | None = None
 
 
-def check_timezone(name: str) -> str:
-    try:
-        parse_timezone(name)
-    except DoseTimeError as exc:
-        raise UserError("err_timezone", value=name) from exc
-    return name
-
-
 async def create_team(
     sessions: Sessions, *, name: str, timezone: str, digest_time: time, now: datetime, ttl: timedelta
 ) -> LinkIssued:
@@ -60,7 +36,7 @@ async def create_team(
         raise UserError("err_team_name")
     check_timezone(timezone)
     async with sessions() as session:
-        if (await session.exec(select(Team).where(col(Team.name) == name))).first():
+        if await teams_q.by_name(session, name=name):
             raise UserError("err_team_exists", name=name)
         team = Team(name=name, timezone=timezone, digest_time=digest_time.strftime("%H:%M"), created_at=now)
         session.add(team)
@@ -90,7 +66,7 @@ def _join_invite(session: AsyncSession, *, team_id: int, now: datetime, ttl: tim
 
 async def team_by_name(sessions: Sessions, name: str) -> Team:
     async with sessions() as session:
-        team = (await session.exec(select(Team).where(col(Team.name) == " ".join(name.split())))).first()
+        team = await teams_q.by_name(session, name=" ".join(name.split()))
     if team is None:
         raise UserError("err_team_unknown", name=name)
     return team
@@ -131,11 +107,7 @@ async def invite_patient(sessions: Sessions, *, request: PatientRequest, now: da
     team = await team_by_name(sessions, request.team)
     assert team.id is not None
     async with sessions() as session:
-        members = (
-            await session.exec(
-                select(TeamMember).where(col(TeamMember.team_id) == team.id, col(TeamMember.active).is_(True))
-            )
-        ).all()
+        members = await teams_q.active_members(session, team_id=team.id)
         if request.clinician_user_id is not None:
             if request.clinician_user_id not in {m.telegram_user_id for m in members}:
                 raise UserError("err_not_member", user=request.clinician_user_id, team=team.name)

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from schedules import agenda
 from schedules.flagging import alert_chats
 from services.conversation_records import erase_conversation
-from services.enrolment import ERASED_PREFIX
+from services.enrol_checks import ERASED_PREFIX
 from services.person import linked_patients
 from storage.models import Patient, Team
 from storage.queries import dialogues as dialogues_q

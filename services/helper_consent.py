@@ -1,7 +1,8 @@
 """The helper's side (issue 14): opening the link, agreeing or declining, and /stop. No Telegram here.
 
 The link binds to the first chat that opens it (as a patient's invite does); only that chat may answer.
-Agreeing makes the link active and tells the patient; declining or /stop ends it and tells the patient.
+Agreeing makes the link active and tells the patient; declining ends it and tells the patient (/stop from
+the helper: services/helper_stop.py).
 Every step is audited with ids only (the helper is `tg:<their user id>`, as a clinician is).
 """
 
@@ -10,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
-from services.helper_invites import end_links, notice
+from services.helper_invites import notice
 from storage import audit
 from storage.engine import Sessions
-from storage.models import HelperLink, Invite, Patient
+from storage.models import Invite, Patient
+from storage.queries import helpers as helpers_q
 from storage.status import ENROLLED
 
 
@@ -27,7 +28,7 @@ async def opened(
     """`/start <token>` of a helper link (called by consent.open_link, which checked expiry and use).
 
     Returns the link result's kind ("helper_consent", or why not) and the helper's language."""
-    link = (await session.exec(select(HelperLink).where(HelperLink.invite_id == invite.id))).first()
+    link = await helpers_q.by_invite(session, invite_id=invite.id)
     patient = await session.get(Patient, invite.patient_id) if invite.patient_id is not None else None
     reason = None
     if link is None or link.status != "invited" or patient is None or patient.status not in ENROLLED:
@@ -70,7 +71,7 @@ async def answer(
     """I agree / No thanks under the helper's consent text (`h1:<invite id>:y|n`)."""
     async with sessions() as session:
         invite = await session.get(Invite, invite_id)
-        link = (await session.exec(select(HelperLink).where(HelperLink.invite_id == invite_id))).first()
+        link = await helpers_q.by_invite(session, invite_id=invite_id)
         patient = await session.get(Patient, link.patient_id) if link is not None else None
         reason = None
         if invite is None or invite.kind != "helper" or link is None or patient is None:
@@ -126,51 +127,3 @@ async def answer(
         )
         await session.commit()
         return Answered("agreed" if agree else "declined", link.language)
-
-
-async def active_links(session: AsyncSession, chat_id: int) -> list[HelperLink]:
-    query = select(HelperLink).where(col(HelperLink.helper_chat_id) == chat_id, HelperLink.status == "active")
-    return list((await session.exec(query)).all())
-
-
-async def is_helper(sessions: Sessions, *, chat_id: int) -> str | None:
-    """The helper's language when this chat is an active helper's, else None."""
-    async with sessions() as session:
-        links = await active_links(session, chat_id)
-    return links[0].language if links else None
-
-
-async def stop(sessions: Sessions, *, chat_id: int, now: datetime) -> str | None:
-    """/stop from a helper: every link of this chat ends; each patient is told. The language, or None."""
-    async with sessions() as session:
-        links = await active_links(session, chat_id)
-        if not links:
-            return None
-        await end_links(session, links, status="stopped", now=now)
-        for link in links:
-            patient = await session.get(Patient, link.patient_id)
-            if patient is not None and patient.chat_id is not None:
-                await agenda.enqueue(
-                    session,
-                    [
-                        notice(
-                            key="helper_stopped_patient",
-                            chat_id=patient.chat_id,
-                            link_id=link.id or 0,
-                            now=now,
-                            patient_id=patient.id,
-                            to="patient",
-                        )
-                    ],
-                    now=now,
-                )
-            audit.record(
-                session,
-                at=now,
-                actor=f"tg:{chat_id}",
-                action="helper.stop",
-                subject=f"patient:{link.patient_id}",
-                detail={"link": link.id},
-            )
-        await session.commit()
-        return links[0].language

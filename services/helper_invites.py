@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
-from storage.models import HelperLink, Invite, Outbox, Patient
+from storage.models import HelperLink, Invite, Patient
+from storage.queries import helpers as helpers_q
+from storage.queries import outbox as outbox_q
+from storage.queries import patients as patients_q
+from storage.queries import teams as teams_q
 from storage.status import ENROLLED
 from storage.tokens import new_token, token_hash
 
@@ -46,12 +48,11 @@ def notice(
 
 
 async def _patient(session: AsyncSession, chat_id: int) -> Patient | None:
-    return (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+    return await patients_q.by_chat(session, chat_id=chat_id)
 
 
 async def _live(session: AsyncSession, patient_id: int) -> list[HelperLink]:
-    query = select(HelperLink).where(HelperLink.patient_id == patient_id, col(HelperLink.status).in_(LIVE))
-    return list((await session.exec(query)).all())
+    return await helpers_q.of_patient(session, patient_id=patient_id, statuses=LIVE)
 
 
 async def state(sessions: Sessions, *, chat_id: int) -> HelperState:
@@ -113,10 +114,8 @@ async def end_links(session: AsyncSession, links: list[HelperLink], *, status: s
     for link in links:
         link.status, link.ended_at = status, now
     invites = [link.invite_id for link in links if link.invite_id is not None]
-    await session.execute(
-        update(Invite).where(col(Invite.id).in_(invites), col(Invite.used_at).is_(None)).values(expires_at=now)
-    )
-    await agenda.drop(session, col(Outbox.kind) == NOTICE, col(Outbox.ref_id).in_(ids), reason=f"helper {status}")
+    await teams_q.expire_unused_invites(session, ids=invites, now=now)
+    await agenda.drop(session, outbox_q.of_kind_about(kind=NOTICE, ref_ids=ids), reason=f"helper {status}")
 
 
 async def remove(sessions: Sessions, *, chat_id: int, now: datetime) -> HelperState:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import messages
@@ -17,6 +16,7 @@ from services.team_access import Caller, find, refusal_reason, refuse, scope
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Dialogue, Flag, Patient
+from storage.queries import dialogues as dialogues_q
 
 KIND = "message"
 IDLE = timedelta(minutes=30)
@@ -68,8 +68,7 @@ async def _open(session: AsyncSession, patient: Patient, *, user_id: int, now: d
     reason = messages.why_not(patient)
     if reason is not None:
         return Begun(reason, patient.alias, patient.status)
-    query = select(Dialogue).where(Dialogue.chat_id == user_id, Dialogue.user_id == user_id)
-    mine = (await session.exec(query)).first()
+    mine = await dialogues_q.of_user(session, chat_id=user_id, user_id=user_id)
     if mine is not None and mine.kind != KIND:
         return Begun("busy", patient.alias)
     if mine is not None:
@@ -85,7 +84,7 @@ async def _open(session: AsyncSession, patient: Patient, *, user_id: int, now: d
 async def forget(sessions: Sessions, *, user_id: int) -> None:
     """The prompt could not reach the member's private chat: the dialogue never started."""
     async with sessions() as session:
-        await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == user_id, col(Dialogue.kind) == KIND))
+        await dialogues_q.drop_kind(session, chat_id=user_id, kind=KIND)
         await session.commit()
 
 
@@ -94,11 +93,7 @@ async def typed(
 ) -> Written | None:
     """The member's text while the dialogue is open: sent (or why not); None when there is no such dialogue."""
     async with sessions() as session:
-        found = (
-            await session.exec(
-                select(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id, Dialogue.kind == KIND)
-            )
-        ).first()
+        found = await dialogues_q.find(session, chat_id=chat_id, user_id=user_id, kind=KIND)
         if found is None:
             return None
         await session.delete(found)
@@ -112,18 +107,11 @@ async def typed(
 
 async def cancel(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
     async with sessions() as session:
-        result = await session.exec(
-            delete(Dialogue).where(
-                col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id, col(Dialogue.kind) == KIND
-            )
-        )
+        dropped = await dialogues_q.drop(session, chat_id=chat_id, user_id=user_id, kind=KIND)
         await session.commit()
-    return bool(result.rowcount)
+    return bool(dropped)
 
 
 async def is_open(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
     async with sessions() as session:
-        query = select(Dialogue.id).where(
-            Dialogue.chat_id == chat_id, Dialogue.user_id == user_id, Dialogue.kind == KIND
-        )
-        return (await session.exec(query)).first() is not None
+        return await dialogues_q.id_in_chat(session, chat_id=chat_id, kind=KIND, user_id=user_id) is not None

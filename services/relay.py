@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
@@ -22,19 +20,15 @@ from services import teams
 from services.messages import MESSAGEABLE, RATE_WINDOW, TO_TEAM, outbox_row
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient, PatientMessage, Questionnaire, Team
+from storage.models import Patient, PatientMessage, Team
+from storage.queries import messages as messages_q
+from storage.queries import patients as patients_q
+from storage.queries import questionnaires as questionnaires_q
 
 
 async def relay_targets(session: AsyncSession, patient: Patient) -> tuple[str, list[int]]:
     """Where a patient's text goes: ("member", [their chat]) or ("group" | "members", the alert chats)."""
-    writer = (
-        await session.exec(
-            select(PatientMessage.member_user_id)
-            .where(PatientMessage.patient_id == patient.id, PatientMessage.direction == "to_patient")
-            .order_by(col(PatientMessage.id).desc())
-            .limit(1)
-        )
-    ).first()
+    writer = await messages_q.last_writer(session, patient_id=patient.id)
     if writer is not None and await teams.is_member(session, user_id=writer, team_id=patient.team_id):
         return "member", [writer]
     team = await session.get(Team, patient.team_id)
@@ -53,19 +47,17 @@ async def patient_wrote(
 ) -> Relayed:
     """A patient's free text: stored and relayed to the team, unless their course ended or they flood."""
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if patient is None:
             return Relayed("not_enrolled")
         subject, lang = f"patient:{patient.id}", patient.language
-        recent = select(func.count()).where(
-            col(PatientMessage.patient_id) == patient.id,
-            col(PatientMessage.direction) == "from_patient",
-            col(PatientMessage.created_at) > now - RATE_WINDOW,
-        )
         reason = None
         if patient.status not in MESSAGEABLE:
             reason = "ended"
-        elif (await session.execute(recent)).scalar_one() >= protocol.conversation.relay_max_per_hour:
+        elif (
+            await messages_q.from_patient_since(session, patient_id=patient.id, since=now - RATE_WINDOW)
+            >= protocol.conversation.relay_max_per_hour
+        ):
             reason = "rate_limited"
         if reason is not None:
             audit.record(
@@ -135,7 +127,7 @@ async def is_member(sessions: Sessions, *, user_id: int) -> bool:
 async def red_flag_words_seen(sessions: Sessions, *, chat_id: int, now: datetime) -> None:
     """Audit that free text in this chat brought up the red-flag screen (ids only, never the words)."""
     async with sessions() as session:
-        patient_id = (await session.exec(select(Patient.id).where(col(Patient.chat_id) == chat_id))).first()
+        patient_id = await patients_q.id_by_chat(session, chat_id=chat_id)
         subject = f"patient:{patient_id}" if patient_id is not None else None
         actor = "patient" if patient_id is not None else f"chat:{chat_id}"
         audit.record(session, at=now, actor=actor, action="message.red_flag_words", subject=subject)
@@ -144,20 +136,13 @@ async def red_flag_words_seen(sessions: Sessions, *, chat_id: int, now: datetime
 
 async def is_patient(sessions: Sessions, *, chat_id: int) -> bool:
     async with sessions() as session:
-        return (await session.exec(select(Patient.id).where(col(Patient.chat_id) == chat_id))).first() is not None
+        return await patients_q.id_by_chat(session, chat_id=chat_id) is not None
 
 
 async def answering_questions(sessions: Sessions, *, chat_id: int, now: datetime, protocol: Protocol) -> bool:
     """A questionnaire is being answered in this chat right now (answered at least once, the last answer
     within `active_within`): a dialogue, so free text is taken as an attempt to answer it."""
     async with sessions() as session:
-        found = await session.exec(
-            select(Questionnaire.answers)
-            .join(Patient, col(Patient.id) == Questionnaire.patient_id)
-            .where(
-                col(Patient.chat_id) == chat_id,
-                Questionnaire.status == "in_progress",
-                col(Questionnaire.last_answer_at) >= now - protocol.questionnaires.active_within,
-            )
-        )
-        return any(bool(answers) for answers in found.all())
+        since = now - protocol.questionnaires.active_within
+        found = await questionnaires_q.answered_since(session, chat_id=chat_id, since=since)
+        return any(bool(answers) for answers in found)

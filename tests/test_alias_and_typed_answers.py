@@ -21,7 +21,7 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.texts import patient
 from care.regimens import build_regimen
-from services import enrolment
+from services import enrol_checks, enrolment
 from services.errors import UserError
 from storage.models import AuditEvent, Patient, Questionnaire
 from tests.conftest import LogScan
@@ -73,7 +73,7 @@ async def test_the_alias_rule_takes_the_whole_text_and_reserves_the_erased_prefi
         await sb.send(sb.users.text(CLINICIAN, "/enrol"))
         await sb.send(sb.users.text(CLINICIAN, "erased-7"))
         assert "the alias must be a pseudonym" in (sb.api.last_to(CLINICIAN.id).text or "")  # type: ignore[union-attr]
-        assert enrolment.valid_alias("MK-17") and enrolment.valid_alias("erasedx-1")
+        assert enrol_checks.valid_alias("MK-17") and enrol_checks.valid_alias("erasedx-1")
 
 
 async def test_aliases_are_unique_per_team_whatever_their_case(database_url: str) -> None:

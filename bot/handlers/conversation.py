@@ -23,7 +23,7 @@ from bot.handlers.language import lang_for
 from bot.handlers.team_views import caller
 from bot.texts import patient, t
 from care.keywords import red_flag_words
-from services import auditing, helper_consent, message_dialogue, messages, questionnaires, relay
+from services import auditing, helper_stop, message_dialogue, messages, questionnaires, relay
 from services.message_dialogue import Begun
 from services.messages import Written
 
@@ -161,7 +161,7 @@ async def media(update: Update, context: Context) -> None:
         await reply(update, t("msg_only_text"))
     elif await relay.is_patient(s.sessions, chat_id=chat_id(update)):
         await reply(update, patient("msg_media_refused", await lang_for(update, context)))
-    elif (lang := await helper_consent.is_helper(s.sessions, chat_id=chat_id(update))) is not None:
+    elif (lang := await helper_stop.is_helper(s.sessions, chat_id=chat_id(update))) is not None:
         await reply(update, t("helper_chat_hint", lang))
     else:
         await reply(update, t("not_enrolled", await lang_for(update, context)))
@@ -191,7 +191,7 @@ async def patient_text(update: Update, context: Context) -> None:
     )
     lang = result.language
     if result.outcome == "not_enrolled":
-        helper_lang = await helper_consent.is_helper(s.sessions, chat_id=chat_id(update))
+        helper_lang = await helper_stop.is_helper(s.sessions, chat_id=chat_id(update))
         if helper_lang is not None:
             await reply(update, t("helper_chat_hint", helper_lang))
         else:

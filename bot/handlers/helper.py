@@ -18,7 +18,7 @@ from bot.links import link
 from bot.render.doses import yes_no
 from bot.texts import patient, t
 from bot.texts.formats import when
-from services import auditing, helper_consent, helper_invites, relay
+from services import auditing, helper_consent, helper_invites, helper_stop, relay
 from services.consent import LinkResult
 
 HELPER_CHAT_COMMANDS = ("stop", "help", "start", "status")
@@ -122,11 +122,11 @@ async def helper_chat_command(update: Update, context: Context) -> None:
         return  # a link: consent.open_link decides
     if await relay.is_patient(s.sessions, chat_id=chat_id(update)):
         return
-    lang = await helper_consent.is_helper(s.sessions, chat_id=chat_id(update))
+    lang = await helper_stop.is_helper(s.sessions, chat_id=chat_id(update))
     if lang is None:
         return
     if text.split("@")[0].split()[0] == "/stop":
-        await helper_consent.stop(s.sessions, chat_id=chat_id(update), now=s.now())
+        await helper_stop.stop(s.sessions, chat_id=chat_id(update), now=s.now())
         await reply(update, t("helper_stopped", lang))
     else:
         await reply(update, t("helper_chat_hint", lang))

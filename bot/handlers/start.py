@@ -12,7 +12,7 @@ from bot.handlers.symptoms import report_button
 from bot.render.commands import team_help
 from bot.texts import patient, supported, t
 from bot.texts.formats import when
-from services import auditing, consent, language, menus
+from services import auditing, consent, consent_answer, language, menus
 from services.language import pick
 from services.patients import patient_for_chat
 from storage.updates import start_digest
@@ -91,7 +91,7 @@ async def consent_pressed(update: Update, context: Context) -> None:
         )
         await query.answer(t("press_stale", await lang_for(update, context)))
         return
-    result = await consent.answer_consent(
+    result = await consent_answer.answer_consent(
         s.sessions, invite_id=invite_id, chat_id=user_id(update), agree=fields[1] == "y", now=s.now()
     )
     lang = result.language
