@@ -4,57 +4,22 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Bot
 
-from bot import operator_cli, runner
+from bot import invite_commands, operator_cli, runner
 from bot.app import build_services, configure_logging
 from bot.context import Services
-from bot.links import link
 from bot.output import emit
 from bot.settings import Settings
-from care.regimens import RegimenError, build_regimen
-from services import enrolment
-from services.errors import UserError
-from services.private_files import private_file
 from storage import migrate
 from storage.audit_key import check_key
 from storage.engine import probe
 
 log = logging.getLogger(__name__)
-
-
-async def bot_username(settings: Settings) -> str:
-    if settings.bot_username:
-        return settings.bot_username
-    if settings.token is None:
-        raise UserError("err_no_username")
-    async with Bot(settings.token, base_url=settings.telegram_api_base_url) as bot:
-        return bot.username
-
-
-def check_qr_path(path: str) -> Path:
-    """Refuse a --qr path that cannot be written, before anything changes (nothing is created here)."""
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise UserError("err_qr_path", path=path, reason=f"the folder {folder} does not exist")
-    if target.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise UserError("err_qr_path", path=path, reason="permission denied")
-    return target
-
-
-def write_qr(text: str, target: Path) -> None:
-    """The PNG, owner-only (0600), never half-written (services.private_files)."""
-    import segno
-
-    with private_file(target) as out:
-        segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
 
 
 async def short_simulation() -> int:
@@ -123,27 +88,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if (args.command, getattr(args, "action", None)) in operator_cli.ACTIONS:
             return await operator_cli.run(args, services.sessions, now=now)
         if args.command == "team":
-            if args.action == "create":
-                issued = await enrolment.create_team(
-                    services.sessions,
-                    name=args.name,
-                    timezone=args.timezone,
-                    digest_time=args.digest_time,
-                    now=now,
-                    ttl=ttl,
-                )
-            else:
-                issued = await enrolment.new_join_link(services.sessions, team_name=args.team, now=now, ttl=ttl)
-            username = await bot_username(settings)
-            emit(
-                {
-                    "team": issued.team,
-                    "join_link": link(username, issued.token),
-                    "expires_at": issued.expires_at.isoformat(),
-                },
-                args.json,
-            )
-            return 0
+            return await invite_commands.team_link(args, services, now=now, ttl=ttl)
         if args.command == "audit":
             return await _audit_verify(services, head=args.head)
         if args.command == "export":
@@ -155,7 +100,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             emit(summary, args.json)
             return 0
         if args.command == "patient":
-            return await _invite(args, services, now=now, ttl=ttl)
+            return await invite_commands.invite(args, services, now=now, ttl=ttl)
     finally:
         await services.engine.dispose()
     raise AssertionError(args.command)
@@ -201,45 +146,3 @@ async def _audit_verify(services: Services, *, head: str | None) -> int:
         return 0
     print(f"broken at row {verdict.broken_id}: {verdict.problem}")
     return 1
-
-
-async def _invite(args: argparse.Namespace, services: Services, *, now: datetime, ttl: timedelta) -> int:
-
-    try:
-        regimen = build_regimen(args.regimen, dose_mcg=args.dose, step_down=args.step_down)
-    except RegimenError as exc:
-        raise UserError("err_regimen", message=str(exc)) from exc
-    request = enrolment.PatientRequest(
-        team=args.team,
-        alias=args.alias,
-        regimen=regimen,
-        start=args.start,
-        timezone=args.timezone,
-        reminder_time=args.time,
-        clinician_user_id=args.clinician,
-    )
-    username = await bot_username(services.settings)  # before any change: no orphan invite on error
-    qr = check_qr_path(args.qr) if args.qr else None  # likewise: an unwritable --qr path fails first
-    card = check_qr_path(args.qr_card) if args.qr_card else None
-    issued = await enrolment.invite_patient(services.sessions, request=request, now=now, ttl=ttl)
-    url = link(username, issued.token)
-    if qr is not None:
-        write_qr(url, qr)
-    if card is not None:
-        from bot.invite_card import write_card
-
-        lang, zone = args.card_language, args.timezone
-        write_card(
-            card, url, team=issued.team, alias=args.alias, expires_at=issued.expires_at, timezone=zone, lang=lang
-        )
-    emit(
-        {
-            "patient": args.alias,
-            "invite_link": url,
-            "expires_at": issued.expires_at.isoformat(),
-            **({"qr": args.qr} if args.qr else {}),
-            **({"qr_card": args.qr_card} if args.qr_card else {}),
-        },
-        args.json,
-    )
-    return 0

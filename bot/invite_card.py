@@ -19,7 +19,7 @@ from services.private_files import write_private
 
 WIDTH_IN, HEIGHT_IN, DPI = 4.13, 5.83, 200
 SIZE_PX = (round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI))
-QR_BORDER = 4  # modules of quiet zone, as the bare picture (bot.commands.write_qr)
+QR_BORDER = 4  # modules of quiet zone, as the bare picture (bot.invite_commands.write_qr)
 QR_WIDTH = 0.64  # of the card's width
 QR_BOTTOM = 0.25  # of the card's height
 

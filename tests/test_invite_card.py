@@ -19,7 +19,7 @@ from tests.test_cli import PNG_SIGNATURE, cli, invite_args
 
 # test_cli's fixtures: a database with "Neuro clinic" (member 1001, patient MK-17) and "Empty team"
 clean_env, template_db, ready_db = test_cli.clean_env, test_cli.template_db, test_cli.ready_db
-BARE_SCALE, BORDER = 8, 4  # bot.commands.write_qr
+BARE_SCALE, BORDER = 8, 4  # bot.invite_commands.write_qr
 
 
 def modules_of_bare(path: Path) -> list[list[bool]]:

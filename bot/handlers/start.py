@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.handlers import conversation, helper
+from bot.handlers import helper, patient_messages
 from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
 from bot.handlers.consent_view import show_consent
 from bot.handlers.language import ask_at_consent, lang_for, telegram_language
@@ -150,4 +150,4 @@ async def group_help(update: Update, context: Context) -> None:
 
 
 async def stray_text(update: Update, context: Context) -> None:
-    await conversation.patient_text(update, context)  # a typed 0-10 answer, else passed to the care team
+    await patient_messages.patient_text(update, context)  # a typed 0-10 answer, else passed to the care team

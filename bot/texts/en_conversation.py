@@ -7,7 +7,7 @@ texts, English only like bot/texts/en_team.py. Alias only, never names; no text 
 from __future__ import annotations
 
 CONVERSATION: dict[str, str] = {
-    # a message from the care team, and the patient's own messages (bot/handlers/conversation.py)
+    # a message from the care team (bot/handlers/conversation.py), the patient's own (bot/handlers/patient_messages.py)
     "msg_from_team": "Message from your care team ({team}):",
     "btn_msg_reply": "Reply",
     "msg_reply_prompt": "Type your reply below. I will pass it to your care team.",
