@@ -7,18 +7,17 @@ and get an Outcome back (the next Prompt, or what happened). The state survives 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from care.regimens import Regimen
-from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, Patient
+from storage.models import Dialogue
+from storage.queries import dialogues as dialogues_q
 
 from . import enrolment, teams
+from .enrol_invite import request_of, store_b12
 from .enrol_prompts import Prompt, prompt
 from .enrol_steps import BUTTON_ONLY, STEP_OF_ERROR, apply
 from .errors import UserError
@@ -37,12 +36,11 @@ class Outcome:
 
 
 async def _find(session: AsyncSession, chat_id: int, user_id: int) -> Dialogue | None:
-    query = select(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id, Dialogue.kind == KIND)
-    return (await session.exec(query)).first()
+    return await dialogues_q.find(session, chat_id=chat_id, user_id=user_id, kind=KIND)
 
 
 async def _drop(session: AsyncSession, chat_id: int, user_id: int) -> None:
-    await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
+    await dialogues_q.drop(session, chat_id=chat_id, user_id=user_id)
 
 
 async def begin(sessions: Sessions, *, chat_id: int, user_id: int, now: datetime) -> Outcome:
@@ -82,8 +80,8 @@ async def answer(
         if dialogue is None:
             if step is None:
                 return Outcome("none")  # typed text with no dialogue: not ours
-            others = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.kind == KIND)
-            return Outcome("not_yours" if (await session.exec(others)).first() else "stale")
+            others = await dialogues_q.id_in_chat(session, chat_id=chat_id, kind=KIND)
+            return Outcome("not_yours" if others else "stale")
         if dialogue.updated_at + IDLE < now:
             await _drop(session, chat_id, user_id)
             await session.commit()
@@ -102,8 +100,7 @@ async def answer(
             return Outcome("prompt", prompt(current, data, now, UserError("err_enrol_buttons")))
         if current == "confirm":
             # whoever deletes the row goes on (a double tap invites once); an error below puts it back
-            claim = delete(Dialogue).where(col(Dialogue.id) == dialogue.id, col(Dialogue.step) == "confirm")
-            claimed = (await session.exec(claim)).rowcount == 1
+            claimed = await dialogues_q.claim(session, dialogue_id=dialogue.id, step="confirm")
             await session.commit()
             if not claimed or value != "y":
                 return Outcome("cancelled" if claimed else "stale")
@@ -123,17 +120,8 @@ async def answer(
 async def _invite(
     sessions: Sessions, *, chat_id: int, user_id: int, data: dict[str, Any], now: datetime, ttl: timedelta
 ) -> Outcome:
-    request = enrolment.PatientRequest(
-        team=data["team"],
-        alias=data["alias"],
-        regimen=Regimen.from_dict(data["regimen"]),
-        start=date.fromisoformat(data["start"]),
-        timezone=data["tz"],
-        reminder_time=time.fromisoformat(data["time"]),
-        clinician_user_id=user_id,
-    )
     try:
-        issued = await enrolment.invite_patient(sessions, request=request, now=now, ttl=ttl)
+        issued = await enrolment.invite_patient(sessions, request=request_of(data, user_id), now=now, ttl=ttl)
     except UserError as exc:
         if exc.key == "err_not_member":
             await teams.refuse(
@@ -148,15 +136,7 @@ async def _invite(
             session.add(Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=back, data=data, updated_at=now))
             await session.commit()
         return Outcome("prompt", prompt(back, data, now, exc))
-    async with sessions() as session:
-        b12 = data.get("b12")
-        if b12 and issued.patient_id is not None:
-            patient = await session.get(Patient, issued.patient_id)
-            assert patient is not None
-            patient.baseline_b12_value, patient.baseline_b12_unit = b12["value"], b12["unit"]
-            patient.baseline_b12_date = date.fromisoformat(b12["date"]) if b12.get("date") else None
-            session.add(patient)
-            actor, subject = f"tg:{user_id}", f"patient:{issued.patient_id}"
-            audit.record(session, at=now, actor=actor, action="patient.baseline_b12", subject=subject)
-            await session.commit()
+    b12 = data.get("b12")
+    if b12 and issued.patient_id is not None:
+        await store_b12(sessions, patient_id=issued.patient_id, b12=b12, user_id=user_id, now=now)
     return Outcome("done", issued=issued, alias=data["alias"], timezone=data.get("team_tz") or "UTC")

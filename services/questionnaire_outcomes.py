@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.adherence import adherence_summary
@@ -22,6 +20,7 @@ from schedules import agenda, flagging
 from schedules.flagging import dose_records
 from services.questionnaire_views import items_of, load_answers, uses_injections
 from storage.models import Patient, Questionnaire
+from storage.queries import questionnaires as questionnaires_q
 
 
 def score_to_dict(score: QuestionnaireScore) -> dict[str, Any]:
@@ -49,17 +48,7 @@ async def start_baseline(session: AsyncSession, *, patient: Patient, now: dateti
 
 
 async def _earlier_scores(session: AsyncSession, q: Questionnaire) -> tuple[QuestionnaireScore | None, ...]:
-    done = (
-        await session.exec(
-            select(Questionnaire)
-            .where(
-                Questionnaire.patient_id == q.patient_id,
-                Questionnaire.status == "completed",
-                col(Questionnaire.week) < q.week,
-            )
-            .order_by(col(Questionnaire.week))
-        )
-    ).all()
+    done = await questionnaires_q.completed_before(session, patient_id=q.patient_id, week=q.week)
     baseline = next((d for d in done if d.week == 0 and d.score), None)
     previous = done[-1] if done and done[-1].score else None
     return (
@@ -99,11 +88,7 @@ async def complete(
         previous=previous,
         **await _context(session, patient, now, protocol),
     )
-    await session.execute(
-        update(Questionnaire)
-        .where(col(Questionnaire.id) == q.id)
-        .values(status="completed", completed_at=now, score=score_to_dict(score))
-    )
+    await questionnaires_q.mark_completed(session, questionnaire_id=q.id, at=now, score=score_to_dict(score))
     await flagging.on_response(session, patient=patient, facts=facts, protocol=protocol, now=now)
     # the reminders held back while the patient was answering go out now; none other comes early
     await agenda.release(session, patient_id=patient.id or 0, now=now)

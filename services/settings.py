@@ -9,56 +9,23 @@ dialogue ends. No Telegram here: handlers pass the chat, the user and the answer
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from sqlalchemy import bindparam
-from sqlmodel import col, delete, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
 from services.settings_change import BadAnswer, Outcome, change, parse_time, parse_zone
+from services.settings_dialogue import IDLE, KIND, claim, find, patient_of, pending, put, view_of
 from storage.engine import Sessions
-from storage.models import Dialogue, Patient, Questionnaire
-from storage.status import ENROLLED
-
-KIND = "settings"
-IDLE = timedelta(minutes=30)
-
-
-async def _patient(session: AsyncSession, chat_id: int) -> Patient | None:
-    return (await session.exec(select(Patient).where(col(Patient.chat_id) == chat_id))).first()
-
-
-def _view(kind: str, patient: Patient | None) -> Outcome:
-    if patient is None:
-        return Outcome("not_enrolled")
-    if patient.status not in ENROLLED and kind != "expired":
-        kind = patient.status if patient.status in ("stopped", "discharged") else "not_enrolled"
-    paused = patient.status == "paused"
-    return Outcome(kind, patient.language, patient.timezone, patient.reminder_time, paused=paused)
-
-
-async def _find(session: AsyncSession, chat_id: int, user_id: int) -> Dialogue | None:
-    query = select(Dialogue).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id, Dialogue.kind == KIND)
-    return (await session.exec(query)).first()
-
-
-async def _put(sessions: Sessions, chat_id: int, user_id: int, step: str | None, data: Any, now: datetime) -> None:
-    """Replace this chat's dialogue with `step` (None: end it)."""
-    async with sessions() as session:
-        await session.exec(delete(Dialogue).where(col(Dialogue.chat_id) == chat_id, col(Dialogue.user_id) == user_id))
-        if step is not None:
-            session.add(Dialogue(chat_id=chat_id, user_id=user_id, kind=KIND, step=step, data=data, updated_at=now))
-        await session.commit()
+from storage.queries import dialogues as dialogues_q
+from storage.queries import questionnaires as questionnaires_q
 
 
 async def begin(sessions: Sessions, *, chat_id: int, user_id: int, what: str, now: datetime) -> Outcome:
     """/time (`what` "time") or /timezone ("zone") without an argument: ask, and wait for the answer."""
     async with sessions() as session:
-        view = _view(f"ask_{what}", await _patient(session, chat_id))
+        view = view_of(f"ask_{what}", await patient_of(session, chat_id))
     if view.kind == f"ask_{what}":
-        await _put(sessions, chat_id, user_id, what, {}, now)
+        await put(sessions, chat_id, user_id, what, {}, now)
     return view
 
 
@@ -82,12 +49,12 @@ async def answer(
         outcome = await change(sessions, chat_id=chat_id, zone=zone, at=at, now=now, protocol=protocol)
     except BadAnswer as bad:
         async with sessions() as session:
-            view = _view("invalid", await _patient(session, chat_id))
+            view = view_of("invalid", await patient_of(session, chat_id))
         if view.kind == "invalid" and tries >= 1:  # asked again once already: the question ends here
-            await _put(sessions, chat_id, user_id, None, None, now)
+            await put(sessions, chat_id, user_id, None, None, now)
             return replace(view, kind="gave_up", error=bad.key, params=bad.params, what=what)
         if view.kind == "invalid":  # the question stays open once more: the patient may type again
-            await _put(sessions, chat_id, user_id, what, {"tries": tries + 1}, now)
+            await put(sessions, chat_id, user_id, what, {"tries": tries + 1}, now)
             return replace(view, error=bad.key, params=bad.params, what=what)
         return view
     await _settle(sessions, chat_id, user_id, outcome, {"what": what, "zone": zone, "time": at}, now)
@@ -98,9 +65,9 @@ async def _settle(sessions: Sessions, chat_id: int, user_id: int, outcome: Outco
     if outcome.kind == "confirm" and outcome.transition is not None:
         data = {**data, "transition": outcome.transition.isoformat()}
         data["previous"] = outcome.previous.isoformat() if outcome.previous else None
-        await _put(sessions, chat_id, user_id, "confirm", data, now)
+        await put(sessions, chat_id, user_id, "confirm", data, now)
     else:
-        await _put(sessions, chat_id, user_id, None, None, now)
+        await put(sessions, chat_id, user_id, None, None, now)
 
 
 async def typed(
@@ -108,23 +75,20 @@ async def typed(
 ) -> Outcome:
     """Typed text in a chat with a /time or /timezone question open; kind "none" when there is none."""
     async with sessions() as session:
-        dialogue = await _find(session, chat_id, user_id)
+        dialogue = await find(session, chat_id, user_id)
         if dialogue is None:
             return Outcome("none")
-        patient = await _patient(session, chat_id)
-        asked = select(Questionnaire.sent_at, Questionnaire.last_answer_at).where(
-            Questionnaire.patient_id == (patient.id if patient else None), Questionnaire.status == "in_progress"
-        )
-        moments = [m for row in (await session.exec(asked)).all() for m in row if m is not None]
-    view = _view("expired", patient)
+        patient = await patient_of(session, chat_id)
+        moments = await questionnaires_q.in_progress_moments(session, patient_id=patient.id if patient else None)
+    view = view_of("expired", patient)
     if any(m > dialogue.updated_at for m in moments):
-        await _put(sessions, chat_id, user_id, None, None, now)
+        await put(sessions, chat_id, user_id, None, None, now)
         return Outcome("none")  # a questionnaire item came after the question: the text is for it
     if dialogue.updated_at + IDLE < now:
-        await _put(sessions, chat_id, user_id, None, None, now)
+        await put(sessions, chat_id, user_id, None, None, now)
         return view
     if dialogue.step == "confirm":
-        return _pending(view, dialogue.data)
+        return pending(view, dialogue.data)
     tries = int(dialogue.data.get("tries", 0))
     ids = {"chat_id": chat_id, "user_id": user_id}
     outcome = await answer(sessions, **ids, what=dialogue.step, value=text, now=now, protocol=protocol, tries=tries)
@@ -133,33 +97,13 @@ async def typed(
     return outcome
 
 
-def _pending(view: Outcome, data: dict[str, Any]) -> Outcome:
-    """The confirmation still open, shown again."""
-    return Outcome(
-        "confirm",
-        view.language,
-        data.get("zone") or view.timezone,
-        data.get("time") or view.reminder_time,
-        transition=datetime.fromisoformat(data["transition"]),
-        previous=datetime.fromisoformat(data["previous"]) if data.get("previous") else None,
-        what=data.get("what") or "time",
-    )
-
-
-DIALOGUES = Dialogue.__table__  # type: ignore[attr-defined]
-# built once (it runs on every button press); the table, not the entity: no ORM synchronisation to do
-END = DIALOGUES.delete().where(
-    DIALOGUES.c.chat_id == bindparam("chat"), DIALOGUES.c.user_id == bindparam("user"), DIALOGUES.c.kind == KIND
-)
-
-
 async def end(sessions: Sessions, *, chat_id: int, user_id: int) -> bool:
     """Another command or button: an open /time or /timezone question ends quietly. True when one did."""
     async with sessions() as session:
-        result: Any = await session.execute(END, {"chat": chat_id, "user": user_id})
-        if result.rowcount:  # nothing to end (nearly always): no write, so the button's own commit is the only one
+        ended = await dialogues_q.end(session, chat_id=chat_id, user_id=user_id, kind=KIND)
+        if ended:  # nothing to end (nearly always): no write, so the button's own commit is the only one
             await session.commit()
-    return bool(result.rowcount)
+    return bool(ended)
 
 
 async def confirm(
@@ -167,9 +111,9 @@ async def confirm(
 ) -> Outcome:
     """The patient's answer to a proposed transition dose: apply it, or change nothing."""
     async with sessions() as session:
-        dialogue = await _find(session, chat_id, user_id)
-        view = _view("cancelled", await _patient(session, chat_id))
-    if dialogue is None or dialogue.step != "confirm" or not await _claim(sessions, dialogue):
+        dialogue = await find(session, chat_id, user_id)
+        view = view_of("cancelled", await patient_of(session, chat_id))
+    if dialogue is None or dialogue.step != "confirm" or not await claim(sessions, dialogue):
         return Outcome("stale", view.language)  # no question open, or a double tap: the first one answers
     if dialogue.updated_at + IDLE < now:
         return replace(view, kind="expired")
@@ -183,24 +127,16 @@ async def confirm(
     return replace(outcome, what=data.get("what") or "time")
 
 
-async def _claim(sessions: Sessions, dialogue: Dialogue) -> bool:
-    async with sessions() as session:
-        claim = delete(Dialogue).where(col(Dialogue.id) == dialogue.id, col(Dialogue.step) == "confirm")
-        claimed = (await session.exec(claim)).rowcount == 1
-        await session.commit()
-    return claimed
-
-
 async def cancel(sessions: Sessions, *, chat_id: int, user_id: int) -> Outcome:
     """/cancel: end an open /time or /timezone question (kind "none" when there is none and the sender is
     no patient, or has another dialogue open: /enrol's; "nothing" for a patient with nothing open)."""
     async with sessions() as session:
-        found = await _find(session, chat_id, user_id)
-        patient = await _patient(session, chat_id)
-        view = _view("cancelled", patient)
-        mine = select(Dialogue.id).where(Dialogue.chat_id == chat_id, Dialogue.user_id == user_id)
-        other = (await session.exec(mine)).first()  # not the chat's red-flag screen (user_id 0, symptoms.py)
+        found = await find(session, chat_id, user_id)
+        patient = await patient_of(session, chat_id)
+        view = view_of("cancelled", patient)
+        # not the chat's red-flag screen (user_id 0, symptoms.py)
+        other = await dialogues_q.id_of_user(session, chat_id=chat_id, user_id=user_id)
     if found is None:
         return replace(view, kind="nothing") if patient is not None and other is None else Outcome("none")
-    await _put(sessions, chat_id, user_id, None, None, found.updated_at)
+    await put(sessions, chat_id, user_id, None, None, found.updated_at)
     return view

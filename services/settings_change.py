@@ -13,8 +13,6 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlmodel import col, select
-
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules import flagging
@@ -23,7 +21,7 @@ from schedules.replan import ConfirmationNeeded, replan, setting_of
 from schedules.sql import is_postgres
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient
+from storage.queries import patients as patients_q
 from storage.status import ENROLLED
 
 _TIME = re.compile(r"([0-9]{1,2})(?:\s*[:.h]\s*([0-9]{2}))?")
@@ -102,8 +100,7 @@ async def change(
 ) -> Outcome:
     """Set the patient's time zone and/or reminder time and replan; or say what must be confirmed first."""
     async with sessions() as session:
-        query = select(Patient).where(col(Patient.chat_id) == chat_id)
-        patient = (await session.exec(query.with_for_update() if is_postgres(session) else query)).first()
+        patient = await patients_q.by_chat_for_update(session, chat_id=chat_id, lock=is_postgres(session))
         if patient is None:
             return Outcome("not_enrolled")
         lang = patient.language

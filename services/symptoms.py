@@ -17,45 +17,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.instruments import red_flag_items
 from care.protocol import Protocol
 from schedules import flagging
 from services.questionnaire_views import uses_injections
+from services.red_flag_advice import AdviceFacts, advice_facts
+from services.symptom_codes import apply_code
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Dialogue, Patient, Team
+from storage.models import Dialogue, Patient
+from storage.queries import dialogues as dialogues_q
+from storage.queries import patients as patients_q
 from storage.status import ENROLLED
 
 KIND = "symptoms"
 SCREEN_USER = 0  # the dialogue row's user_id: one screen per chat, beside the chat's other dialogue
 OPEN_TO = ENROLLED  # active or paused
-
-
-@dataclass(frozen=True)
-class AdviceFacts:
-    """What the advice after a report needs: the symptoms, the patient's zone, the team's hours."""
-
-    reported: tuple[str, ...]  # red-flag item keys answered yes
-    timezone: str  # the patient's (the emergency number's region)
-    hours: str | None = None  # the team's reading hours (care.hours text), None when not set
-    team_timezone: str = "UTC"
-    crisis_line: str | None = None  # protocol red_flags.crisis_line
-
-
-async def advice_facts(
-    session: AsyncSession, patient: Patient, reported: tuple[str, ...], protocol: Protocol
-) -> AdviceFacts:
-    team = await session.get(Team, patient.team_id)
-    return AdviceFacts(
-        reported=reported,
-        timezone=patient.timezone,
-        hours=team.hours if team is not None else None,
-        team_timezone=team.timezone if team is not None else "UTC",
-        crisis_line=protocol.red_flags.crisis_line,
-    )
 
 
 @dataclass(frozen=True)
@@ -91,11 +70,10 @@ async def open_screen(sessions: Sessions, *, chat_id: int, now: datetime, via: s
     """A new screen for the patient of this private chat (an older screen of the chat is closed).
     `via`: command, button or words (audited)."""
     async with sessions() as session:
-        patient = (await session.exec(select(Patient).where(Patient.chat_id == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if patient is None or patient.status not in OPEN_TO:
             return Screen("not_patient", patient.language if patient is not None else "en")
-        mine = (col(Dialogue.chat_id) == chat_id) & (col(Dialogue.user_id) == SCREEN_USER)
-        await session.exec(delete(Dialogue).where(mine))
+        await dialogues_q.drop(session, chat_id=chat_id, user_id=SCREEN_USER)
         symptoms = [i.key for i in red_flag_items(injections=uses_injections(patient.regimen))]
         data = {"patient_id": patient.id, "symptoms": symptoms, "selected": [], "nonce": secrets.token_hex(3)}
         row = Dialogue(chat_id=chat_id, user_id=SCREEN_USER, kind=KIND, step="list", data=data, updated_at=now)
@@ -114,7 +92,7 @@ async def press(
     """A press on a /symptoms screen: checked against the presser's own open screen, then applied."""
     async with sessions() as session:
         row = await session.get(Dialogue, dialogue_id)
-        patient = (await session.exec(select(Patient).where(Patient.chat_id == chat_id))).first()
+        patient = await patients_q.by_chat(session, chat_id=chat_id)
         if row is None or row.kind != KIND or row.user_id != SCREEN_USER or row.data.get("nonce") != nonce:
             return await _refuse(session, chat_id, dialogue_id, "stale", now, patient)
         if row.chat_id != chat_id or patient is None or row.data.get("patient_id") != patient.id:
@@ -122,7 +100,7 @@ async def press(
         if patient.status not in OPEN_TO:
             await session.delete(row)
             return await _refuse(session, chat_id, dialogue_id, "stale", now, patient)
-        outcome = _apply(row, code)
+        outcome = apply_code(row, code)
         if outcome == "invalid":
             return await _refuse(session, chat_id, dialogue_id, "invalid", now, patient)
         row.updated_at = now
@@ -146,32 +124,6 @@ async def press(
         )
         await session.commit()
         return Screen(outcome, shown.language, shown.dialogue_id, shown.nonce, shown.symptoms, advice=advice)
-
-
-def _apply(row: Dialogue, code: str) -> str:
-    """Change the row for `code`; the outcome (invalid: the code does not fit the step)."""
-    data = dict(row.data)
-    symptoms, selected = list(data["symptoms"]), list(data.get("selected", ()))
-    if row.step == "list" and code == "n":
-        return "nothing"
-    if code == "x":
-        return "cancelled"
-    if row.step == "list" and code == "y":
-        row.step = "pick"
-        return "switched"
-    if row.step == "pick" and code == "b":
-        row.step, data["selected"] = "list", []
-        row.data = data
-        return "switched"
-    if row.step == "pick" and code == "d" and selected:
-        return "reported"
-    index = int(code[1:]) if code[:1] == "t" and code[1:].isdigit() and len(code) <= 3 else -1
-    if row.step == "pick" and 0 <= index < len(symptoms):
-        key = symptoms[index]
-        data["selected"] = [k for k in selected if k != key] if key in selected else [*selected, key]
-        row.data = data
-        return "toggled"
-    return "invalid"
 
 
 async def _refuse(

@@ -273,13 +273,7 @@ STILL_INLINE = {
     "schedules/reviews.py",
     "schedules/team_reroute.py",
     "services/doses.py",
-    "services/enrol_dialogue.py",
-    "services/questionnaire_outcomes.py",
-    "services/questionnaires.py",
-    "services/settings.py",
-    "services/settings_change.py",
     "services/stranger_guard.py",
-    "services/symptoms.py",
 }
 QUERY_CONSTRUCTS = {
     "select",

@@ -13,7 +13,7 @@ from bot.render.questionnaire_screen import Screen, answered_screen, paused_scre
 from bot.render.red_flags import advice_text
 from bot.texts import patient, t
 from bot.texts.formats import when
-from services import auditing, questionnaires
+from services import auditing, questionnaire_step, questionnaires
 from services.questionnaire_views import ItemView
 
 QUIET = {"not_yours": "press_not_yours", "old": "q_old_question", "closed": "q_closed", "invalid": "press_stale"}
@@ -48,7 +48,7 @@ async def pressed(update: Update, context: Context) -> None:
     await show(update, context, step, message)
 
 
-async def show(update: Update, context: Context, step: questionnaires.Step, message: Message | None) -> None:
+async def show(update: Update, context: Context, step: questionnaire_step.Step, message: Message | None) -> None:
     """Render a step in the questionnaire's one message: edit it to the next screen (or the summary)."""
     query, lang = update.callback_query, step.language
     if step.outcome in QUIET:
@@ -78,12 +78,12 @@ async def show(update: Update, context: Context, step: questionnaires.Step, mess
         await questionnaires.moved(svc(context).sessions, questionnaire_id=step.questionnaire_id, message_id=shown)
 
 
-def _advice(step: questionnaires.Step) -> str:
+def _advice(step: questionnaire_step.Step) -> str:
     assert step.advice is not None
     return f"{advice_text(step.advice, step.language)}\n\n{t('footer', step.language)}"
 
 
-def _screen(step: questionnaires.Step) -> Screen:
+def _screen(step: questionnaire_step.Step) -> Screen:
     lang = step.language
     if step.outcome == "paused":
         until = when(step.expires_at, step.timezone, lang) if step.expires_at else "?"
@@ -94,7 +94,7 @@ def _screen(step: questionnaires.Step) -> Screen:
     return question_screen(step.next, lang, note=_note(step))
 
 
-def _note(step: questionnaires.Step) -> str | None:
+def _note(step: questionnaire_step.Step) -> str | None:
     """The line above the next question: the answer just saved, or where the patient is."""
     lang = step.language
     if step.outcome == "back":

@@ -13,7 +13,7 @@ from babel.dates import get_day_names
 from bot.texts import t
 from care.hours import HoursError, day_runs, parse_hours
 from care.red_flags import NUMBERS, Advice, Region, advice_for, region_of
-from services.symptoms import AdviceFacts
+from services.red_flag_advice import AdviceFacts
 
 
 def emergency_numbers(timezone: str, lang: str) -> str:
