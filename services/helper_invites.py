@@ -3,7 +3,7 @@
 The link is an `invite` row of kind "helper" (only the token's hash is stored, as for every invite) with a
 `helper_link` row (status invited); a new link replaces an unused one. The patient's consent is pressing
 "Create the link" after the explanation; the helper's comes when they open it (services/helper_consent).
-Every step is audited with ids only.
+Every step is audited with ids only. /helper remove: services/helper_remove.py.
 """
 
 from __future__ import annotations
@@ -47,23 +47,23 @@ def notice(
     return agenda.Entry(NOTICE, agenda.key_helper(link_id, key, chat_id), chat_id, now, patient_id, link_id, payload)
 
 
-async def _patient(session: AsyncSession, chat_id: int) -> Patient | None:
+async def patient_of_chat(session: AsyncSession, chat_id: int) -> Patient | None:
     return await patients_q.by_chat(session, chat_id=chat_id)
 
 
-async def _live(session: AsyncSession, patient_id: int) -> list[HelperLink]:
+async def live_links(session: AsyncSession, patient_id: int) -> list[HelperLink]:
     return await helpers_q.of_patient(session, patient_id=patient_id, statuses=LIVE)
 
 
 async def state(sessions: Sessions, *, chat_id: int) -> HelperState:
     """/helper: the explanation to confirm, or the helper already there."""
     async with sessions() as session:
-        p = await _patient(session, chat_id)
+        p = await patient_of_chat(session, chat_id)
         if p is None:
             return HelperState("not_enrolled")
         if p.status not in ENROLLED:
             return HelperState("ended", p.language)
-        active = [link for link in await _live(session, p.id or 0) if link.status == "active"]
+        active = [link for link in await live_links(session, p.id or 0) if link.status == "active"]
         if active:
             return HelperState("active", p.language, p.timezone, active[0].consented_at)
         return HelperState("ask", p.language, p.timezone)
@@ -72,10 +72,10 @@ async def state(sessions: Sessions, *, chat_id: int) -> HelperState:
 async def create(sessions: Sessions, *, chat_id: int, now: datetime, ttl: timedelta) -> HelperState:
     """ "Create the link": a new one-time link; an earlier unused one stops working."""
     async with sessions() as session:
-        p = await _patient(session, chat_id)
+        p = await patient_of_chat(session, chat_id)
         if p is None or p.status not in ENROLLED:
             return HelperState("not_enrolled" if p is None else "ended", p.language if p else "en")
-        live = await _live(session, p.id or 0)
+        live = await live_links(session, p.id or 0)
         if any(link.status == "active" for link in live):
             return HelperState("active", p.language, p.timezone, live[0].consented_at)
         await end_links(session, live, status="expired", now=now)
@@ -116,42 +116,3 @@ async def end_links(session: AsyncSession, links: list[HelperLink], *, status: s
     invites = [link.invite_id for link in links if link.invite_id is not None]
     await teams_q.expire_unused_invites(session, ids=invites, now=now)
     await agenda.drop(session, outbox_q.of_kind_about(kind=NOTICE, ref_ids=ids), reason=f"helper {status}")
-
-
-async def remove(sessions: Sessions, *, chat_id: int, now: datetime) -> HelperState:
-    """/helper remove: at any time; the helper is told that the notices have ended."""
-    async with sessions() as session:
-        p = await _patient(session, chat_id)
-        if p is None:
-            return HelperState("not_enrolled")
-        live = await _live(session, p.id or 0)
-        if not live:
-            return HelperState("none", p.language)
-        await end_links(session, live, status="removed", now=now)
-        for link in live:
-            if link.status == "removed" and link.helper_chat_id is not None and link.consented_at is not None:
-                await agenda.enqueue(
-                    session,
-                    [
-                        notice(
-                            key="helper_ended",
-                            chat_id=link.helper_chat_id,
-                            link_id=link.id or 0,
-                            now=now,
-                            patient_id=None,
-                            lang=link.language,
-                            to="helper",
-                        )
-                    ],
-                    now=now,
-                )
-        audit.record(
-            session,
-            at=now,
-            actor="patient",
-            action="helper.remove",
-            subject=f"patient:{p.id}",
-            detail={"links": [link.id for link in live]},
-        )
-        await session.commit()
-        return HelperState("removed", p.language)

@@ -4,6 +4,7 @@ Steps: "time" or "zone" (a button or a typed answer is expected), then "confirm"
 transition dose: the proposal is kept in the row and applied only when the patient confirms it. A
 question sent after /time (a questionnaire item) takes precedence: typed text goes to it, and the
 dialogue ends. No Telegram here: handlers pass the chat, the user and the answer, and get an Outcome.
+The row itself (found, replaced, claimed): services/settings_dialogue.py.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from bot.links import link
 from bot.render.doses import yes_no
 from bot.texts import patient, t
 from bot.texts.formats import when
-from services import auditing, helper_consent, helper_invites, helper_stop, relay
+from services import auditing, helper_consent, helper_invites, helper_remove, helper_stop, relay
 from services.consent import LinkResult
 
 HELPER_CHAT_COMMANDS = ("stop", "help", "start", "status")
@@ -31,7 +31,7 @@ def doses(lang: str, context: Context) -> str:
 async def helper_command(update: Update, context: Context) -> None:
     s = svc(context)
     if context.args and context.args[0].lower() == "remove":
-        done = await helper_invites.remove(s.sessions, chat_id=chat_id(update), now=s.now())
+        done = await helper_remove.remove(s.sessions, chat_id=chat_id(update), now=s.now())
     else:
         done = await helper_invites.state(s.sessions, chat_id=chat_id(update))
     lang = done.language
