@@ -2,7 +2,7 @@
 time-out before or after delivery), AIORateLimiter on, time real except idle waits (issue 7).
 
 Pass: all delivered and recorded sent; no request to a chat inside a retry_after window it was given;
-duplicates only where the row is recorded uncertain. The scenario is bot/sandbox/battery.py:faults.
+duplicates only where the row is recorded uncertain. The scenario is bot/sandbox/battery/transport.py:faults.
 
     .venv/bin/python bench/faults.py [--rows 1000] [--rate 0.2] [--database sqlite|postgres|both]
 """

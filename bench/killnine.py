@@ -4,7 +4,7 @@ Each trial seeds a fresh database with N reminders due now, starts `python -m bo
 Bot API stand-in over HTTP, kills it with SIGKILL at K random points of the fan-out (a random count of
 sends seen by the stand-in, plus 0-20 ms), restarting it each time, and waits until every reminder is
 recorded sent. Pass: 0 lost; every duplicate is a chat whose send was in flight at a kill and whose row
-is recorded uncertain (the scenario is bot/sandbox/battery.py:killnine, run small by the test suite).
+is recorded uncertain (the scenario is bot/sandbox/battery/processes.py:killnine, run small by the test suite).
 
     .venv/bin/python bench/killnine.py [--trials 5] [--kills 4] [--rows 10000] [--database sqlite|postgres|both]
 """

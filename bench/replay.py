@@ -2,7 +2,7 @@
 
 Half the updates are Taken presses on a dose reminder, half /help, two per seeded patient. Pass: every
 effect exactly once (each dose taken once, each reminder edited once, each press answered once, one
-answer to each /help, every update stored and handled once). The scenario is bot/sandbox/battery.py:replay.
+answer to each /help, every update stored and handled once). The scenario is bot/sandbox/battery/inbox.py:replay.
 
     .venv/bin/python bench/replay.py [--updates 10000] [--database sqlite|postgres|both] [--no-replays]
 """

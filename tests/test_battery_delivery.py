@@ -1,7 +1,7 @@
 """The delivery half of the reliability battery (issue 7) on the Bot API stand-in.
 
 Each test injects a fault and is run again with the fault switched off: the fault's counter (kept by the
-stand-in or by the harness in bot/sandbox/battery.py) must show it fired when on and stayed at 0 when off. The
+stand-in or by the harness in bot/sandbox/battery/) must show it fired when on and stayed at 0 when off. The
 kill -9 test runs real processes (python -m bot.cli run) against the stand-in over HTTP. Small sizes
 here; the full ones: bench/faults.py, bench/killnine.py, bench/replay.py (figures in bench/README.md).
 """
