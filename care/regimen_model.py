@@ -52,10 +52,6 @@ class Phase:
     note: str = ""
 
     @property
-    def is_injection(self) -> bool:
-        return self.route is Route.IM
-
-    @property
     def open_ended(self) -> bool:
         return self.dose_days is None and self.duration_days is None
 
@@ -111,10 +107,6 @@ class Regimen:
             phase.validate()
             if phase.open_ended and i != len(self.phases) - 1:
                 raise RegimenError(f"phase {phase.name!r}: only the last phase may be open-ended")
-
-    @property
-    def max_times_per_day(self) -> int:
-        return max(p.times_per_day for p in self.phases)
 
     @property
     def last_daily_offset_hours(self) -> int:

@@ -126,10 +126,6 @@ def make_sessions(engine: AsyncEngine, *, audit_key: bytes | None = None) -> Ses
     return UnitSessions(engine, class_=UnitSession, expire_on_commit=False, info=info)
 
 
-def lost_connection(exc: BaseException) -> bool:
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
 async def retry_on_disconnect(attempt: Callable[[], Awaitable[T]]) -> T:
     """Run `attempt`; once more if the database connection was found dead (the pool then starts afresh).
     Only for work that is one transaction, so that a failed first attempt left nothing behind."""

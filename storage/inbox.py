@@ -74,14 +74,6 @@ def mark(
     return (stmt.where(INBOX.c.processed_at.is_(None)) if waiting else stmt).values(**values)
 
 
-async def mark_done(
-    sessions: Sessions, *, update_id: int, payload: dict[str, Any], now: datetime, handled: Handled = (None, None)
-) -> None:
-    async with sessions() as session:
-        await session.execute(mark(update_id, payload, now, handled))
-        await session.commit()
-
-
 async def claim_next(conn: AsyncConnection) -> tuple[int, dict[str, Any]] | None:
     """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED), in the
     connection's transaction; it stays locked until that transaction commits (storage/unit.py)."""

@@ -55,7 +55,3 @@ def screen_keyboard(
         rows.append([button(t("btn_done", lang), "d")])
     rows.append([button(t("btn_back", lang), "b"), *last_row])
     return InlineKeyboardMarkup(rows)
-
-
-def toggled(selected: Sequence[str], key: str) -> tuple[str, ...]:
-    return tuple(k for k in selected if k != key) if key in selected else (*selected, key)

@@ -61,10 +61,6 @@ class ChatWorld:
         self._updates.append(update)
         self._update_event.set()
 
-    @property
-    def pending_updates(self) -> list[JSON]:
-        return list(self._updates)
-
     async def _get_updates(self, params: JSON) -> list[JSON]:
         offset = int(params.get("offset", 0))
         if offset > 0:  # confirms (forgets) every update below offset

@@ -109,9 +109,6 @@ class FaultInjection:
             make_fault(kind, random.Random(0))  # fail fast on an unknown kind
         self._random = RandomFaults(rate, frozenset(methods), kinds, retry_after, random.Random(seed))
 
-    def stop_random_faults(self) -> None:
-        self._random = None
-
     def take_fault(self, method: str) -> Fault | None:
         fault = self._queued(method) or self._drawn(method)
         if fault is not None:

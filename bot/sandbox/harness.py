@@ -113,9 +113,6 @@ class Sandbox:
         self.ticks += 1
         return await run_tick(self.app, moments=moments)
 
-    async def next_event(self) -> datetime | None:
-        return (await self.next_moment())[0]
-
     async def next_moment(self) -> tuple[datetime | None, Moments]:
         """The earliest moment the tick has something to do, and the moments it was found from (one query; an
         escalation's moment is the one the last tick found). The tick at that moment takes them as they are

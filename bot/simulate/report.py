@@ -12,8 +12,6 @@ from bot.simulate.clinic import Clinic
 from storage.models import DoseEvent, Flag, Outbox, Patient, Questionnaire
 from storage.status import OutboxStatus
 
-VERDICT_WEEKS = (6, 12, 24)
-
 
 async def summary(clinic: Clinic, *, wall_seconds: float) -> dict[str, Any]:
     sb: Sandbox = clinic.sb

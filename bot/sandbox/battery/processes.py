@@ -38,7 +38,7 @@ async def killnine(url: str, *, n: int, kills: int, rng: random.Random, logs: Pa
     env = bot_env(url, server.port)
     targets = sorted(rng.sample(range(1, n), kills))
     in_flight: set[int] = set()  # chats whose send may have landed while its row was 'sending' at a kill
-    uncertain_at_kill = killed = 0
+    killed = 0
     started = clocks.monotonic()
     proc = None
     try:
@@ -54,7 +54,6 @@ async def killnine(url: str, *, n: int, kills: int, rng: random.Random, logs: Pa
             # in flight = marked 'sending' at the kill: a request the dead process had already written may
             # still reach the stand-in after this point, so "delivered before the kill" cannot be read here
             sending = {row[0] for row in await query(url, f"SELECT chat_id {REMINDERS} AND status = 'sending'")}
-            uncertain_at_kill += len(sending)
             in_flight |= sending
             if postgres:  # the lease (2 minutes) runs out: as if the restart came that much later
                 await query(url, AGE_CLAIMS)
