@@ -115,7 +115,8 @@ _SECRET_NAMES = ("SECRET", "WEBHOOK_SECRET", "TOKEN", "BOT_TOKEN")
 @pytest.fixture(autouse=True)
 def log_scan(request: pytest.FixtureRequest) -> Iterator[LogScan]:
     """The whole suite logs at DEBUG; no record may hold the bot token, a webhook secret, or an invite
-    token, alias or answer a test seeded (tests/helpers.py FORBIDDEN; a module's SECRET/TOKEN too)."""
+    token, alias or answer a test seeded (FORBIDDEN in bot/sandbox/steps.py, re-exported by tests/helpers.py;
+    a module's SECRET/TOKEN too)."""
     helpers.FORBIDDEN.clear()
     helpers.forbid(SANDBOX_TOKEN)
     for name in _SECRET_NAMES:
