@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services import members
-from services.team_access import Caller, refusal_reason, refuse, scope
+from services.team_access import Caller, refusal_reason, refuse, scope, scope_or_refuse
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team, TeamMember
@@ -36,10 +36,8 @@ class Removal:
 async def view(sessions: Sessions, caller: Caller, *, username: str | None, now: datetime) -> list[Roster] | None:
     """The members of every team in scope, or None (refused and audited)."""
     async with sessions() as session:
-        team_ids = await scope(session, caller)
-        if not team_ids:
-            reason = await refusal_reason(session, caller, None)
-            await refuse(session, caller, action="team.members", now=now, reason=reason)
+        team_ids = await scope_or_refuse(session, caller, action="team.members", now=now)
+        if isinstance(team_ids, str):
             return None
         await members.remember_username(session, user_id=caller.user_id, username=username)
         rosters = []

@@ -38,6 +38,16 @@ async def scope(session: AsyncSession, caller: Caller) -> list[int]:
     return [team.id]
 
 
+async def scope_or_refuse(session: AsyncSession, caller: Caller, *, action: str, now: datetime) -> list[int] | str:
+    """The team ids in scope (as `scope`), or, when there are none, why not: refused and audited."""
+    team_ids = await scope(session, caller)
+    if team_ids:
+        return team_ids
+    reason = await refusal_reason(session, caller, None)
+    await refuse(session, caller, action=action, now=now, reason=reason)
+    return reason
+
+
 async def refusal_reason(session: AsyncSession, caller: Caller, team_id: int | None) -> str:
     """Why this caller may not act on `team_id` (None: the team of this group, if any) here: the wrong
     chat (a member of that team in another chat), a group that is no team's yet, a removed member, or

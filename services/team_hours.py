@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.hours import HoursError, parse_hours
 from services.enrolment import team_by_name
 from services.errors import UserError
-from services.team_access import Caller, refusal_reason, refuse, scope
+from services.team_access import Caller, scope_or_refuse
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team
@@ -50,10 +50,8 @@ async def _change(session: AsyncSession, team: Team, text: str, *, actor: str, n
 async def for_member(sessions: Sessions, caller: Caller, text: str, *, now: datetime) -> HoursResult:
     """/team_hours [hours|off] from a member: the team of this group, or the member's one team privately."""
     async with sessions() as session:
-        team_ids = await scope(session, caller)
-        if not team_ids:
-            reason = await refusal_reason(session, caller, None)
-            await refuse(session, caller, action="team.hours", now=now, reason=reason)
+        team_ids = await scope_or_refuse(session, caller, action="team.hours", now=now)
+        if isinstance(team_ids, str):
             return HoursResult("refused")
         teams = [t for t in [await session.get(Team, i) for i in team_ids] if t is not None]
         if len(teams) > 1:

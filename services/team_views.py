@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from care.protocol import Protocol
 from services import course
 from services.course_timeline import Timeline, timeline
-from services.team_access import Caller, find, refusal_reason, refuse, scope
+from services.team_access import Caller, find, scope_or_refuse
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Flag, Patient
@@ -48,11 +48,9 @@ async def list_patients(
 ) -> Page | str:
     """One page of the caller's patients (team name, then alias), or why not (refused and audited)."""
     async with sessions() as session:
-        team_ids = await scope(session, caller)
-        if not team_ids:
-            reason = await refusal_reason(session, caller, None)
-            await refuse(session, caller, action="patients.list", now=now, reason=reason)
-            return reason
+        team_ids = await scope_or_refuse(session, caller, action="patients.list", now=now)
+        if isinstance(team_ids, str):
+            return team_ids
         total = await patients_q.count_in_teams(session, team_ids=team_ids)
         pages = max(1, math.ceil(total / PAGE_SIZE))
         page = min(max(page, 1), pages)
