@@ -28,7 +28,8 @@ from services import export_files
 from services.fhir_flags import flag_resources
 from services.fhir_questionnaire_defs import definition, questionnaire_resource
 from services.fhir_questionnaires import observations, response
-from services.fhir_resources import administration, baseline_b12, patient_resource, statement
+from services.fhir_regimen import statement
+from services.fhir_resources import administration, baseline_b12, patient_resource
 from services.questionnaire_views import uses_injections
 from services.team_records import team_records
 from storage import audit
