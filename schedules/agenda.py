@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from schedules.sql import insert_ignore, rowcount
-from storage.models import Outbox
+from storage.queries import outbox as outbox_q
+from storage.queries.outbox import Where
 from storage.status import OutboxStatus
 
 SLICE = 500  # rows per INSERT statement
@@ -62,36 +60,28 @@ async def enqueue(session: AsyncSession, entries: Iterable[Entry], *, now: datet
     rows = [entry.row(now) for entry in entries]
     added: list[int] = []
     for start in range(0, len(rows), SLICE):
-        stmt = insert_ignore(session, Outbox).values(rows[start : start + SLICE]).on_conflict_do_nothing()
-        added.extend((await session.execute(stmt.returning(col(Outbox.id)))).scalars().all())
+        added.extend(await outbox_q.insert_new(session, rows=rows[start : start + SLICE]))
     return added
 
 
-def pending(*where: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
-    return (col(Outbox.status) == OutboxStatus.PENDING, *where)
-
-
-async def drop(session: AsyncSession, *where: ColumnElement[bool], reason: str) -> int:
+async def drop(session: AsyncSession, *where: Where, reason: str) -> int:
     """Pending rows matching `where` will not be sent (kept, status 'dropped', `reason` in error)."""
-    return rowcount(
-        await session.execute(update(Outbox).where(*pending(*where)).values(status=OutboxStatus.DROPPED, error=reason))
-    )
+    return await outbox_q.update_pending(session, where=where, values={"status": OutboxStatus.DROPPED, "error": reason})
 
 
-async def purge(session: AsyncSession, *where: ColumnElement[bool], pending_only: bool = False) -> int:
+async def purge(session: AsyncSession, *where: Where, pending_only: bool = False) -> int:
     """Delete rows matching `where` (erasure, a replan, retention): nothing of them stays."""
-    clauses = pending(*where) if pending_only else where
-    return rowcount(await session.execute(delete(Outbox).where(*clauses)))
+    return await outbox_q.delete_where(session, where=outbox_q.pending(*where) if pending_only else where)
 
 
-async def move(session: AsyncSession, *where: ColumnElement[bool], due_at: datetime) -> int:
+async def move(session: AsyncSession, *where: Where, due_at: datetime) -> int:
     """Pending rows matching `where` become due at `due_at`."""
-    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(due_at=due_at)))
+    return await outbox_q.update_pending(session, where=where, values={"due_at": due_at})
 
 
-async def redirect(session: AsyncSession, *where: ColumnElement[bool], chat_id: int) -> int:
+async def redirect(session: AsyncSession, *where: Where, chat_id: int) -> int:
     """Pending rows matching `where` go to another chat (a group that became a supergroup)."""
-    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(chat_id=chat_id)))
+    return await outbox_q.update_pending(session, where=where, values={"chat_id": chat_id})
 
 
 def defer(change: dict[str, Any], *, until: datetime) -> dict[str, Any]:
@@ -101,19 +91,12 @@ def defer(change: dict[str, Any], *, until: datetime) -> dict[str, Any]:
 
 async def release(session: AsyncSession, *, patient_id: int, now: datetime) -> int:
     """The reminders held back for this patient go out now; none other is brought forward."""
-    return await move(
-        session,
-        col(Outbox.patient_id) == patient_id,
-        col(Outbox.kind) == "dose_reminder",
-        col(Outbox.error) == HELD,
-        col(Outbox.due_at) > now,
-        due_at=now,
-    )
+    return await move(session, *outbox_q.held_reminders(patient_id=patient_id, held=HELD, after=now), due_at=now)
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
     """When the earliest pending row is due, or None when nothing is pending."""
-    return (await session.exec(select(func.min(Outbox.due_at)).where(*pending()))).first()
+    return await outbox_q.earliest_pending_due(session)
 
 
 # Dedupe-key formats, one per kind of message: a key names what the row is about, and the same key twice

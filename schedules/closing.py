@@ -9,37 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from schedules import agenda
 from storage.engine import Sessions
-from storage.models import DoseEvent, Patient
+from storage.queries import doses as doses_q
+
+OPEN = ("sent", "snoozed")  # a reminder sent, or snoozed, and not answered
 
 
 async def close_unanswered(sessions: Sessions, *, now: datetime) -> int:
     """Doses sent but unanswered when their window closes become 'unconfirmed'; their reminders are closed."""
     async with sessions() as session:
-        closed = (
-            (
-                await session.execute(
-                    update(DoseEvent)
-                    .where(col(DoseEvent.status).in_(("sent", "snoozed")), col(DoseEvent.closes_at) <= now)
-                    .values(status="unconfirmed")
-                    .returning(col(DoseEvent.id))
-                )
-            )
-            .scalars()
-            .all()
-        )
+        closed = await doses_q.close_due(session, now=now, states=OPEN)
         if closed:
-            shown = (
-                await session.exec(
-                    select(DoseEvent.id, DoseEvent.patient_id, Patient.chat_id)
-                    .join(Patient, col(Patient.id) == col(DoseEvent.patient_id))
-                    .where(col(DoseEvent.id).in_(closed), col(DoseEvent.message_id).is_not(None))
-                )
-            ).all()
+            shown = await doses_q.shown_with_chat(session, ids=closed)
             boxes = [
                 agenda.Entry("dose_close", agenda.key_dose(dose_id or 0, "closed"), chat, now, patient_id, dose_id)
                 for dose_id, patient_id, chat in shown

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.adherence import DoseRecord
@@ -28,9 +26,11 @@ from care.flags import (
 from care.protocol import Protocol
 from care.transition import flag_for_change
 from schedules import agenda
-from schedules.sql import insert_ignore
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, Patient, Team, TeamMember
+from storage.models import DoseEvent, Flag, Patient, Team
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import teams as teams_q
 
 DOSE_STATE = {
     "planned": "pending",
@@ -48,10 +48,7 @@ async def alert_chats(session: AsyncSession, team_id: int) -> list[int]:
     team = await session.get(Team, team_id)
     if team is not None and team.alert_chat_id is not None:
         return [team.alert_chat_id]
-    members = await session.exec(
-        select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
-    )
-    return sorted(members.all())
+    return await teams_q.active_member_ids(session, team_id=team_id)
 
 
 async def raise_flags(
@@ -72,11 +69,10 @@ async def raise_flags(
         }
         for f in flags
     ]
-    stmt = insert_ignore(session, Flag).values(rows).on_conflict_do_nothing().returning(col(Flag.id))
-    new_ids = list((await session.execute(stmt)).scalars().all())
+    new_ids = await flags_q.insert_new(session, rows=rows)
     if not new_ids:
         return []
-    new = list((await session.exec(select(Flag).where(col(Flag.id).in_(new_ids)))).all())
+    new = await flags_q.by_ids(session, ids=new_ids)
     urgent = [f for f in new if f.severity == Severity.URGENT]
     if urgent:
         chats = await alert_chats(session, patient.team_id)
@@ -109,18 +105,7 @@ async def dose_records(
     session: AsyncSession, *, patient_id: int, since: datetime, now: datetime
 ) -> tuple[list[DoseEvent], list[DoseRecord]]:
     """A patient's doses due in [since, now], as rows and as the facts the adherence rules read."""
-    doses = list(
-        (
-            await session.exec(
-                select(DoseEvent).where(
-                    DoseEvent.patient_id == patient_id,
-                    col(DoseEvent.due_at) >= since,
-                    col(DoseEvent.due_at) <= now,
-                    col(DoseEvent.status).in_(DOSE_STATE),
-                )
-            )
-        ).all()
-    )
+    doses = await doses_q.of_patient_due(session, patient_id=patient_id, since=since, until=now, states=DOSE_STATE)
     return doses, [
         DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im", d.taken_at, d.skip_reason) for d in doses
     ]
@@ -181,4 +166,4 @@ async def on_schedule_change(
 async def latest_flag_id(sessions: Sessions) -> int:
     """The newest flag's id (0 when there is none): a cheap 'anything new?' for the tick."""
     async with sessions() as session:
-        return int((await session.execute(select(func.max(Flag.id)))).scalar() or 0)
+        return await flags_q.newest_id(session)

@@ -10,14 +10,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import delete, update
-from sqlmodel import col
 
 from schedules import agenda
 from storage.engine import Sessions
-from storage.models import Dialogue, InboxUpdate, Outbox
+from storage.queries import dialogues as dialogues_q
+from storage.queries import inbox as inbox_q
+from storage.queries import outbox as outbox_q
 from storage.status import OutboxStatus
 
 DIALOGUE_ENDS = timedelta(minutes=30)  # /enrol, /time, /timezone and the erasure question end 30 minutes idle
@@ -26,33 +24,16 @@ NOTICES = ("notice", "team_notice")
 DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DROPPED, OutboxStatus.EXPIRED)
 
 
-def _count(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 async def prune(sessions: Sessions, *, now: datetime, inbox_days: int) -> dict[str, int]:
     cutoff = now - timedelta(days=inbox_days)
-    waiting = (col(Dialogue.kind) == "erase") & (col(Dialogue.step) == "retry")
     async with sessions() as session:
         counts = {
-            "inbox": _count(await session.execute(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < cutoff))),
+            "inbox": await inbox_q.delete_handled_before(session, cutoff=cutoff),
             "notices": await agenda.purge(
-                session,
-                col(Outbox.patient_id).is_(None),
-                col(Outbox.kind).in_(NOTICES),
-                col(Outbox.status).in_(DONE),
-                col(Outbox.created_at) < cutoff,
+                session, *outbox_q.done_notices_before(kinds=NOTICES, statuses=DONE, before=cutoff)
             ),
-            "dialogues_blanked": _count(
-                await session.execute(
-                    update(Dialogue)
-                    .where(col(Dialogue.kind) == "enrol", col(Dialogue.updated_at) < now - DIALOGUE_ENDS)
-                    .values(data={})
-                )
-            ),
-            "dialogues": _count(
-                await session.execute(delete(Dialogue).where(col(Dialogue.updated_at) < now - DIALOGUE_KEPT, ~waiting))
-            ),
+            "dialogues_blanked": await dialogues_q.blank_idle(session, kind="enrol", before=now - DIALOGUE_ENDS),
+            "dialogues": await dialogues_q.delete_idle(session, before=now - DIALOGUE_KEPT),
         }
         await session.commit()
     return counts

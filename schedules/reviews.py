@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
-
 from care.protocol import Protocol
 from schedules.flagging import review_adherence
-from schedules.sql import is_postgres
 from storage.engine import Sessions
-from storage.models import Patient
-from storage.status import ENROLLED
+from storage.queries import patients as patients_q
 
 REVIEW_EVERY = timedelta(days=1)
 
@@ -22,25 +17,11 @@ async def review_due(sessions: Sessions, *, now: datetime, protocol: Protocol, b
     raised = 0
     while True:
         async with sessions() as session:
-            query = (
-                select(Patient)
-                .where(
-                    col(Patient.status).in_(ENROLLED),
-                    col(Patient.consented_at).is_not(None),
-                    or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= now - REVIEW_EVERY),
-                )
-                .order_by(col(Patient.id))
-                .limit(batch)
-            )
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
-            patients = (await session.exec(query)).all()
+            patients = await patients_q.due_for_review(session, before=now - REVIEW_EVERY, batch=batch)
             for patient in patients:
                 raised += await review_adherence(session, patient=patient, now=now, protocol=protocol)
             if patients:
-                await session.execute(
-                    update(Patient).where(col(Patient.id).in_([p.id for p in patients])).values(reviewed_at=now)
-                )
+                await patients_q.mark_reviewed(session, ids=[p.id for p in patients], at=now)
             await session.commit()
         if len(patients) < batch:
             return raised

@@ -170,6 +170,7 @@ def test_bench_imports_no_test_module() -> None:
 DELIVERY_BOOKKEEPING = {
     "storage/models.py",
     "schedules/agenda.py",
+    "storage/queries/outbox.py",  # the agenda's statements (insert, update, delete); agenda.py is their only caller
     "schedules/dispatch.py",
     "schedules/records.py",
     "bot/sandbox/procs.py",
@@ -255,22 +256,17 @@ def test_handlers_are_registered_in_one_table() -> None:
 
 # Issue 16: a query layer per aggregate (storage/queries/). Files still building SQL inline; the list only shrinks.
 STILL_INLINE = {
-    "schedules/agenda.py",
-    "schedules/closing.py",
     "schedules/decide.py",
     "schedules/digest_data.py",
     "schedules/digests.py",
     "schedules/dispatch.py",
     "schedules/escalation.py",
-    "schedules/flagging.py",
     "schedules/helper_notices.py",
     "schedules/moments.py",
     "schedules/planner.py",
     "schedules/questionnaires.py",
     "schedules/records.py",
     "schedules/replan.py",
-    "schedules/retention.py",
-    "schedules/reviews.py",
     "schedules/team_reroute.py",
     "services/doses.py",
     "services/stranger_guard.py",

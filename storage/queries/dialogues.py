@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -85,3 +86,17 @@ async def id_at_step(session: AsyncSession, *, chat_id: int, kind: str, step: st
 async def all_at_step(session: AsyncSession, *, kind: str, step: str) -> list[Dialogue]:
     """Every dialogue of `kind` at `step`, in any chat."""
     return list((await session.exec(select(Dialogue).where(Dialogue.kind == kind, Dialogue.step == step))).all())
+
+
+async def blank_idle(session: AsyncSession, *, kind: str, before: datetime) -> int:
+    """The answers of `kind` dialogues idle since before `before` are forgotten (data {}); the rows changed."""
+    query = update(Dialogue).where(col(Dialogue.kind) == kind, col(Dialogue.updated_at) < before).values(data={})
+    result: Any = await session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_idle(session: AsyncSession, *, before: datetime) -> int:
+    """Dialogues idle since before `before` are deleted, but not an erasure waiting to be retried; the rows."""
+    waiting = (col(Dialogue.kind) == "erase") & (col(Dialogue.step) == "retry")
+    result: Any = await session.execute(delete(Dialogue).where(col(Dialogue.updated_at) < before, ~waiting))
+    return int(getattr(result, "rowcount", 0) or 0)

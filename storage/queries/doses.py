@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DoseEvent
+from storage.models import DoseEvent, Patient
 
 
 async def of_patients(session: AsyncSession, *, ids: Sequence[int], since: datetime | None = None) -> list[DoseEvent]:
@@ -74,3 +74,37 @@ async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) ->
     """Every dose of the patient is deleted; the rows deleted."""
     result: Any = await session.execute(delete(DoseEvent).where(col(DoseEvent.patient_id) == patient_id))
     return int(result.rowcount or 0)
+
+
+async def close_due(session: AsyncSession, *, now: datetime, states: Sequence[str]) -> list[int]:
+    """Doses in `states` whose window closed by `now` become 'unconfirmed'; their ids."""
+    closed = await session.execute(
+        update(DoseEvent)
+        .where(col(DoseEvent.status).in_(states), col(DoseEvent.closes_at) <= now)
+        .values(status="unconfirmed")
+        .returning(col(DoseEvent.id))
+    )
+    return list(closed.scalars().all())
+
+
+async def shown_with_chat(session: AsyncSession, *, ids: Sequence[int]) -> list[Any]:
+    """(dose id, patient id, patient chat) of these doses that have a reminder message."""
+    query = (
+        select(DoseEvent.id, DoseEvent.patient_id, Patient.chat_id)
+        .join(Patient, col(Patient.id) == col(DoseEvent.patient_id))
+        .where(col(DoseEvent.id).in_(ids), col(DoseEvent.message_id).is_not(None))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def of_patient_due(
+    session: AsyncSession, *, patient_id: int, since: datetime, until: datetime, states: Collection[str]
+) -> list[DoseEvent]:
+    """The patient's doses in `states` due in [since, until]."""
+    query = select(DoseEvent).where(
+        DoseEvent.patient_id == patient_id,
+        col(DoseEvent.due_at) >= since,
+        col(DoseEvent.due_at) <= until,
+        col(DoseEvent.status).in_(states),
+    )
+    return list((await session.exec(query)).all())

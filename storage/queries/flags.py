@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Flag
+from storage.queries.dialect import insert_ignore
 
 
 async def of_patient(session: AsyncSession, *, patient_id: int) -> list[Flag]:
@@ -73,3 +74,18 @@ async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) ->
     """Every flag of the patient is deleted; the rows deleted."""
     result: Any = await session.execute(delete(Flag).where(col(Flag.patient_id) == patient_id))
     return int(result.rowcount or 0)
+
+
+async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the flags not seen before (unique per patient, kind and episode); the ids added."""
+    stmt = insert_ignore(session, Flag).values(list(rows)).on_conflict_do_nothing().returning(col(Flag.id))
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[Flag]:
+    return list((await session.exec(select(Flag).where(col(Flag.id).in_(ids)))).all())
+
+
+async def newest_id(session: AsyncSession) -> int:
+    """The newest flag's id (0 when there is none)."""
+    return int((await session.execute(select(func.max(Flag.id)))).scalar() or 0)

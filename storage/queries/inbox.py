@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, update
+from sqlalchemy import String, cast, delete, update
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,3 +57,8 @@ async def blank(session: AsyncSession, *, update_ids: Sequence[int], now: dateti
     """These updates are blanked as a person's own are (blank_of_chat); the rows changed."""
     query = update(InboxUpdate).where(col(InboxUpdate.update_id).in_(update_ids))
     return _count(await session.execute(query.values(**_blanked(now))))
+
+
+async def delete_handled_before(session: AsyncSession, *, cutoff: datetime) -> int:
+    """Handled updates older than `cutoff` are deleted (retention); the rows deleted."""
+    return _count(await session.execute(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < cutoff)))

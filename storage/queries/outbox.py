@@ -1,15 +1,24 @@
-"""Which outbox rows: conditions for schedules/agenda.py (drop, purge, move), the one door that writes them."""
+"""Which outbox rows: conditions for schedules/agenda.py (drop, purge, move), the one door that writes them.
+
+The writes below (`insert_new`, `update_pending`, `delete_where`) are the agenda's statements: schedules/agenda.py
+is their only caller (tests/test_layout.py, DELIVERY_BOOKKEEPING); everything else asks the agenda.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlmodel import col, or_, select
+from sqlalchemy import ColumnElement, delete, update
+from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox
+from storage.queries.dialect import insert_ignore, rowcount
 from storage.status import OutboxStatus
+
+Where = ColumnElement[bool]  # a condition on outbox rows, for the agenda's drop, purge, move and redirect
 
 
 def of_patient(*, patient_id: int | None) -> ColumnElement[bool]:
@@ -49,3 +58,73 @@ def of_erased_patient(
         (col(Outbox.kind) == "milestone") & (col(Outbox.ref_id) == patient_id),
         *([col(Outbox.chat_id) == chat_id] if chat_id is not None else []),
     )
+
+
+def pending(*where: Where) -> tuple[Where, ...]:
+    """`where` and still pending."""
+    return (col(Outbox.status) == OutboxStatus.PENDING, *where)
+
+
+async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the rows whose dedupe key is not there yet (one statement); the ids added. The agenda's only."""
+    stmt = insert_ignore(session, Outbox).values(list(rows)).on_conflict_do_nothing()
+    return list((await session.execute(stmt.returning(col(Outbox.id)))).scalars().all())
+
+
+async def update_pending(session: AsyncSession, *, where: Sequence[Where], values: dict[str, Any]) -> int:
+    """Pending rows matching `where` get `values`; the rows changed. The agenda's only."""
+    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(**values)))
+
+
+async def delete_where(session: AsyncSession, *, where: Sequence[Where]) -> int:
+    """Rows matching `where` are deleted; the rows deleted. The agenda's only."""
+    return rowcount(await session.execute(delete(Outbox).where(*where)))
+
+
+async def earliest_pending_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row is due (None: nothing pending)."""
+    return (await session.exec(select(func.min(Outbox.due_at)).where(*pending()))).first()
+
+
+def held_reminders(*, patient_id: int, held: str, after: datetime) -> tuple[Where, ...]:
+    """The patient's dose reminders held back (error `held`) and due after `after`."""
+    return (
+        col(Outbox.patient_id) == patient_id,
+        col(Outbox.kind) == "dose_reminder",
+        col(Outbox.error) == held,
+        col(Outbox.due_at) > after,
+    )
+
+
+def about(*, kind: str, ref_id: int | None) -> Where:
+    """The rows of `kind` about one referenced row."""
+    return (col(Outbox.kind) == kind) & (col(Outbox.ref_id) == ref_id)
+
+
+def to_chat_of_kinds(*, chat_id: int, kinds: Collection[str]) -> tuple[Where, ...]:
+    return (col(Outbox.chat_id) == chat_id, col(Outbox.kind).in_(kinds))
+
+
+def to_chat(*, chat_id: int) -> Where:
+    return col(Outbox.chat_id) == chat_id
+
+
+def done_notices_before(*, kinds: Collection[str], statuses: Collection[str], before: datetime) -> tuple[Where, ...]:
+    """Notices to a chat with no patient row behind them, done (sent, failed, ...), created before `before`."""
+    return (
+        col(Outbox.patient_id).is_(None),
+        col(Outbox.kind).in_(kinds),
+        col(Outbox.status).in_(statuses),
+        col(Outbox.created_at) < before,
+    )
+
+
+def kind_about_not_to(*, kind: str, ref_id: int | None, chats: Collection[int]) -> tuple[Where, ...]:
+    """The rows of `kind` about `ref_id` to a chat not among `chats`."""
+    return (col(Outbox.kind) == kind, col(Outbox.ref_id) == ref_id, col(Outbox.chat_id).not_in(chats))
+
+
+async def statuses_about(session: AsyncSession, *, kinds: Collection[str], ref_ids: Sequence[int | None]) -> list[Any]:
+    """(ref_id, status) of the rows of these kinds about these referenced rows."""
+    query = select(Outbox.ref_id, Outbox.status).where(col(Outbox.kind).in_(kinds), col(Outbox.ref_id).in_(ref_ids))
+    return list((await session.exec(query)).all())

@@ -10,6 +10,7 @@ from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Invite, Patient, Team
+from storage.queries.dialect import is_postgres
 from storage.status import ENROLLED
 
 
@@ -121,3 +122,25 @@ async def stop_enrolled_of_chat(session: AsyncSession, *, chat_id: int, now: dat
     """The patient of this chat, while active or paused, is stopped at `now`."""
     query = update(Patient).where(col(Patient.chat_id) == chat_id, col(Patient.status).in_(ENROLLED))
     await session.execute(query.values(status="stopped", stopped_at=now))
+
+
+async def due_for_review(session: AsyncSession, *, before: datetime, batch: int) -> list[Patient]:
+    """Enrolled patients who consented and were not reviewed since `before`, by id (locked, skipping rows other
+    processes hold, on PostgreSQL)."""
+    query = (
+        select(Patient)
+        .where(
+            col(Patient.status).in_(ENROLLED),
+            col(Patient.consented_at).is_not(None),
+            or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= before),
+        )
+        .order_by(col(Patient.id))
+        .limit(batch)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    return list((await session.exec(query)).all())
+
+
+async def mark_reviewed(session: AsyncSession, *, ids: Sequence[int | None], at: datetime) -> None:
+    await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(reviewed_at=at))
