@@ -17,7 +17,7 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.logs import quiet_secret_loggers
 from bot.sandbox.api import BotApiStandIn
-from bot.sandbox.contract import PACKAGED_SPEC, default_spec_path
+from bot.sandbox.spec import PACKAGED_SPEC, default_spec_path
 from bot.sandbox.updates import UpdateFactory, VirtualUser
 
 TOKEN = "123:sandbox"

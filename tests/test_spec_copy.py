@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.contract import PACKAGED_SPEC, default_spec_path
+from bot.sandbox.spec import PACKAGED_SPEC, default_spec_path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
 

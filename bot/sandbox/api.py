@@ -30,12 +30,10 @@ from bot.sandbox.contract import (
     Records,
     SentMessage,
     bad,
-    default_spec_path,
-    load_spec,
-    validate_call,
 )
 from bot.sandbox.faults import FaultInjection, chat_of
 from bot.sandbox.messages import SEND_KINDS, SentMessages
+from bot.sandbox.spec import default_spec_path, load_spec, validate_call
 
 __all__ = ["ApiCall", "BotApiStandIn", "SentMessage", "default_spec_path"]
 

@@ -1,14 +1,13 @@
 """The Telegram side of the stand-in's contract.
 
-This module holds the Telegram side of the contract that needs no state: where the spec lives,
-the records the stand-in keeps, the per-call rules Telegram enforces, and how a stored bot
-message is rendered as a Message object.
+This module holds the Telegram side of the contract that needs no state: the records the stand-in
+keeps, its errors, reply markup as Telegram reads it, and how a stored bot message is rendered as a
+Message object. Where the spec lives and the per-call rules it implies are bot/sandbox/spec.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,32 +17,6 @@ from typing import IO, Any
 JSON = dict[str, Any]
 # the files of a multipart request: name -> (file name, content, MIME type), as python-telegram-bot sends them
 Files = Mapping[str, tuple[str, bytes | IO[bytes], str]]
-PARSE_MODES = frozenset({"HTML", "MarkdownV2", "Markdown"})
-
-
-PACKAGED_SPEC = Path(__file__).resolve().parent / "botapi" / "api.json"
-
-
-def default_spec_path() -> Path:
-    """The Bot API spec: ``$B12BOT_BOTAPI_SPEC``, else the copy shipped in ``bot/sandbox/botapi/``.
-
-    The copy is ``shared/telegram-bot-api/api.json`` (Bot API 10.1, MIT licence beside it), shipped so the
-    sandbox works on a fresh clone; a test fails if it drifts from ``../shared`` when that is present.
-    """
-    env = os.environ.get("B12BOT_BOTAPI_SPEC")
-    path = Path(env) if env else PACKAGED_SPEC
-    if not path.is_file():
-        source = "$B12BOT_BOTAPI_SPEC" if env else "the packaged copy"
-        raise FileNotFoundError(
-            f"Bot API spec api.json not found at {path} ({source}); set B12BOT_BOTAPI_SPEC to its path"
-        )
-    return path
-
-
-def load_spec(path: Path) -> dict[str, dict[str, bool]]:
-    """``{method: {field: required}}`` from api.json (methods without parameters map to ``{}``)."""
-    methods = json.loads(path.read_text(encoding="utf-8"))["methods"]
-    return {name: {f["name"]: bool(f["required"]) for f in m.get("fields", [])} for name, m in methods.items()}
 
 
 @dataclass
@@ -94,35 +67,6 @@ def parse_markup(params: JSON) -> JSON | None:
     if raw is not None and not isinstance(raw, dict):
         raise bad("can't parse reply keyboard markup JSON object", refusal=True)
     return raw
-
-
-def validate_call(spec: dict[str, dict[str, bool]], method: str, params: JSON, files: Files) -> None:
-    """Raise a refusal ApiError for anything Telegram would reject regardless of state."""
-    fields = spec.get(method)
-    if fields is None:
-        raise bad(f"method {method!r} not found in the Bot API spec", refusal=True)
-    for name in params:
-        if name not in fields:
-            raise bad(f"unknown parameter {name!r} for {method}", refusal=True)
-    present = set(params) | set(files)
-    for name, required in fields.items():
-        if required and name not in present:
-            raise bad(f"parameter {name!r} is required for {method}", refusal=True)
-    text = params.get("text")
-    if method == "answerCallbackQuery":
-        if text is not None and len(str(text)) > 200:
-            raise bad("callback query answer text is too long (max 200)", refusal=True)
-    elif text is not None and not 1 <= len(str(text)) <= 4096:
-        raise bad("message text is empty" if not text else "message is too long", refusal=True)
-    if len(str(params.get("caption", ""))) > 1024:
-        raise bad("message caption is too long", refusal=True)
-    if "parse_mode" in params and params["parse_mode"] not in PARSE_MODES:
-        raise bad(f"unsupported parse_mode {params['parse_mode']!r}", refusal=True)
-    for row in (parse_markup(params) or {}).get("inline_keyboard", []):
-        for button in row:
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise bad("BUTTON_DATA_INVALID (callback_data must be 1-64 bytes)", refusal=True)
 
 
 def render_message(msg: SentMessage, chat: JSON, bot_user: JSON, edit_date: int | None = None) -> JSON:
