@@ -6,15 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from care.protocol import Protocol
 from schedules import agenda
-from schedules.sql import rowcount
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient
+from storage.queries import outbox as outbox_q
+from storage.queries import press as press_q
 from storage.status import ENROLLED
 
 ACTIONS = {"t": "taken", "k": "skipped", "s": "snoozed"}
@@ -46,10 +43,9 @@ async def press(
     """`taken_at`: "Taken earlier, at ..." (checked against the dose's time); the tap's time otherwise."""
     answer = ACTIONS[action]
     async with sessions() as session:
-        dose = await session.get(DoseEvent, dose_id)
-        patient = await session.get(Patient, dose.patient_id) if dose is not None else None
-        if dose is None or patient is None or patient.chat_id != chat_id:
-            audit.record(
+        dose = await press_q.dose_and_patient(session, dose_id=dose_id)
+        if dose is None or dose.chat_id != chat_id:
+            await audit.append(
                 session,
                 at=now,
                 actor=f"chat:{chat_id}",
@@ -60,8 +56,8 @@ async def press(
             )
             await session.commit()
             return PressResult("not_yours")
-        view = partial(PressResult, route=dose.route, timezone=patient.timezone, language=patient.language)
-        if patient.status not in ENROLLED:
+        view = partial(PressResult, route=dose.route, timezone=dose.timezone, language=dose.language)
+        if dose.patient_status not in ENROLLED:
             return view("stale")
         if dose.status in ("taken", "skipped"):
             return view("already", answer=dose.status)
@@ -73,21 +69,14 @@ async def press(
             return view("snooze_limit")
         if taken_at is not None and not (dose.due_at - protocol.doses.taken_earlier_within <= taken_at <= now):
             return view("stale")  # a time offered long ago, or forged: nothing recorded
-        changed = rowcount(
-            await session.execute(
-                update(DoseEvent)
-                .where(
-                    col(DoseEvent.id) == dose_id,
-                    col(DoseEvent.status) == dose.status,
-                    col(DoseEvent.snoozes) == dose.snoozes,
-                )
-                .values(
-                    status=answer,
-                    answered_at=now,
-                    snoozes=dose.snoozes + (answer == "snoozed"),
-                    taken_at=(taken_at or now) if answer == "taken" else None,
-                )
-            )
+        changed = await press_q.answer(
+            session,
+            dose_id=dose_id,
+            status=dose.status,
+            snoozes=dose.snoozes,
+            answer=answer,
+            now=now,
+            taken_at=taken_at or now,
         )
         if not changed:  # another process (or a replay) got there first
             await session.rollback()
@@ -97,12 +86,12 @@ async def press(
             until = now + protocol.doses.snooze
             key = agenda.key_dose(dose_id, "snooze", dose.snoozes + 1)
             await agenda.enqueue(
-                session, [agenda.Entry("dose_snooze", key, chat_id, until, patient.id, dose_id)], now=now
+                session, [agenda.Entry("dose_snooze", key, chat_id, until, dose.patient_id, dose_id)], now=now
             )
         if answer != "snoozed":  # answered: its nudge, if still waiting, is not needed
-            await agenda.drop(session, col(Outbox.dedupe_key) == agenda.key_dose(dose_id, "nudge"), reason="answered")
+            await agenda.drop(session, outbox_q.with_key(key=agenda.key_dose(dose_id, "nudge")), reason="answered")
         detail = {"earlier": True} if taken_at is not None else None
-        audit.record(
+        await audit.append(
             session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}", detail=detail
         )
         await session.commit()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,6 +71,27 @@ def hash_of(event: AuditEvent, prev_hash: str, key: bytes | None = None) -> str:
     return row_hash(prev_hash, content, key)
 
 
+# The chain's next place, one writer at a time (see the module's text); built once.
+PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")  # then, in a fresh snapshot, ids and the last hash:
+PG_NEXT = text(
+    "SELECT nextval('audit_event_id_seq'), "
+    "(SELECT row_hash FROM audit_event ORDER BY id DESC LIMIT 1) FROM generate_series(1, :n)"
+)
+# SQLite, one statement: a no-op write takes the write lock (held until commit), then reads the last row
+SQLITE_LAST = text("UPDATE audit_event SET id = id WHERE id = (SELECT max(id) FROM audit_event) RETURNING id, row_hash")
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+INSERT = AUDIT.insert()
+
+
+def _places(dialect: str, n: int, got: Sequence[Any]) -> tuple[list[int], str]:
+    """(ids, the previous hash) for `n` new rows from what PG_NEXT or SQLITE_LAST returned."""
+    if dialect == "postgresql":
+        return [int(r[0]) for r in got], str(got[0][1] or GENESIS)
+    last = got[0] if got else None
+    first = (int(last[0]) if last is not None else 0) + 1
+    return list(range(first, first + n)), str(last[1]) if last is not None else GENESIS
+
+
 @event.listens_for(Session, "before_flush")
 def _chain(session: Session, _context: object, _instances: object) -> None:
     """Give each new audit row its id and its place in the chain, before it is inserted."""
@@ -77,28 +99,46 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
     if not new:
         return
     conn = session.connection()
-    if conn.dialect.name == "postgresql":  # two round trips: the lock, then (in a fresh snapshot) ids and last hash
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
-        got = conn.execute(
-            text(
-                "SELECT nextval('audit_event_id_seq'), "
-                "(SELECT row_hash FROM audit_event ORDER BY id DESC LIMIT 1) FROM generate_series(1, :n)"
-            ),
-            {"n": len(new)},
-        ).all()
-        ids, prev = [int(r[0]) for r in got], str(got[0][1] or GENESIS)
-    else:  # one statement: a no-op write takes the write lock (held until commit), then reads the last row
-        last = conn.execute(
-            text("UPDATE audit_event SET id = id WHERE id = (SELECT max(id) FROM audit_event) RETURNING id, row_hash")
-        ).first()
-        prev = str(last[1]) if last is not None else GENESIS
-        first = (int(last[0]) if last is not None else 0) + 1
-        ids = list(range(first, first + len(new)))
+    if conn.dialect.name == "postgresql":
+        conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
+        got = conn.execute(PG_NEXT, {"n": len(new)}).all()
+    else:
+        got = conn.execute(SQLITE_LAST).all()
+    ids, prev = _places(conn.dialect.name, len(new), got)
     key = session.info.get(AUDIT_KEY_INFO)
     for n, row in enumerate(new):
         row.id = ids[n]
         row.prev_hash = prev
         row.row_hash = prev = hash_of(row, prev, key)
+
+
+async def append(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """`record`, written at once in Core (no ORM flush): the same lock, place in the chain and hash, then one
+    INSERT, in the session's transaction. For hot paths (a dose press); returns the row's id."""
+    assert session.bind is not None
+    dialect = session.bind.dialect.name
+    if dialect == "postgresql":
+        await session.execute(PG_LOCK, {"key": AUDIT_LOCK})
+        got = (await session.execute(PG_NEXT, {"n": 1})).all()
+    else:
+        got = (await session.execute(SQLITE_LAST)).all()
+    ids, prev = _places(dialect, 1, got)
+    hashed = row_hash(
+        prev, canonical(ids[0], at, actor, action, subject, outcome, detail), session.info.get(AUDIT_KEY_INFO)
+    )
+    values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
+              "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
+    await session.execute(INSERT, values)
+    return ids[0]
 
 
 @dataclass(frozen=True)

@@ -268,8 +268,6 @@ STILL_INLINE = {
     "schedules/records.py",
     "schedules/replan.py",
     "schedules/team_reroute.py",
-    "services/doses.py",
-    "services/stranger_guard.py",
 }
 QUERY_CONSTRUCTS = {
     "select",

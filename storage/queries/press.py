@@ -1,0 +1,68 @@
+"""A press on a dose reminder (services/doses.py): the dose and its patient in one read, the answer as one
+guarded UPDATE. Core statements on the tables, built once (this runs on every Taken / Snooze / Skip): no ORM
+loads, no identity map, no session synchronisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import DoseEvent, Patient
+
+DOSES = DoseEvent.__table__  # type: ignore[attr-defined]
+PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+
+READ = (
+    select(
+        DOSES.c.status,
+        DOSES.c.snoozes,
+        DOSES.c.due_at,
+        DOSES.c.route,
+        DOSES.c.message_id,
+        DOSES.c.nudge_message_id,
+        PATIENTS.c.id.label("patient_id"),
+        PATIENTS.c.chat_id,
+        PATIENTS.c.status.label("patient_status"),
+        PATIENTS.c.timezone,
+        PATIENTS.c.language,
+    )
+    .select_from(DOSES.join(PATIENTS, PATIENTS.c.id == DOSES.c.patient_id))
+    .where(DOSES.c.id == bindparam("dose"))
+)
+ANSWER = (
+    DOSES.update()
+    .where(DOSES.c.id == bindparam("dose"), DOSES.c.status == bindparam("was"), DOSES.c.snoozes == bindparam("n"))
+    .values(
+        status=bindparam("answer"),
+        answered_at=bindparam("now"),
+        snoozes=bindparam("snoozes"),
+        taken_at=bindparam("taken"),
+    )
+)
+
+
+async def dose_and_patient(session: AsyncSession, *, dose_id: int) -> Row[Any] | None:
+    """The dose (status, snoozes, due_at, route, message ids) and its patient (patient_id, chat_id,
+    patient_status, timezone, language); None when either is missing."""
+    return (await session.execute(READ, {"dose": dose_id})).first()
+
+
+async def answer(
+    session: AsyncSession,
+    *,
+    dose_id: int,
+    status: str,
+    snoozes: int,
+    answer: str,
+    now: datetime,
+    taken_at: datetime | None,
+) -> int:
+    """The dose becomes `answer` if it is still as read (`status`, `snoozes`); the rows changed (0: another
+    process or a replay was first). A snooze counts one more; `taken_at` is kept for a Taken only."""
+    params = {"dose": dose_id, "was": status, "n": snoozes, "answer": answer, "now": now,
+              "snoozes": snoozes + (answer == "snoozed"), "taken": taken_at if answer == "taken" else None}  # fmt: skip
+    result: Any = await session.execute(ANSWER, params)
+    return int(result.rowcount or 0)
