@@ -16,8 +16,8 @@ from services import helper_consent, link_guard, member_join
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Invite, Patient, Team
+from storage.queries import invites as invites_q
 from storage.queries import patients as patients_q
-from storage.queries import teams as teams_q
 from storage.tokens import looks_like_token, token_hash
 
 FIRST_DOSE_LOOKAHEAD = timedelta(days=100)
@@ -66,7 +66,7 @@ async def open_link(
         invite = None
         limited = await link_guard.limited(session, actor=f"tg:{user_id}", now=now)  # guessing tokens
         if digest is not None and not limited:
-            invite = await teams_q.invite_by_hash(session, digest=digest)
+            invite = await invites_q.invite_by_hash(session, digest=digest)
         refusal = "rate_limited" if limited else _refusal(invite, chat_id, now)
         if invite is not None and invite.kind == "patient" and refusal is None:
             enrolled = await patients_q.enrolled_id_by_chat(session, chat_id=chat_id)

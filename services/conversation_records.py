@@ -20,9 +20,9 @@ from services.messages import TO_PATIENT, TO_TEAM
 from storage.models import Patient
 from storage.queries import helpers as helpers_q
 from storage.queries import inbox as inbox_q
+from storage.queries import invites as invites_q
 from storage.queries import messages as messages_q
 from storage.queries import outbox as outbox_q
-from storage.queries import teams as teams_q
 
 
 async def erase_conversation(session: AsyncSession, patient: Patient, *, now: datetime) -> dict[str, int]:
@@ -40,7 +40,7 @@ async def erase_conversation(session: AsyncSession, patient: Patient, *, now: da
     if member_updates:  # the members' own updates hold the text they sent: blanked (the update ids stay)
         counts["member_updates"] = await inbox_q.blank_payloads(session, update_ids=member_updates)
     counts["messages"] = await messages_q.delete_of_patient(session, patient_id=pid)
-    await teams_q.expire_helper_invites(session, patient_id=pid, now=now)
+    await invites_q.expire_helper_invites(session, patient_id=pid, now=now)
     ended = [
         agenda.Entry(
             NOTICE,

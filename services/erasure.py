@@ -26,10 +26,10 @@ from storage.queries import dialogues as dialogues_q
 from storage.queries import doses as doses_q
 from storage.queries import flags as flags_q
 from storage.queries import inbox as inbox_q
+from storage.queries import invites as invites_q
 from storage.queries import outbox as outbox_q
 from storage.queries import patients as patients_q
 from storage.queries import questionnaires as questionnaires_q
-from storage.queries import teams as teams_q
 from storage.updates import mentions
 
 TEAM_NOTICE = "team_notice"
@@ -57,7 +57,7 @@ async def _erase_enrolment(session: AsyncSession, patient: Patient, *, now: date
     counts["doses"] = await doses_q.delete_of_patient(session, patient_id=pid)
     counts["questionnaires"] = await questionnaires_q.delete_of_patient(session, patient_id=pid)
     counts["flags"] = await flags_q.delete_of_patient(session, patient_id=pid)
-    await teams_q.forget_patient_chat(session, patient_id=pid)
+    await invites_q.forget_patient_chat(session, patient_id=pid)
     counts.update(await erase_conversation(session, patient, now=now))  # messages and helper (issue 14)
     await _notify_team(session, patient, now)
     patient.alias = await _stub_alias(session, patient)
@@ -91,7 +91,7 @@ async def _erase_traces(
     if named:
         counts["inbox"] += await inbox_q.blank(session, update_ids=named, now=now)
     counts["dialogues"] = await dialogues_q.drop_of_chat(session, chat_id=chat_id)
-    counts["invites"] = await teams_q.forget_opened_by(session, chat_id=chat_id)
+    counts["invites"] = await invites_q.forget_opened_by(session, chat_id=chat_id)
     return counts
 
 

@@ -19,9 +19,9 @@ from storage import audit
 from storage.engine import Sessions
 from storage.models import HelperLink, Invite, Patient
 from storage.queries import helpers as helpers_q
+from storage.queries import invites as invites_q
 from storage.queries import outbox as outbox_q
 from storage.queries import patients as patients_q
-from storage.queries import teams as teams_q
 from storage.status import ENROLLED
 from storage.tokens import new_token, token_hash
 
@@ -114,5 +114,5 @@ async def end_links(session: AsyncSession, links: list[HelperLink], *, status: s
     for link in links:
         link.status, link.ended_at = status, now
     invites = [link.invite_id for link in links if link.invite_id is not None]
-    await teams_q.expire_unused_invites(session, ids=invites, now=now)
+    await invites_q.expire_unused_invites(session, ids=invites, now=now)
     await agenda.drop(session, outbox_q.of_kind_about(kind=NOTICE, ref_ids=ids), reason=f"helper {status}")

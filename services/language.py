@@ -12,8 +12,8 @@ from services.consent import LinkResult, consent_details
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Invite, Patient
+from storage.queries import invites as invites_q
 from storage.queries import patients as patients_q
-from storage.queries import teams as teams_q
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _switch(session: AsyncSession, patient: Patient, lang: str, now: datetime, d
 async def open_invite(sessions: Sessions, *, chat_id: int, now: datetime) -> int | None:
     """The patient invite this chat opened and has not answered yet (before consent), if any."""
     async with sessions() as session:
-        return await teams_q.open_patient_invite(session, chat_id=chat_id, now=now)
+        return await invites_q.open_patient_invite(session, chat_id=chat_id, now=now)
 
 
 async def choose_at_consent(

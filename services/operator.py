@@ -15,6 +15,7 @@ from services.errors import UserError
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Team, TeamMember
+from storage.queries import invites as invites_q
 from storage.queries import patients as patients_q
 from storage.queries import teams as teams_q
 
@@ -122,7 +123,7 @@ async def invite_revoke(sessions: Sessions, *, alias: str, team_name: str | None
         if len(found) > 1:
             raise UserError("err_alias_ambiguous", alias=alias, teams=", ".join(sorted(t.name for _, t in found)))
         patient, team = found[0]
-        invites = await teams_q.open_invites_of(session, patient_id=patient.id, now=now)
+        invites = await invites_q.open_invites_of(session, patient_id=patient.id, now=now)
         if not invites:
             raise UserError("err_no_open_invite", alias=alias)
         for invite in invites:

@@ -17,9 +17,9 @@ from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient
 from storage.queries import doses as doses_q
+from storage.queries import invites as invites_q
 from storage.queries import outbox as outbox_q
 from storage.queries import questionnaires as questionnaires_q
-from storage.queries import teams as teams_q
 from storage.status import ENROLLED
 
 
@@ -95,7 +95,7 @@ async def discharge(sessions: Sessions, caller: Caller, patient_id: int, *, now:
         await doses_q.close_planned(session, patient_id=patient_id, note="discharged")
         await questionnaires_q.end_for_discharge(session, patient_id=patient_id)
         # an open invite can no longer enrol the discharged record
-        await teams_q.expire_open_invites(session, patient_id=patient_id, now=now)
+        await invites_q.expire_open_invites(session, patient_id=patient_id, now=now)
         if was_enrolled:
             await agenda.enqueue(session, _notice(patient, "pt_discharged", now, linked=False), now=now)
         audit.record(session, at=now, actor=caller.actor, action="patient.discharge", subject=f"patient:{patient_id}")
