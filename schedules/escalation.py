@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.escalation import URGENT, AlertFacts, due_at, escalate_now, raised_since
@@ -26,11 +24,11 @@ from care.hours import Hours, HoursError, parse_hours
 from care.protocol import Protocol
 from schedules import agenda
 from schedules.dosetimes import DoseTimeError, parse_timezone
-from schedules.sql import rowcount
 from schedules.team_reroute import members
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Flag, Patient, Team
+from storage.models import Flag, Team
+from storage.queries import flags as flags_q
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +63,7 @@ async def escalate_due(sessions: Sessions, *, now: datetime, protocol: Protocol)
     escalated = 0
     upcoming: list[datetime] = []
     async with sessions() as session:
-        query = (
-            select(Flag, Patient, Team)
-            .join(Patient, col(Patient.id) == col(Flag.patient_id))
-            .join(Team, col(Team.id) == col(Patient.team_id))
-            .where(
-                col(Flag.severity) == URGENT,
-                col(Flag.escalated_at).is_(None),
-                col(Flag.acknowledged_at).is_(None),
-                col(Flag.assigned_to).is_(None),
-                col(Flag.raised_at) >= raised_since(now, alerts),
-                col(Patient.status) != "erased",
-            )
-            .order_by(col(Flag.raised_at), col(Flag.id))
-        )
-        found = (await session.exec(query)).all()
+        found = await flags_q.unowned_urgent_since(session, severity=URGENT, since=raised_since(now, alerts))
         chats: dict[int, list[int]] = {}
         for flag, patient, team in found:
             hours, tz = team_clock(team)
@@ -104,17 +88,7 @@ async def _escalate(
     session: AsyncSession, flag: Flag, alias: str, chats: Iterable[int], *, lang: str, now: datetime
 ) -> int:
     """Claim the flag (escalated_at) and queue its messages, in the caller's transaction. 1 if claimed."""
-    claimed = await session.execute(
-        update(Flag)
-        .where(
-            col(Flag.id) == flag.id,
-            col(Flag.escalated_at).is_(None),
-            col(Flag.acknowledged_at).is_(None),
-            col(Flag.assigned_to).is_(None),
-        )
-        .values(escalated_at=now)
-    )
-    if rowcount(claimed) != 1:
+    if not await flags_q.claim_escalation(session, flag_id=flag.id, at=now):
         return 0  # owned or escalated meanwhile (another process, a press)
     payload = {
         "alias": alias,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.flags import FlagKind
@@ -22,7 +21,10 @@ from care.protocol import Protocol
 from schedules import agenda
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Flag, HelperLink, Patient, Team
+from storage.models import HelperLink, Patient
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import helpers as helpers_q
 from storage.status import ENROLLED
 
 NOTICE = "helper_notice"
@@ -42,44 +44,25 @@ async def _missed(session: AsyncSession, link: HelperLink, patient: Patient, *, 
     """`miss:<id>` when the patient's latest `in_a_row` judged doses since the helper agreed are unconfirmed."""
     since = link.consented_at
     assert since is not None
-    judged = select(DoseEvent).where(
-        DoseEvent.patient_id == patient.id, col(DoseEvent.due_at) >= since, col(DoseEvent.status).in_(JUDGED)
-    )
-    latest = (await session.exec(judged.order_by(col(DoseEvent.due_at).desc()).limit(in_a_row))).all()
+    latest = await doses_q.latest_of_patient(session, patient_id=patient.id, since=since, states=JUDGED, limit=in_a_row)
     closed = [ClosedDose(d.id or 0, d.due_at, d.status) for d in latest]
     if helper_should_hear(closed, in_a_row=in_a_row) is None:
         return None
-    answered = judged.where(col(DoseEvent.status).in_(ANSWERED)).order_by(col(DoseEvent.due_at).desc())
-    before = (await session.exec(answered.limit(1))).first()
-    return f"miss:{before.id if before is not None else 0}"
+    answered = await doses_q.latest_of_patient(
+        session, patient_id=patient.id, since=since, states=JUDGED, limit=1, only=ANSWERED
+    )
+    return f"miss:{answered[0].id if answered else 0}"
 
 
 async def plan_helper_notices(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
     """Queue the notices due to every active helper; returns how many were new."""
     async with sessions() as session:
-        found = (
-            await session.exec(
-                select(HelperLink, Patient, Team)
-                .join(Patient, col(Patient.id) == HelperLink.patient_id)
-                .join(Team, col(Team.id) == Patient.team_id)
-                .where(
-                    HelperLink.status == "active",
-                    col(Patient.status).in_(ENROLLED),
-                    col(Patient.reachable).is_(True),
-                )
-            )
-        ).all()
+        found = await helpers_q.active_with_patient_team(session, patient_states=ENROLLED)
         if not found:
             return 0
-        flags = (
-            await session.exec(
-                select(Flag).where(
-                    col(Flag.patient_id).in_([p.id for _, p, _ in found]),
-                    Flag.kind == FlagKind.RED_FLAG,
-                    col(Flag.raised_at) >= now - FLAG_LOOKBACK,
-                )
-            )
-        ).all()
+        flags = await flags_q.of_kind_since(
+            session, patient_ids=[p.id for _, p, _ in found], kind=FlagKind.RED_FLAG, since=now - FLAG_LOOKBACK
+        )
         rows = []
         for link, patient, team in found:
             assert link.consented_at is not None

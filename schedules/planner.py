@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
-
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules import agenda
 from schedules.dosetimes import dose_slots, end_of_local_day, parse_reminder_time, parse_timezone
 from schedules.questionnaires import plan_weekly
-from schedules.sql import insert_ignore, is_postgres
 from storage.engine import Sessions
-from storage.models import DoseEvent, Patient
+from storage.models import Patient
+from storage.queries import doses as doses_q
+from storage.queries import patients as patients_q
 from storage.status import ENROLLED
 
 PLANNED_STATES = ENROLLED
@@ -71,19 +69,9 @@ async def plan(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: 
     created = 0
     while True:
         async with sessions() as session:
-            query = (
-                select(Patient)
-                .where(
-                    col(Patient.status).in_(PLANNED_STATES),
-                    col(Patient.reachable).is_(True),
-                    or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < top_up_below),
-                )
-                .order_by(col(Patient.id))
-                .limit(batch)
+            patients = await patients_q.due_for_planning(
+                session, states=PLANNED_STATES, below=top_up_below, batch=batch
             )
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
-            patients = (await session.exec(query)).all()
             if not patients:
                 return created
             created += await _plan_batch(session, patients, now=now, horizon=horizon, protocol=protocol)
@@ -108,16 +96,12 @@ async def _plan_batch(session: Any, patients: Any, *, now: datetime, horizon: da
         rows.extend(dose_rows(patient, start=start, end=horizon, protocol=protocol))
         chats[patient.id] = patient.chat_id
     await plan_weekly(session, patients, start_of=starts, end=horizon, now=now)
-    new: list[Any] = []
-    for chunk in range(0, len(rows), 500):
-        stmt = insert_ignore(session, DoseEvent).values(rows[chunk : chunk + 500]).on_conflict_do_nothing()
-        stmt = stmt.returning(col(DoseEvent.id), col(DoseEvent.patient_id), col(DoseEvent.due_at))
-        new.extend((await session.execute(stmt)).all())
+    new = await doses_q.insert_planned(session, rows=rows, slice_rows=500)
     reminders = [
         agenda.Entry("dose_reminder", agenda.key_dose(dose_id), chats[patient_id], due_at, patient_id, dose_id)
         for dose_id, patient_id, due_at in new
     ]
     await agenda.enqueue(session, reminders, now=now)
     ids = [p.id for p in patients]
-    await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(planned_until=horizon))
+    await patients_q.set_planned_until(session, ids=ids, until=horizon)
     return len(new)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
 from schedules import agenda, flagging
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
-from schedules.sql import insert_ignore
 from storage.engine import Sessions
-from storage.models import Patient, Questionnaire
+from storage.models import Patient
+from storage.queries import questionnaires as questionnaires_q
+
+OPEN = ("in_progress", "paused")
+HISTORY = ("completed", "expired", "in_progress", "paused")
 
 WEEK = timedelta(days=7)
 
@@ -49,12 +50,7 @@ async def plan_weekly(
     ]
     if not rows:
         return
-    stmt = insert_ignore(session, Questionnaire).values(rows).on_conflict_do_nothing()
-    new = (
-        await session.execute(
-            stmt.returning(col(Questionnaire.id), col(Questionnaire.patient_id), col(Questionnaire.due_at))
-        )
-    ).all()
+    new = await questionnaires_q.insert_planned(session, rows=rows)
     chats = {p.id: p.chat_id for p in patients}
     boxes = [
         agenda.Entry("questionnaire", agenda.key_questionnaire(qid), chats[pid], due, pid, qid) for qid, pid, due in new
@@ -65,14 +61,7 @@ async def plan_weekly(
 async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
     """Close open questionnaires past their expiry, tell the patient, flag two missed in a row."""
     async with sessions() as session:
-        expired = (
-            await session.execute(
-                update(Questionnaire)
-                .where(col(Questionnaire.status).in_(("in_progress", "paused")), col(Questionnaire.expires_at) <= now)
-                .values(status="expired")
-                .returning(col(Questionnaire.id), col(Questionnaire.patient_id))
-            )
-        ).all()
+        expired = await questionnaires_q.expire_due(session, states=OPEN, now=now)
         for qid, patient_id in expired:
             patient = await session.get(Patient, patient_id)
             if patient is None or patient.chat_id is None:
@@ -81,15 +70,7 @@ async def expire_questionnaires(sessions: Sessions, *, now: datetime, protocol: 
                 key = agenda.key_questionnaire(qid, "expired")
                 notice = agenda.Entry("notice", key, patient.chat_id, now, patient_id, payload={"key": "q_expired"})
                 await agenda.enqueue(session, [notice], now=now)
-            history = (
-                await session.exec(
-                    select(Questionnaire.week, Questionnaire.status).where(
-                        Questionnaire.patient_id == patient_id,
-                        col(Questionnaire.week) > 0,
-                        col(Questionnaire.status).in_(("completed", "expired", "in_progress", "paused")),
-                    )
-                )
-            ).all()
+            history = await questionnaires_q.weekly_history(session, patient_id=patient_id, states=HISTORY)
             statuses = [(w, s if s in ("completed", "expired") else "open") for w, s in history]
             await flagging.on_missed(session, patient=patient, history=statuses, protocol=protocol, now=now)
         await session.commit()

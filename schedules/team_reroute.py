@@ -14,13 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schedules import agenda
 from schedules.jobs import Blocked, Job
 from storage import audit
-from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.models import Flag, Outbox, Patient, Team
+from storage.queries import outbox as outbox_q
+from storage.queries import teams as teams_q
 from storage.status import OutboxStatus
 
 TEAM_KINDS = frozenset({"alert", "digest", "milestone", "verdict", "team_notice"})
@@ -44,8 +45,7 @@ async def team_of(session: AsyncSession, box: Outbox) -> int | None:
 
 
 async def members(session: AsyncSession, team_id: int) -> list[int]:
-    query = select(TeamMember.telegram_user_id).where(TeamMember.team_id == team_id, col(TeamMember.active).is_(True))
-    return sorted((await session.exec(query)).all())
+    return await teams_q.active_member_ids(session, team_id=team_id)
 
 
 def _copy(box: Outbox, chat: int, now: datetime) -> agenda.Entry:
@@ -84,7 +84,7 @@ async def after_refusal(session: AsyncSession, job: Job, outcome: Blocked, *, no
 async def repoint(session: AsyncSession, *, old: int, new: int) -> None:
     """Team messages waiting for group `old` go to group `new` instead (a group's digest row has no chat in
     its key, so dropping it and planning it again for the new group would collide and lose that digest)."""
-    await agenda.redirect(session, col(Outbox.chat_id) == old, col(Outbox.kind).in_(TEAM_KINDS), chat_id=new)
+    await agenda.redirect(session, *outbox_q.to_chat_of_kinds(chat_id=old, kinds=TEAM_KINDS), chat_id=new)
 
 
 async def _follow(session: AsyncSession, team: Team, *, old: int, new: int, now: datetime) -> None:
@@ -109,18 +109,8 @@ async def _lose(session: AsyncSession, team: Team, people: list[int], *, reason:
     audit.record(
         session, at=now, actor="telegram", action="team.alert_chat_lost", subject=f"team:{team.id}", detail=detail
     )
-    waiting = list(
-        (
-            await session.exec(
-                select(Outbox).where(
-                    col(Outbox.chat_id) == lost,
-                    col(Outbox.status) == OutboxStatus.PENDING,
-                    col(Outbox.kind).in_(TEAM_KINDS),
-                )
-            )
-        ).all()
-    )
-    await agenda.drop(session, col(Outbox.id).in_([box.id for box in waiting]), reason="alert chat lost")
+    waiting = await outbox_q.pending_to(session, chat_id=lost, kinds=TEAM_KINDS)
+    await agenda.drop(session, outbox_q.with_ids(ids=[box.id for box in waiting]), reason="alert chat lost")
     notice = {"key": LOST_NOTICE, "params": {"team": team.name}, "team_id": team.id, NO_FALLBACK: True}
     notice["lang"] = team.language
     notices = [

@@ -260,14 +260,9 @@ STILL_INLINE = {
     "schedules/digest_data.py",
     "schedules/digests.py",
     "schedules/dispatch.py",
-    "schedules/escalation.py",
-    "schedules/helper_notices.py",
     "schedules/moments.py",
-    "schedules/planner.py",
-    "schedules/questionnaires.py",
     "schedules/records.py",
     "schedules/replan.py",
-    "schedules/team_reroute.py",
 }
 QUERY_CONSTRUCTS = {
     "select",

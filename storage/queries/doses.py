@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DoseEvent, Patient
+from storage.queries.dialect import insert_ignore
 
 
 async def of_patients(session: AsyncSession, *, ids: Sequence[int], since: datetime | None = None) -> list[DoseEvent]:
@@ -108,3 +109,32 @@ async def of_patient_due(
         col(DoseEvent.status).in_(states),
     )
     return list((await session.exec(query)).all())
+
+
+async def latest_of_patient(
+    session: AsyncSession,
+    *,
+    patient_id: int | None,
+    since: datetime,
+    states: Collection[str],
+    limit: int,
+    only: Collection[str] | None = None,
+) -> list[DoseEvent]:
+    """The patient's latest `limit` doses in `states` (and in `only`, when given) due since `since`."""
+    query = select(DoseEvent).where(
+        DoseEvent.patient_id == patient_id, col(DoseEvent.due_at) >= since, col(DoseEvent.status).in_(states)
+    )
+    if only is not None:
+        query = query.where(col(DoseEvent.status).in_(only))
+    return list((await session.exec(query.order_by(col(DoseEvent.due_at).desc()).limit(limit))).all())
+
+
+async def insert_planned(session: AsyncSession, *, rows: Sequence[dict[str, Any]], slice_rows: int) -> list[Any]:
+    """Insert the doses not planned yet (unique per patient and due time), `slice_rows` a statement;
+    (id, patient id, due) of each added."""
+    new: list[Any] = []
+    for chunk in range(0, len(rows), slice_rows):
+        stmt = insert_ignore(session, DoseEvent).values(list(rows[chunk : chunk + slice_rows])).on_conflict_do_nothing()
+        stmt = stmt.returning(col(DoseEvent.id), col(DoseEvent.patient_id), col(DoseEvent.due_at))
+        new.extend((await session.execute(stmt)).all())
+    return new

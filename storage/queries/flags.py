@@ -10,8 +10,8 @@ from sqlalchemy import delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Flag
-from storage.queries.dialect import insert_ignore
+from storage.models import Flag, Patient, Team
+from storage.queries.dialect import insert_ignore, rowcount
 
 
 async def of_patient(session: AsyncSession, *, patient_id: int) -> list[Flag]:
@@ -89,3 +89,46 @@ async def by_ids(session: AsyncSession, *, ids: Sequence[int]) -> list[Flag]:
 async def newest_id(session: AsyncSession) -> int:
     """The newest flag's id (0 when there is none)."""
     return int((await session.execute(select(func.max(Flag.id)))).scalar() or 0)
+
+
+async def unowned_urgent_since(session: AsyncSession, *, severity: str, since: datetime) -> list[Any]:
+    """(flag, patient, team) of the flags of `severity` raised since `since`, not escalated, acknowledged or
+    assigned, of patients not erased, oldest first."""
+    query = (
+        select(Flag, Patient, Team)
+        .join(Patient, col(Patient.id) == col(Flag.patient_id))
+        .join(Team, col(Team.id) == col(Patient.team_id))
+        .where(
+            col(Flag.severity) == severity,
+            col(Flag.escalated_at).is_(None),
+            col(Flag.acknowledged_at).is_(None),
+            col(Flag.assigned_to).is_(None),
+            col(Flag.raised_at) >= since,
+            col(Patient.status) != "erased",
+        )
+        .order_by(col(Flag.raised_at), col(Flag.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def claim_escalation(session: AsyncSession, *, flag_id: int | None, at: datetime) -> bool:
+    """escalated_at = `at` while the flag is still unowned and not escalated: True when this call did it."""
+    claimed = await session.execute(
+        update(Flag)
+        .where(
+            col(Flag.id) == flag_id,
+            col(Flag.escalated_at).is_(None),
+            col(Flag.acknowledged_at).is_(None),
+            col(Flag.assigned_to).is_(None),
+        )
+        .values(escalated_at=at)
+    )
+    return rowcount(claimed) == 1
+
+
+async def of_kind_since(
+    session: AsyncSession, *, patient_ids: Sequence[int | None], kind: str, since: datetime
+) -> list[Flag]:
+    """These patients' flags of `kind` raised since `since`."""
+    query = select(Flag).where(col(Flag.patient_id).in_(patient_ids), Flag.kind == kind, col(Flag.raised_at) >= since)
+    return list((await session.exec(query)).all())

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import HelperLink
+from storage.models import HelperLink, Patient, Team
 
 
 async def by_invite(session: AsyncSession, *, invite_id: int | None) -> HelperLink | None:
@@ -38,3 +38,18 @@ async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) ->
     """Every link of the patient is deleted; the rows deleted."""
     result: Any = await session.execute(delete(HelperLink).where(col(HelperLink.patient_id) == patient_id))
     return int(result.rowcount or 0)
+
+
+async def active_with_patient_team(session: AsyncSession, *, patient_states: Sequence[str]) -> list[Any]:
+    """(link, patient, team) of every active helper link whose patient is in `patient_states` and reachable."""
+    query = (
+        select(HelperLink, Patient, Team)
+        .join(Patient, col(Patient.id) == HelperLink.patient_id)
+        .join(Team, col(Team.id) == Patient.team_id)
+        .where(
+            HelperLink.status == "active",
+            col(Patient.status).in_(patient_states),
+            col(Patient.reachable).is_(True),
+        )
+    )
+    return list((await session.exec(query)).all())

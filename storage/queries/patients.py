@@ -144,3 +144,27 @@ async def due_for_review(session: AsyncSession, *, before: datetime, batch: int)
 
 async def mark_reviewed(session: AsyncSession, *, ids: Sequence[int | None], at: datetime) -> None:
     await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(reviewed_at=at))
+
+
+async def due_for_planning(
+    session: AsyncSession, *, states: Sequence[str], below: datetime, batch: int
+) -> list[Patient]:
+    """Reachable patients in `states` whose plan is missing or ends before `below`, by id (locked, skipping rows
+    other processes hold, on PostgreSQL)."""
+    query = (
+        select(Patient)
+        .where(
+            col(Patient.status).in_(states),
+            col(Patient.reachable).is_(True),
+            or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < below),
+        )
+        .order_by(col(Patient.id))
+        .limit(batch)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    return list((await session.exec(query)).all())
+
+
+async def set_planned_until(session: AsyncSession, *, ids: Sequence[int | None], until: datetime) -> None:
+    await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(planned_until=until))

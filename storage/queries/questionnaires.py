@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Patient, Questionnaire
+from storage.queries.dialect import insert_ignore
 
 
 async def of_patient(session: AsyncSession, *, patient_id: int) -> list[Questionnaire]:
@@ -134,3 +135,33 @@ async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) ->
     """Every questionnaire of the patient is deleted; the rows deleted."""
     result: Any = await session.execute(delete(Questionnaire).where(col(Questionnaire.patient_id) == patient_id))
     return int(result.rowcount or 0)
+
+
+async def insert_planned(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """Insert the questionnaires not planned yet (unique per patient, kind and week); (id, patient, due) added."""
+    stmt = insert_ignore(session, Questionnaire).values(list(rows)).on_conflict_do_nothing()
+    new = await session.execute(
+        stmt.returning(col(Questionnaire.id), col(Questionnaire.patient_id), col(Questionnaire.due_at))
+    )
+    return list(new.all())
+
+
+async def expire_due(session: AsyncSession, *, states: Sequence[str], now: datetime) -> list[Any]:
+    """Questionnaires in `states` past their expiry become 'expired'; (id, patient id) of each."""
+    expired = await session.execute(
+        update(Questionnaire)
+        .where(col(Questionnaire.status).in_(states), col(Questionnaire.expires_at) <= now)
+        .values(status="expired")
+        .returning(col(Questionnaire.id), col(Questionnaire.patient_id))
+    )
+    return list(expired.all())
+
+
+async def weekly_history(session: AsyncSession, *, patient_id: int, states: Sequence[str]) -> list[Any]:
+    """(week, status) of the patient's weekly questionnaires in `states`."""
+    query = select(Questionnaire.week, Questionnaire.status).where(
+        Questionnaire.patient_id == patient_id,
+        col(Questionnaire.week) > 0,
+        col(Questionnaire.status).in_(states),
+    )
+    return list((await session.exec(query)).all())
