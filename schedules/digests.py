@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.digest import FOLLOW_UP_OPENS_WEEK, milestone_day
@@ -23,7 +22,11 @@ from care.protocol import Protocol
 from schedules import agenda
 from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
 from storage.engine import Sessions
-from storage.models import Flag, Outbox, Patient, Team, TeamMember
+from storage.models import Team
+from storage.queries import flags as flags_q
+from storage.queries import outbox as outbox_q
+from storage.queries import patients as patients_q
+from storage.queries import teams as teams_q
 from storage.status import ENROLLED
 
 VERDICT_FLAGS = ("milestone_verdict", "poor_improvement")
@@ -41,12 +44,7 @@ def _row(kind: str, key: str, chat: int, due: datetime, now: datetime, ref: int,
 
 async def _chats(session: AsyncSession, teams: list[Team]) -> dict[int, list[int]]:
     chats: dict[int, list[int]] = defaultdict(list)
-    members = await session.exec(
-        select(TeamMember.team_id, TeamMember.telegram_user_id).where(
-            col(TeamMember.team_id).in_([t.id for t in teams]), col(TeamMember.active).is_(True)
-        )
-    )
-    for team_id, user_id in members.all():
+    for team_id, user_id in await teams_q.active_member_pairs(session, team_ids=[t.id for t in teams]):
         chats[team_id].append(user_id)
     return {t.id or 0: [t.alert_chat_id] if t.alert_chat_id is not None else sorted(chats[t.id or 0]) for t in teams}
 
@@ -54,19 +52,7 @@ async def _chats(session: AsyncSession, teams: list[Team]) -> dict[int, list[int
 async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
     """Insert the digest, week-4 and verdict rows not planned yet. Returns the rows added."""
     async with sessions() as session:
-        teams = list(
-            (
-                await session.exec(
-                    select(Team).where(
-                        col(Team.id).in_(
-                            select(Patient.team_id).where(
-                                col(Patient.status).in_(ENROLLED), col(Patient.consented_at).is_not(None)
-                            )
-                        )
-                    )
-                )
-            ).all()
-        )
+        teams = await teams_q.with_consented_patients(session, states=ENROLLED)
         if not teams:
             return 0
         chats = await _chats(session, teams)
@@ -81,23 +67,16 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
                 for chat in team_chats if due > now else ():
                     key = agenda.key_digest(team.id, day, None if team.alert_chat_id else chat)
                     rows.append(_row("digest", key, chat, due, now, team.id, team_id=team.id, lang=team.language))
-            await agenda.drop(
-                session,
-                col(Outbox.kind) == "digest",
-                col(Outbox.ref_id) == team.id,
-                col(Outbox.chat_id).not_in(team_chats or [0]),
-                reason="not an alert chat",
-            )
+            elsewhere = outbox_q.kind_about_not_to(kind="digest", ref_id=team.id, chats=team_chats or [0])
+            await agenda.drop(session, *elsewhere, reason="not an alert chat")
         started = now.date() - timedelta(weeks=FOLLOW_UP_OPENS_WEEK)  # therapy start of a week-4 day today
-        patients = (
-            await session.exec(
-                select(Patient).where(
-                    col(Patient.team_id).in_(list(by_id)),
-                    col(Patient.status).in_(ENROLLED),
-                    col(Patient.therapy_start).between(started - timedelta(days=2), started + timedelta(days=2)),
-                )
-            )
-        ).all()
+        patients = await patients_q.starting_between(
+            session,
+            team_ids=list(by_id),
+            states=ENROLLED,
+            first=started - timedelta(days=2),
+            last=started + timedelta(days=2),
+        )
         for p in patients:
             team = by_id[p.team_id]
             due = digest_due(team, milestone_day(p.therapy_start, FOLLOW_UP_OPENS_WEEK))
@@ -118,17 +97,9 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
                         week=FOLLOW_UP_OPENS_WEEK,
                     )
                 )
-        verdicts = (
-            await session.exec(
-                select(Flag, Patient)
-                .join(Patient, col(Patient.id) == col(Flag.patient_id))
-                .where(
-                    col(Flag.kind).in_(VERDICT_FLAGS),
-                    col(Flag.raised_at) >= now - VERDICT_LOOKBACK,
-                    col(Patient.team_id).in_(list(by_id)),
-                )
-            )
-        ).all()
+        verdicts = await flags_q.of_kinds_in_teams_since(
+            session, kinds=VERDICT_FLAGS, team_ids=list(by_id), since=now - VERDICT_LOOKBACK
+        )
         for flag, p in verdicts:
             for chat in chats[p.team_id]:
                 rows.append(

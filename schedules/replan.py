@@ -19,9 +19,6 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlalchemy import delete
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
@@ -31,7 +28,10 @@ from schedules.dosetimes import DoseSlot, local_to_utc, parse_reminder_time, par
 from schedules.planner import closes_at, plan_now
 from schedules.questionnaires import WEEK
 from schedules.reschedule import ChangePlan, Kept, Setting, plan_change
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.models import DoseEvent, Patient
+from storage.queries import doses as doses_q
+from storage.queries import outbox as outbox_q
+from storage.queries import questionnaires as questionnaires_q
 from storage.status import OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze")
@@ -66,13 +66,8 @@ async def replan(
     assert patient.id is not None
     new = setting_of(patient)
     planned = await _remove_unsent(session, patient.id, now, (old or new).zone)
-    rows = await session.exec(
-        select(DoseEvent)
-        .where(DoseEvent.patient_id == patient.id)
-        .order_by(col(DoseEvent.due_at).desc())
-        .limit(KEPT_ROWS)
-    )
-    kept = [Kept(d.due_at, d.local_date, d.slot, d.phase_index) for d in rows.all()]
+    rows = await doses_q.newest_of_patient(session, patient_id=patient.id, limit=KEPT_ROWS)
+    kept = [Kept(d.due_at, d.local_date, d.slot, d.phase_index) for d in rows]
     plan = plan_change(
         Regimen.from_dict(patient.regimen),
         start=patient.therapy_start,
@@ -106,26 +101,14 @@ def _with_transition_at(plan: ChangePlan, at: datetime, setting: Setting) -> Cha
 
 async def _remove_unsent(session: AsyncSession, patient_id: int, now: datetime, zone: ZoneInfo) -> list[DoseSlot]:
     """Delete the future doses not yet sent (and their pending reminders); returns them as they were."""
-    d = DoseEvent
-    fields = (col(d.id), col(d.due_at), col(d.local_date), col(d.phase_index), col(d.phase_start), col(d.slot))
-    query = sa.select(*fields).where(col(d.patient_id) == patient_id, col(d.status) == "planned", col(d.due_at) > now)
-    future = (await session.execute(query)).all()
-    boxes = await session.exec(
-        select(Outbox.ref_id, Outbox.status).where(
-            col(Outbox.kind).in_(DOSE_KINDS), col(Outbox.ref_id).in_([row[0] for row in future])
-        )
-    )
-    busy = {ref for ref, status in boxes.all() if status != OutboxStatus.PENDING}  # claimed or sending: never touched
+    future = await doses_q.planned_after(session, patient_id=patient_id, after=now)
+    boxes = await outbox_q.statuses_about(session, kinds=DOSE_KINDS, ref_ids=[row[0] for row in future])
+    busy = {ref for ref, status in boxes if status != OutboxStatus.PENDING}  # claimed or sending: never touched
     removed = [row for row in future if row[0] not in busy]
     gone = [row[0] for row in removed]
     if gone:
-        mine = (
-            col(Outbox.kind).in_(DOSE_KINDS),
-            col(Outbox.ref_id).in_(gone),
-            col(Outbox.status) == OutboxStatus.PENDING,
-        )
-        await agenda.purge(session, *mine)
-        await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(gone)))
+        await agenda.purge(session, outbox_q.of_kinds_about(kinds=DOSE_KINDS, ref_ids=gone), pending_only=True)
+        await doses_q.delete_ids(session, ids=gone)
     return [
         DoseSlot(due, day, due.astimezone(zone).time(), index, start, n) for _, due, day, index, start, n in removed
     ]
@@ -153,15 +136,10 @@ async def _insert(
 
 
 async def _move_questionnaires(session: AsyncSession, patient: Patient, setting: Setting, now: datetime) -> None:
-    planned = await session.exec(
-        select(Questionnaire).where(
-            Questionnaire.patient_id == patient.id, Questionnaire.status == "planned", col(Questionnaire.due_at) > now
-        )
-    )
-    for q in planned.all():
+    for q in await questionnaires_q.planned_after(session, patient_id=patient.id, after=now):
         due = local_to_utc(patient.therapy_start + q.week * WEEK, setting.at, setting.zone)
         if due <= now or due == q.due_at:
             continue
-        if await agenda.move(session, col(Outbox.kind) == "questionnaire", col(Outbox.ref_id) == q.id, due_at=due):
+        if await agenda.move(session, outbox_q.about(kind="questionnaire", ref_id=q.id), due_at=due):
             q.due_at = due
             session.add(q)

@@ -258,11 +258,9 @@ def test_handlers_are_registered_in_one_table() -> None:
 STILL_INLINE = {
     "schedules/decide.py",
     "schedules/digest_data.py",
-    "schedules/digests.py",
     "schedules/dispatch.py",
     "schedules/moments.py",
     "schedules/records.py",
-    "schedules/replan.py",
 }
 QUERY_CONSTRUCTS = {
     "select",

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -138,3 +139,21 @@ async def insert_planned(session: AsyncSession, *, rows: Sequence[dict[str, Any]
         stmt = stmt.returning(col(DoseEvent.id), col(DoseEvent.patient_id), col(DoseEvent.due_at))
         new.extend((await session.execute(stmt)).all())
     return new
+
+
+async def newest_of_patient(session: AsyncSession, *, patient_id: int, limit: int) -> list[DoseEvent]:
+    """The patient's latest `limit` doses, newest first."""
+    query = select(DoseEvent).where(DoseEvent.patient_id == patient_id).order_by(col(DoseEvent.due_at).desc())
+    return list((await session.exec(query.limit(limit))).all())
+
+
+async def planned_after(session: AsyncSession, *, patient_id: int, after: datetime) -> list[Any]:
+    """(id, due_at, local_date, phase_index, phase_start, slot) of the patient's planned doses due after `after`."""
+    d = DoseEvent
+    fields = (col(d.id), col(d.due_at), col(d.local_date), col(d.phase_index), col(d.phase_start), col(d.slot))
+    query = sa.select(*fields).where(col(d.patient_id) == patient_id, col(d.status) == "planned", col(d.due_at) > after)
+    return list((await session.execute(query)).all())
+
+
+async def delete_ids(session: AsyncSession, *, ids: Sequence[int]) -> None:
+    await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(ids)))

@@ -132,3 +132,15 @@ async def of_kind_since(
     """These patients' flags of `kind` raised since `since`."""
     query = select(Flag).where(col(Flag.patient_id).in_(patient_ids), Flag.kind == kind, col(Flag.raised_at) >= since)
     return list((await session.exec(query)).all())
+
+
+async def of_kinds_in_teams_since(
+    session: AsyncSession, *, kinds: Sequence[str], team_ids: Sequence[int | None], since: datetime
+) -> list[Any]:
+    """(flag, patient) of the flags of `kinds` raised since `since` for these teams' patients."""
+    query = (
+        select(Flag, Patient)
+        .join(Patient, col(Patient.id) == col(Flag.patient_id))
+        .where(col(Flag.kind).in_(kinds), col(Flag.raised_at) >= since, col(Patient.team_id).in_(team_ids))
+    )
+    return list((await session.exec(query)).all())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import col, func, or_, select
@@ -168,3 +168,15 @@ async def due_for_planning(
 
 async def set_planned_until(session: AsyncSession, *, ids: Sequence[int | None], until: datetime) -> None:
     await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(planned_until=until))
+
+
+async def starting_between(
+    session: AsyncSession, *, team_ids: Sequence[int | None], states: Sequence[str], first: date, last: date
+) -> list[Patient]:
+    """These teams' patients in `states` whose therapy starts between `first` and `last` (both included)."""
+    query = select(Patient).where(
+        col(Patient.team_id).in_(team_ids),
+        col(Patient.status).in_(states),
+        col(Patient.therapy_start).between(first, last),
+    )
+    return list((await session.exec(query)).all())

@@ -165,3 +165,11 @@ async def weekly_history(session: AsyncSession, *, patient_id: int, states: Sequ
         col(Questionnaire.status).in_(states),
     )
     return list((await session.exec(query)).all())
+
+
+async def planned_after(session: AsyncSession, *, patient_id: int | None, after: datetime) -> list[Questionnaire]:
+    """The patient's planned questionnaires due after `after`."""
+    query = select(Questionnaire).where(
+        Questionnaire.patient_id == patient_id, Questionnaire.status == "planned", col(Questionnaire.due_at) > after
+    )
+    return list((await session.exec(query)).all())

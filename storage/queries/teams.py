@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Team, TeamMember
+from storage.models import Patient, Team, TeamMember
 
 
 async def by_name(session: AsyncSession, *, name: str) -> Team | None:
@@ -124,3 +127,17 @@ async def find_member(session: AsyncSession, *, team_id: int, who: int | str) ->
 async def memberships_of_user(session: AsyncSession, *, user_id: int) -> list[TeamMember]:
     """Every member row of this user, in any team, active or not."""
     return list((await session.exec(select(TeamMember).where(TeamMember.telegram_user_id == user_id))).all())
+
+
+async def with_consented_patients(session: AsyncSession, *, states: Sequence[str]) -> list[Team]:
+    """The teams with at least one patient in `states` who consented."""
+    patients = select(Patient.team_id).where(col(Patient.status).in_(states), col(Patient.consented_at).is_not(None))
+    return list((await session.exec(select(Team).where(col(Team.id).in_(patients)))).all())
+
+
+async def active_member_pairs(session: AsyncSession, *, team_ids: Sequence[int | None]) -> list[Any]:
+    """(team id, Telegram user id) of every active member of these teams."""
+    query = select(TeamMember.team_id, TeamMember.telegram_user_id).where(
+        col(TeamMember.team_id).in_(team_ids), col(TeamMember.active).is_(True)
+    )
+    return list((await session.exec(query)).all())
