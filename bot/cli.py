@@ -17,7 +17,6 @@ from bot.runner import ConfigError
 from bot.settings import Settings
 from bot.simulate import command as simulate_command
 from bot.texts import languages, t
-from bot.web import ListenError
 from care.protocol import ProtocolError
 from care.regimens import PRESET_CODES
 from services.errors import UserError
@@ -130,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseUnreachable,
         SchemaOutOfDate,
         AlreadyRunning,
-        ListenError,
+        cli_errors.ListenError,
         ConfigError,
         AuditKeyError,
     ) as exc:

@@ -73,3 +73,8 @@ def one_line(exc: BaseException, *, api_base: str, password: str | None) -> str 
         where = f" {exc.filename}" if exc.filename else ""
         return t("err_file", reason=exc.strerror or type(exc).__name__, where=where)
     return None
+
+
+class ListenError(RuntimeError):
+    """The HTTP server (bot/web.py) cannot listen: named here so that the CLI catches it without importing
+    the web server (uvicorn, starlette) into every command (issue 17)."""

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, ContextTypes
 
@@ -20,11 +20,13 @@ from bot.context import Services, services_of
 from bot.polling import poll_once, poll_safely
 from bot.sending.menus import set_default_menus
 from bot.ticks import recover_after_restart, run_tick
-from bot.web import Drainer, HttpServer, make_web_app, set_webhook
 from services import menus
 from services.errors import UserError
 from storage.engine import is_sqlite
 from storage.migrate import require_current
+
+if TYPE_CHECKING:  # bot.web (uvicorn, starlette) is imported only when a webhook or an HTTP port is asked for
+    from bot.web import HttpServer
 
 App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ async def run_bot(app: App, *, stop: asyncio.Event, webhook: bool = False, http_
     s = services_of(app.bot_data)
     settings = s.settings
     await require_current(s.engine)
+    if webhook or http_port is not None:
+        from bot.web import Drainer, HttpServer, make_web_app, set_webhook
     async with app:
         s.telemetry.started_at = s.now()
         watcher = asyncio.ensure_future(_stopping_on(stop, s.stopping))

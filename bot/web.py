@@ -20,6 +20,7 @@ from starlette.routing import Route
 from telegram.ext import Application
 
 from bot import metrics
+from bot.cli_errors import ListenError
 from bot.context import services_of
 from bot.health import health, snapshot
 from bot.inbox import drain, receive
@@ -144,10 +145,6 @@ class Drainer:
                 waiter.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await waiter
-
-
-class ListenError(RuntimeError):
-    pass
 
 
 class _Server(uvicorn.Server):

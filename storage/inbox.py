@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -39,7 +39,11 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
     async def insert_new() -> list[int]:
         async with sessions() as session:
             assert session.bind is not None
-            insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+            insert: Any = sqlite.insert
+            if session.bind.dialect.name == "postgresql":  # imported here: a SQLite process never loads it
+                from sqlalchemy.dialects import postgresql
+
+                insert = postgresql.insert
             # the table, not the entity: no ORM bulk path; one parameter set per row (a cached statement)
             stmt = insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
             new = [row[0] for row in (await session.execute(stmt, list(rows.values()))).all()]

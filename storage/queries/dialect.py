@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 def insert_ignore(session: AsyncSession, table: Any) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
     assert session.bind is not None
-    dialect = session.bind.dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    if session.bind.dialect.name == "postgresql":  # imported here: a SQLite process never loads it (issue 17)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def is_postgres(session: AsyncSession) -> bool:

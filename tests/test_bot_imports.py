@@ -1,0 +1,35 @@
+"""Issue 17 (memory): a `b12bot run` process in polling mode on SQLite does not load what it does not use:
+PTB's own webhook server (tornado), httpx's command line (click, pygments), the bot's HTTP server (uvicorn,
+starlette: only with a webhook or an HTTP port) and SQLAlchemy's PostgreSQL dialect (only on PostgreSQL)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UNUSED = ("tornado", "click", "pygments", "uvicorn", "starlette", "sqlalchemy.dialects.postgresql")
+
+
+def modules_after(code: str) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+    return set(run.stdout.split())
+
+
+def test_the_polling_bot_loads_no_web_server_cli_or_postgresql_dialect() -> None:
+    loaded = modules_after(
+        "import sys, bot.cli, bot.runner, bot.app, bot.inbox, services.doses\n"
+        "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
+    )
+    assert {"telegram.ext", "httpx", "sqlalchemy.dialects.sqlite"} <= loaded
+    assert not {m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in UNUSED)}
+
+
+def test_the_web_server_still_loads_when_asked_for() -> None:
+    loaded = modules_after(
+        "import sys, bot.cli, bot.web, bot.cli_errors\n"
+        "assert bot.web.ListenError is bot.cli_errors.ListenError\n"
+        "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
+    )
+    assert {"uvicorn", "starlette"} <= loaded
