@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from care.protocol import Protocol
 from schedules import agenda
 from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.queries import outbox as outbox_q
+from storage.queries import questionnaires as questionnaires_q
+from storage.queries.dialect import update_by_id
 from storage.status import ENROLLED, OutboxStatus
 
 DOSE_KINDS = ("dose_reminder", "dose_nudge", "dose_snooze", "dose_close")
@@ -35,33 +35,11 @@ async def decide(
     jobs: list[Job] = []
     dropped = expired = 0
     async with sessions() as session:
-        rows = (
-            await session.execute(
-                select(Outbox, Patient, DoseEvent, Questionnaire)
-                .join(Patient, col(Patient.id) == col(Outbox.patient_id), isouter=True)
-                .join(
-                    DoseEvent,
-                    (col(DoseEvent.id) == col(Outbox.ref_id)) & col(Outbox.kind).in_(DOSE_KINDS),
-                    isouter=True,
-                )
-                .join(
-                    Questionnaire,
-                    (col(Questionnaire.id) == col(Outbox.ref_id)) & (col(Outbox.kind) == "questionnaire"),
-                    isouter=True,
-                )
-                .where(col(Outbox.id).in_(ids))
-            )
-        ).all()
-        busy = set(
-            (
-                await session.exec(
-                    select(Questionnaire.patient_id).where(
-                        col(Questionnaire.status) == "in_progress",
-                        col(Questionnaire.last_answer_at) >= now - protocol.questionnaires.active_within,
-                        col(Questionnaire.patient_id).in_({r[1].id for r in rows if r[1] is not None}),
-                    )
-                )
-            ).all()
+        rows = await outbox_q.with_refs(session, ids=ids, dose_kinds=DOSE_KINDS)
+        busy = await questionnaires_q.answering(
+            session,
+            patient_ids={r[1].id for r in rows if r[1] is not None},
+            since=now - protocol.questionnaires.active_within,
         )
         boxes: list[dict[str, Any]] = []
         doses: list[dict[str, Any]] = []
@@ -92,7 +70,7 @@ async def decide(
             jobs.append(_job(box, patient, dose, q, late=late))
         for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
             if changes:
-                await session.execute(update(table), changes)
+                await update_by_id(session, model=table, changes=changes)
         await session.commit()
     return jobs, dropped, expired
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.b6 import phase_b6_mg_per_day
@@ -24,7 +22,11 @@ from care.digest import SEVERITY_ORDER, Cohort, Figures, cohort, figures_from, i
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules.dosetimes import parse_timezone
-from storage.models import DoseEvent, Flag, Patient, Questionnaire, Team
+from storage.models import Flag, Patient, Team
+from storage.queries import doses as doses_q
+from storage.queries import flags as flags_q
+from storage.queries import patients as patients_q
+from storage.queries import questionnaires as questionnaires_q
 from storage.status import ENROLLED
 
 COUNTED = ("taken", "skipped", "unconfirmed", "missed")
@@ -69,23 +71,13 @@ async def figures_for(
     if not ids:
         return {}
     scores: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    done = await session.exec(
-        select(Questionnaire.patient_id, Questionnaire.score)
-        .where(col(Questionnaire.patient_id).in_(ids), Questionnaire.status == "completed")
-        .order_by(col(Questionnaire.week))
-    )
-    for pid, score in done.all():
+    for pid, score in await questionnaires_q.scores_of(session, ids=ids):
         if score:
             scores[pid].append(dict(score))
-    dose_query = select(DoseEvent.patient_id, DoseEvent.status, DoseEvent.phase_index).where(
-        col(DoseEvent.patient_id).in_(ids), col(DoseEvent.due_at) <= now
-    )
-    if since is not None:
-        dose_query = dose_query.where(col(DoseEvent.due_at) >= since)
     due: dict[int, int] = defaultdict(int)
     taken: dict[int, int] = defaultdict(int)
     phase: dict[int, int] = defaultdict(int)
-    for pid, status, index in (await session.exec(dose_query)).all():
+    for pid, status, index in await doses_q.states_of(session, ids=ids, now=now, since=since):
         phase[pid] = max(phase[pid], index)
         due[pid] += status in COUNTED
         taken[pid] += status == "taken"
@@ -100,25 +92,11 @@ async def figures_for(
 
 async def _last_heard(session: AsyncSession, ids: list[int]) -> dict[int, datetime]:
     heard: dict[int, datetime] = {}
-    doses = select(DoseEvent.patient_id, func.max(DoseEvent.answered_at)).where(col(DoseEvent.patient_id).in_(ids))
-    answers = select(Questionnaire.patient_id, func.max(Questionnaire.last_answer_at)).where(
-        col(Questionnaire.patient_id).in_(ids), col(Questionnaire.version) > 0
-    )
-    for query in (doses.group_by(col(DoseEvent.patient_id)), answers.group_by(col(Questionnaire.patient_id))):
-        for pid, at in (await session.execute(query)).all():
+    for last in (doses_q.last_answers, questionnaires_q.last_answers):
+        for pid, at in await last(session, ids=ids):
             if at is not None and (pid not in heard or at > heard[pid]):
                 heard[pid] = at
     return heard
-
-
-def unowned_escalation(at: datetime) -> Any:
-    """Escalated by `at` and still nobody's: acknowledged by no one, assigned to no one."""
-    return and_(
-        col(Flag.escalated_at).is_not(None),
-        col(Flag.escalated_at) <= at,
-        col(Flag.acknowledged_at).is_(None),
-        col(Flag.assigned_to).is_(None),
-    )
 
 
 def escalated_by(flag: Flag, at: datetime) -> bool:
@@ -130,25 +108,12 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
     team = await session.get(Team, team_id)
     assert team is not None
     local_date = at.astimezone(parse_timezone(team.timezone)).date()
-    erased = col(Patient.status) == "erased"  # /delete_my_data: a stub with no regimen, nothing to report
-    patients = list((await session.exec(select(Patient).where(Patient.team_id == team_id, ~erased))).all())
+    patients = await patients_q.not_erased_of_team(session, team_id=team_id)
     by_id = {p.id: p for p in patients}
     enrolled = [p for p in patients if p.status in ENROLLED and p.consented_at is not None]
     window = now - timedelta(days=protocol.adherence.window_days)
     figures = await figures_for(session, patients, since=window, now=now)
-    rows = (
-        await session.exec(
-            select(Flag).where(
-                col(Flag.patient_id).in_(list(by_id)),
-                col(Flag.raised_at) <= at,
-                or_(
-                    col(Flag.digested_at).is_(None),
-                    col(Flag.digested_at) == at,
-                    unowned_escalation(at),  # until someone owns it, every digest lists it (first)
-                ),
-            )
-        )
-    ).all()
+    rows = await flags_q.for_digest(session, patient_ids=list(by_id), at=at)
     flags = [
         DigestFlag(
             f.id or 0,
@@ -167,13 +132,7 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
         )
     ]
     heard = await _last_heard(session, [p.id for p in enrolled if p.id is not None])
-    open_flags = (
-        await session.execute(
-            select(func.count())
-            .select_from(Flag)
-            .where(col(Flag.patient_id).in_(list(by_id)), col(Flag.acknowledged_at).is_(None))
-        )
-    ).scalar_one()
+    open_flags = await flags_q.open_count(session, patient_ids=list(by_id))
     active = [p for p in enrolled if p.status == "active"]
     return Digest(
         team=team.name,
@@ -203,6 +162,4 @@ async def digest_for(session: AsyncSession, team_id: int, *, at: datetime, now: 
 
 async def mark_digested(session: AsyncSession, flag_ids: Sequence[int], *, at: datetime) -> None:
     if flag_ids:
-        await session.execute(
-            update(Flag).where(col(Flag.id).in_(list(flag_ids)), col(Flag.digested_at).is_(None)).values(digested_at=at)
-        )
+        await flags_q.mark_digested(session, ids=flag_ids, at=at)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import delete, update
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DoseEvent, Patient
@@ -157,3 +157,19 @@ async def planned_after(session: AsyncSession, *, patient_id: int, after: dateti
 
 async def delete_ids(session: AsyncSession, *, ids: Sequence[int]) -> None:
     await session.execute(delete(DoseEvent).where(col(DoseEvent.id).in_(ids)))
+
+
+async def states_of(session: AsyncSession, *, ids: Sequence[int], now: datetime, since: datetime | None) -> list[Any]:
+    """(patient id, status, phase index) of these patients' doses due by `now` (and since `since` when given)."""
+    query = select(DoseEvent.patient_id, DoseEvent.status, DoseEvent.phase_index).where(
+        col(DoseEvent.patient_id).in_(ids), col(DoseEvent.due_at) <= now
+    )
+    if since is not None:
+        query = query.where(col(DoseEvent.due_at) >= since)
+    return list((await session.exec(query)).all())
+
+
+async def last_answers(session: AsyncSession, *, ids: Sequence[int]) -> list[Any]:
+    """(patient id, the latest answer to a reminder) of these patients."""
+    query = select(DoseEvent.patient_id, func.max(DoseEvent.answered_at)).where(col(DoseEvent.patient_id).in_(ids))
+    return list((await session.execute(query.group_by(col(DoseEvent.patient_id)))).all())

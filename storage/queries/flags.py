@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import col, func, select
+from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Flag, Patient, Team
@@ -144,3 +144,40 @@ async def of_kinds_in_teams_since(
         .where(col(Flag.kind).in_(kinds), col(Flag.raised_at) >= since, col(Patient.team_id).in_(team_ids))
     )
     return list((await session.exec(query)).all())
+
+
+def _unowned_escalation(at: datetime) -> Any:
+    """Escalated by `at` and still nobody's: acknowledged by no one, assigned to no one."""
+    return and_(
+        col(Flag.escalated_at).is_not(None),
+        col(Flag.escalated_at) <= at,
+        col(Flag.acknowledged_at).is_(None),
+        col(Flag.assigned_to).is_(None),
+    )
+
+
+async def for_digest(session: AsyncSession, *, patient_ids: Sequence[int | None], at: datetime) -> list[Flag]:
+    """The flags a digest due at `at` lists: raised by then and not in an earlier digest, or escalated and still
+    unowned (until someone owns it, every digest lists it)."""
+    query = select(Flag).where(
+        col(Flag.patient_id).in_(patient_ids),
+        col(Flag.raised_at) <= at,
+        or_(col(Flag.digested_at).is_(None), col(Flag.digested_at) == at, _unowned_escalation(at)),
+    )
+    return list((await session.exec(query)).all())
+
+
+async def open_count(session: AsyncSession, *, patient_ids: Sequence[int | None]) -> int:
+    """How many of these patients' flags nobody acknowledged."""
+    query = (
+        select(func.count())
+        .select_from(Flag)
+        .where(col(Flag.patient_id).in_(patient_ids), col(Flag.acknowledged_at).is_(None))
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def mark_digested(session: AsyncSession, *, ids: Sequence[int], at: datetime) -> None:
+    """These flags were in the digest of `at` (those not in an earlier one)."""
+    query = update(Flag).where(col(Flag.id).in_(list(ids)), col(Flag.digested_at).is_(None)).values(digested_at=at)
+    await session.execute(query)

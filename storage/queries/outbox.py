@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, delete, update
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Outbox
+from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 from storage.queries.dialect import insert_ignore, rowcount
 from storage.status import OutboxStatus
 
@@ -133,3 +133,24 @@ async def statuses_about(session: AsyncSession, *, kinds: Collection[str], ref_i
 def with_key(*, key: str) -> Where:
     """The row with this dedupe key (schedules/agenda.py builds the keys)."""
     return col(Outbox.dedupe_key) == key
+
+
+async def with_refs(session: AsyncSession, *, ids: Sequence[int], dose_kinds: Collection[str]) -> list[Any]:
+    """(row, patient, dose, questionnaire) of these outbox rows: the patient, the dose (of a row of `dose_kinds`)
+    and the questionnaire (of a questionnaire row) they name, None where there is none."""
+    query = (
+        select(Outbox, Patient, DoseEvent, Questionnaire)
+        .join(Patient, col(Patient.id) == col(Outbox.patient_id), isouter=True)
+        .join(
+            DoseEvent,
+            (col(DoseEvent.id) == col(Outbox.ref_id)) & col(Outbox.kind).in_(dose_kinds),
+            isouter=True,
+        )
+        .join(
+            Questionnaire,
+            (col(Questionnaire.id) == col(Outbox.ref_id)) & (col(Outbox.kind) == "questionnaire"),
+            isouter=True,
+        )
+        .where(col(Outbox.id).in_(ids))
+    )
+    return list((await session.execute(query)).all())

@@ -180,3 +180,9 @@ async def starting_between(
         col(Patient.therapy_start).between(first, last),
     )
     return list((await session.exec(query)).all())
+
+
+async def not_erased_of_team(session: AsyncSession, *, team_id: int) -> list[Patient]:
+    """The team's patients but the stubs of erased ones (/delete_my_data: nothing to report)."""
+    erased = col(Patient.status) == "erased"
+    return list((await session.exec(select(Patient).where(Patient.team_id == team_id, ~erased))).all())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Patient, Questionnaire
@@ -173,3 +173,31 @@ async def planned_after(session: AsyncSession, *, patient_id: int | None, after:
         Questionnaire.patient_id == patient_id, Questionnaire.status == "planned", col(Questionnaire.due_at) > after
     )
     return list((await session.exec(query)).all())
+
+
+async def scores_of(session: AsyncSession, *, ids: Sequence[int]) -> list[Any]:
+    """(patient id, score) of these patients' completed questionnaires, by week."""
+    query = (
+        select(Questionnaire.patient_id, Questionnaire.score)
+        .where(col(Questionnaire.patient_id).in_(ids), Questionnaire.status == "completed")
+        .order_by(col(Questionnaire.week))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def last_answers(session: AsyncSession, *, ids: Sequence[int]) -> list[Any]:
+    """(patient id, the latest answer) of these patients, from the questionnaires they answered."""
+    query = select(Questionnaire.patient_id, func.max(Questionnaire.last_answer_at)).where(
+        col(Questionnaire.patient_id).in_(ids), col(Questionnaire.version) > 0
+    )
+    return list((await session.execute(query.group_by(col(Questionnaire.patient_id)))).all())
+
+
+async def answering(session: AsyncSession, *, patient_ids: Collection[int | None], since: datetime) -> set[int]:
+    """Which of these patients are answering questions: one in progress, answered since `since`."""
+    query = select(Questionnaire.patient_id).where(
+        col(Questionnaire.status) == "in_progress",
+        col(Questionnaire.last_answer_at) >= since,
+        col(Questionnaire.patient_id).in_(patient_ids),
+    )
+    return set((await session.exec(query)).all())
