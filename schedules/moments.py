@@ -9,17 +9,12 @@ nothing to do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy import ColumnElement, func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Dialogue, DoseEvent, Flag, InboxUpdate, Outbox, Patient, Questionnaire
+from storage.queries import moments as moments_q
 from storage.status import ENROLLED, OutboxStatus
 
 OPEN_DOSES = ("sent", "snoozed")  # schedules/closing.py
@@ -44,42 +39,12 @@ class Moments:
     newest_flag: int = 0  # the newest flag's id (0: none): a cheap "anything new?"
 
 
-def _earliest(column: Any, status: Any, statuses: Sequence[str], *where: ColumnElement[bool]) -> list[Any]:
-    """min(column) per status: an equality on the leading column of a (status, moment) index lets each be one
-    index probe (PostgreSQL does not take a MIN through an IN list: it scans every row of those states)."""
-    return [select(func.min(column)).where(col(status) == one, *where).scalar_subquery() for one in statuses]
-
-
-def _exists(*where: ColumnElement[bool]) -> sa.Exists:
-    return sa.exists().where(*where)
-
-
 async def next_moments(session: AsyncSession) -> Moments:
     """Every kind of timed work's earliest moment, in one query."""
-    enrolled = col(Patient.status).in_(ENROLLED)
-    reachable = col(Patient.reachable).is_(True)
-    groups = [
-        _earliest(Outbox.due_at, Outbox.status, [OutboxStatus.PENDING]),
-        _earliest(DoseEvent.closes_at, DoseEvent.status, OPEN_DOSES),
-        _earliest(Questionnaire.expires_at, Questionnaire.status, OPEN_QUESTIONNAIRES),
-        _earliest(Patient.planned_until, Patient.status, ENROLLED, reachable),
-        _earliest(Patient.reviewed_at, Patient.status, ENROLLED),
-        _earliest(Outbox.claimed_at, Outbox.status, CLAIMS),
-    ]
-    query = sa.select(
-        *(subquery for group in groups for subquery in group),
-        _exists(enrolled, reachable, col(Patient.planned_until).is_(None)),
-        _exists(enrolled, col(Patient.consented_at).is_not(None), col(Patient.reviewed_at).is_(None)),
-        _exists(col(Dialogue.kind) == "erase", col(Dialogue.step) == "retry"),
-        _exists(col(InboxUpdate.processed_at).is_(None)),
-        select(func.max(Flag.id)).scalar_subquery(),
+    groups, row = await moments_q.earliest(
+        session, open_doses=OPEN_DOSES, open_questionnaires=OPEN_QUESTIONNAIRES, enrolled_states=ENROLLED, claims=CLAIMS
     )
-    row = list((await session.execute(query)).one())
-    moments = []
-    for group in groups:
-        found = [moment for moment in map(_aware, row[: len(group)]) if moment is not None]
-        moments.append(min(found, default=None))
-        del row[: len(group)]
+    moments = [min((m for m in map(_aware, group) if m is not None), default=None) for group in groups]
     due, closing, expiring, planned_until, reviewed, claimed = moments
     unplanned, unreviewed, erasures, inbox = (bool(flag) for flag in row[:4])
     return Moments(
