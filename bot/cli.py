@@ -33,7 +33,7 @@ def _date(value: str) -> date:
 
 
 def _time(value: str) -> time:
-    from schedules.dosetimes import DoseTimeError, parse_reminder_time
+    from schedules.timeparse import DoseTimeError, parse_reminder_time
 
     try:
         return parse_reminder_time(value)

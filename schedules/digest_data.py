@@ -21,7 +21,7 @@ from care.b6 import phase_b6_mg_per_day
 from care.digest import SEVERITY_ORDER, Cohort, Figures, cohort, figures_from, is_silent, milestones_between
 from care.protocol import Protocol
 from care.regimens import Regimen
-from schedules.dosetimes import parse_timezone
+from schedules.timeparse import parse_timezone
 from storage.models import Flag, Patient, Team
 from storage.queries import doses as doses_q
 from storage.queries import flags as flags_q

@@ -20,7 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.digest import FOLLOW_UP_OPENS_WEEK, milestone_day
 from care.protocol import Protocol
 from schedules import agenda
-from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
+from schedules.timeparse import parse_reminder_time, parse_timezone
+from schedules.wallclock import local_to_utc
 from storage.engine import Sessions
 from storage.models import Team
 from storage.queries import flags as flags_q

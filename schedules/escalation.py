@@ -23,8 +23,8 @@ from care.escalation import URGENT, AlertFacts, due_at, escalate_now, raised_sin
 from care.hours import Hours, HoursError, parse_hours
 from care.protocol import Protocol
 from schedules import agenda
-from schedules.dosetimes import DoseTimeError, parse_timezone
 from schedules.team_reroute import members
+from schedules.timeparse import DoseTimeError, parse_timezone
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Flag, Team

@@ -12,8 +12,10 @@ from typing import Any
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules import agenda
-from schedules.dosetimes import dose_slots, end_of_local_day, parse_reminder_time, parse_timezone
+from schedules.dosetimes import dose_slots
 from schedules.questionnaires import plan_weekly
+from schedules.timeparse import parse_reminder_time, parse_timezone
+from schedules.wallclock import end_of_local_day
 from storage.engine import Sessions
 from storage.models import Patient
 from storage.queries import doses as doses_q

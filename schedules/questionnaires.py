@@ -9,7 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from care.protocol import Protocol
 from schedules import agenda, flagging
-from schedules.dosetimes import local_to_utc, parse_reminder_time, parse_timezone
+from schedules.timeparse import parse_reminder_time, parse_timezone
+from schedules.wallclock import local_to_utc
 from storage.engine import Sessions
 from storage.models import Patient
 from storage.queries import questionnaires as questionnaires_q

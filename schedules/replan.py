@@ -24,10 +24,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from care.protocol import Protocol
 from care.regimens import Regimen
 from schedules import agenda
-from schedules.dosetimes import DoseSlot, local_to_utc, parse_reminder_time, parse_timezone
+from schedules.dosetimes import DoseSlot
 from schedules.planner import closes_at, plan_now
 from schedules.questionnaires import WEEK
 from schedules.reschedule import ChangePlan, Kept, Setting, plan_change
+from schedules.timeparse import parse_reminder_time, parse_timezone
+from schedules.wallclock import local_to_utc
 from storage.models import DoseEvent, Patient
 from storage.queries import doses as doses_q
 from storage.queries import outbox as outbox_q

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 from care.protocol import DoseTiming
 from care.regimens import Regimen
 from care.transition import WAKING, Due, propose
-from schedules.dosetimes import DoseSlot, dose_slots, local_to_utc
+from schedules.dosetimes import DoseSlot, dose_slots
+from schedules.wallclock import local_to_utc
 
 TICK = timedelta(microseconds=1)
 LOOKAHEAD = (timedelta(days=4), timedelta(days=40), timedelta(days=400))

@@ -1,4 +1,4 @@
-"""schedules/dosetimes.py: parsing, the DST policy, window edges and efficiency.
+"""schedules/dosetimes.py (with timeparse, wallclock, phases): parsing, the DST policy, window edges, efficiency.
 
 The DST checks do not trust zoneinfo's fold handling: `_transitions` finds every UTC-offset change
 by converting UTC instants to local time (the unambiguous direction), and `_expected_due` applies the
@@ -22,18 +22,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import schedules.dosetimes as dosetimes
+import schedules.phases as phases
 from care.regimens import PRESET_CODES, Phase, Regimen, Route, build_regimen
-from schedules.dosetimes import (
-    DoseSlot,
-    DoseTimeError,
-    dose_slots,
-    end_of_local_day,
-    local_to_utc,
-    parse_reminder_time,
-    parse_timezone,
-    validate_day_fits,
-)
+from schedules.dosetimes import DoseSlot, dose_slots, validate_day_fits
+from schedules.timeparse import DoseTimeError, parse_reminder_time, parse_timezone
+from schedules.wallclock import end_of_local_day, local_to_utc
 
 ZONES = [
     "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago",
@@ -569,13 +562,13 @@ def test_validate_day_fits() -> None:
 
 def _count_phase_days(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls = [0]
-    original: Callable[..., date] = dosetimes._phase_day
+    original: Callable[..., date] = phases._phase_day
 
     def counting(*args: Any) -> date:
         calls[0] += 1
         return original(*args)
 
-    monkeypatch.setattr(dosetimes, "_phase_day", counting)
+    monkeypatch.setattr(phases, "_phase_day", counting)
     return calls
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.texts import EN
 from care.regimens import Regimen, Route
-from schedules.dosetimes import dose_days
+from schedules.phases import dose_days
 from services.enrol_parse import parse_b12, parse_date, parse_phases
 from services.enrol_prompts import prompt
 from services.errors import UserError

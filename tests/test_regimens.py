@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from care.regimens import PRESET_CODES, Phase, Regimen, RegimenError, Route, build_regimen
-from schedules.dosetimes import DoseTimeError, dose_days, dose_slots
+from schedules.dosetimes import dose_slots
+from schedules.phases import dose_days
+from schedules.timeparse import DoseTimeError
 
 BUILD_ARGS: dict[str, dict[str, Any]] = {"source-daily": {"dose_mcg": 250}}
 

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from care.protocol import Protocol
 from care.regimens import Regimen, build_regimen
 from care.transition import bounds
-from schedules.dosetimes import DoseSlot, dose_days, dose_slots
+from schedules.dosetimes import DoseSlot, dose_slots
+from schedules.phases import dose_days
 from schedules.reschedule import Kept, Setting, nominal_at, plan_change
 
 RULES = Protocol().doses
