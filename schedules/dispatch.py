@@ -16,18 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from care.protocol import Protocol
 from schedules.closing import close_unanswered
 from schedules.decide import decide
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent, Skipped
 from schedules.records import mark_sending, record_outcomes
-from schedules.sql import is_postgres, rowcount
 from storage.engine import Sessions
-from storage.models import Outbox
-from storage.status import OutboxStatus
+from storage.queries import dispatch as dispatch_q
 
 SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
 RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (schedules/tick.py CLAIM_LEASE, 2 minutes)
@@ -49,36 +44,16 @@ class DispatchStats:
 
 async def recover(sessions: Sessions, *, now: datetime, lease: timedelta) -> int:
     """Give back rows whose claimer stopped: never-sent claims as they were, in-flight ones as uncertain."""
-    cutoff = now - lease
     async with sessions() as session:
-        claimed = await session.execute(
-            update(Outbox)
-            .where(col(Outbox.status) == OutboxStatus.CLAIMED, col(Outbox.claimed_at) <= cutoff)
-            .values(status=OutboxStatus.PENDING, claimed_by=None)
-        )
-        sending = await session.execute(
-            update(Outbox)
-            .where(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) <= cutoff)
-            .values(status=OutboxStatus.PENDING, claimed_by=None, uncertain=True)
-        )
+        released = await dispatch_q.release_stale(session, cutoff=now - lease)
         await session.commit()
-    return rowcount(claimed) + rowcount(sending)
+    return released
 
 
 async def renew(sessions: Sessions, ids: list[int], *, worker: str, at: datetime) -> set[int]:
     """Extend `worker`'s claim on `ids` to `at`; returns the ids it still holds (not recovered by others)."""
     async with sessions() as session:
-        held = await session.execute(
-            update(Outbox)
-            .where(
-                col(Outbox.id).in_(ids),
-                col(Outbox.claimed_by) == worker,
-                col(Outbox.status).in_((OutboxStatus.CLAIMED, OutboxStatus.SENDING)),
-            )
-            .values(claimed_at=at)
-            .returning(col(Outbox.id))
-        )
-        ours = set(held.scalars().all())
+        ours = await dispatch_q.renew(session, ids=ids, worker=worker, at=at)
         await session.commit()
     return ours
 
@@ -97,31 +72,12 @@ async def dispatch_once(
     claim of a slow batch and times the outcomes; without it, time is taken to stand still at `now`."""
     stats = DispatchStats()
     async with sessions() as session:
-        due = (
-            select(col(Outbox.id))
-            .where(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.due_at) <= now)
-            .order_by(col(Outbox.due_at))
-            .limit(limit)
-        )
-        if is_postgres(session):
-            due = due.with_for_update(skip_locked=True)
-        claimed = (
-            (
-                await session.execute(
-                    update(Outbox)
-                    .where(col(Outbox.id).in_(due.scalar_subquery()))
-                    .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_at=now)
-                    .returning(col(Outbox.id))
-                )
-            )
-            .scalars()
-            .all()
-        )
+        claimed = await dispatch_q.claim_due(session, now=now, worker=worker, limit=limit)
         await session.commit()
     stats.claimed = len(claimed)
     if not claimed:
         return stats
-    jobs, dropped, expired = await decide(sessions, list(claimed), now=now, protocol=protocol)
+    jobs, dropped, expired = await decide(sessions, claimed, now=now, protocol=protocol)
     stats.dropped, stats.expired = dropped, expired
     if not jobs:
         return stats

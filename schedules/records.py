@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from care.protocol import Protocol
 from schedules import agenda, flagging
 from schedules.jobs import Blocked, Failed, Job, Outcome, Retry, Sent, Skipped
 from schedules.team_reroute import TEAM_KINDS, after_refusal
 from storage import audit
 from storage.engine import Sessions
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.models import Patient
+from storage.queries import dispatch as dispatch_q
+from storage.queries import outbox as outbox_q
+from storage.queries import patients as patients_q
 from storage.status import OutboxStatus
 
 
@@ -85,12 +85,7 @@ async def record_outcomes(
         for job, blocked in refused_team:  # the team's group refused: follow it, or reach every member
             if (again := await after_refusal(session, job, blocked, now=now)) is not None:
                 box_changes = [c for c in box_changes if c["id"] != job.outbox_id] + [again]
-        if box_changes:
-            await session.execute(update(Outbox), box_changes)
-        if dose_changes:
-            await session.execute(update(DoseEvent), dose_changes)
-        if opened:
-            await session.execute(update(Questionnaire), opened)
+        await dispatch_q.record(session, outbox=box_changes, doses=dose_changes, questionnaires=opened)
         await agenda.enqueue(session, nudges, now=now)
         for chat_id in blocked_chats:
             await mark_unreachable(session, chat_id=chat_id, now=now, source="send")
@@ -100,12 +95,7 @@ async def record_outcomes(
 
 async def mark_sending(session: Any, ids: Sequence[int]) -> None:
     """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain."""
-    if ids:
-        await session.execute(
-            update(Outbox)
-            .where(col(Outbox.id).in_(ids), col(Outbox.status) == OutboxStatus.CLAIMED)
-            .values(status=OutboxStatus.SENDING)
-        )
+    await dispatch_q.mark_sending(session, ids=ids)
 
 
 def _after_dose_sent(
@@ -139,17 +129,10 @@ def _after_dose_sent(
 
 async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source: str) -> int | None:
     """The patient blocked the bot: no more sends until they come back. Returns the patient id."""
-    patient_id = (
-        await session.execute(
-            update(Patient)
-            .where(col(Patient.chat_id) == chat_id, col(Patient.reachable).is_(True))
-            .values(reachable=False, unreachable_at=now)
-            .returning(col(Patient.id))
-        )
-    ).scalar()
+    patient_id = await patients_q.mark_unreachable(session, chat_id=chat_id, now=now)
     if patient_id is None:
         return None
-    await agenda.drop(session, col(Outbox.chat_id) == chat_id, reason="unreachable")
+    await agenda.drop(session, outbox_q.to_chat(chat_id=chat_id), reason="unreachable")
     patient = await session.get(Patient, patient_id)
     assert patient is not None
     await flagging.on_unreachable(session, patient=patient, now=now)
@@ -161,4 +144,4 @@ async def mark_unreachable(session: Any, *, chat_id: int, now: datetime, source:
         subject=f"patient:{patient_id}",
         detail={"source": source},
     )
-    return int(patient_id)
+    return patient_id
