@@ -4,7 +4,8 @@ A row moves pending → claimed → sending → sent (or dropped / expired / fai
 retry). 'sending' is committed before the request goes out, so after a crash a row found in
 'sending' may or may not have reached Telegram: it is sent again and recorded as uncertain.
 
-A batch is handed to the sender a slice at a time, each slice recorded as soon as it is done. A slow
+A batch is handed to the sender a slice at a time, pipelined: each slice's outcomes are recorded (and the
+next slice marked 'sending') in one transaction while the following slice is being sent. A slow
 batch (429s, time-outs) renews its claim between slices, so another process's recovery never takes
 rows still being worked on; a row taken anyway (this process stalled past the lease) is left to its
 new owner. Outcomes are timed when known (a retry_after counts from the answer, not from the claim).
@@ -12,6 +13,7 @@ new owner. Outcomes are timed when known (a retry_after counts from the answer, 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -102,9 +104,12 @@ async def _send_in_slices(
     clock: Callable[[], datetime] | None,
     protocol: Protocol,
 ) -> list[tuple[Job, Outcome]]:
-    """Each slice is marked 'sending' just before it goes out and recorded just after (one transaction
-    between slices), so a crash leaves at most one slice unknown (uncertain) and nothing sent unrecorded."""
+    """Pipelined: while slice k is sent, one transaction records slice k-1's outcomes and marks slice k+1
+    'sending'; k+1 goes out once both are done. A row is 'sending' (committed) before its request and stays
+    so until its outcome is recorded, so a crash leaves at most three slices unknown (re-sent as uncertain)
+    and nothing sent unrecorded; the database's work overlaps the sends instead of waiting for them."""
     results: list[tuple[Job, Outcome]] = []
+    done: list[tuple[Job, Outcome]] = []  # the slice sent last: recorded while the next one goes out
     renewed = now
     async with sessions() as session:
         await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
@@ -112,7 +117,8 @@ async def _send_in_slices(
     while jobs:
         if clock is not None and clock() - renewed >= RENEW_EVERY:
             renewed = clock()
-            held = await renew(sessions, [job.outbox_id for job in jobs], worker=worker, at=renewed)
+            ids = [job.outbox_id for job in jobs] + [job.outbox_id for job, _ in done]
+            held = await renew(sessions, ids, worker=worker, at=renewed)
             jobs = [job for job in jobs if job.outbox_id in held]  # the rest was taken over: not ours to send
             async with sessions() as session:
                 await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
@@ -120,8 +126,20 @@ async def _send_in_slices(
         part, jobs = jobs[:SLICE], jobs[SLICE:]
         if not part:
             break
-        done = list(zip(part, await deliver(part), strict=True))
         next_ids = [job.outbox_id for job in jobs[:SLICE]]
-        await record_outcomes(sessions, done, now=clock() if clock else now, protocol=protocol, sending_next=next_ids)
+        recording = None
+        if done or next_ids:
+            at = clock() if clock else now
+            record = record_outcomes(sessions, done, now=at, protocol=protocol, sending_next=next_ids)
+            recording = asyncio.ensure_future(record)
+        try:
+            outcomes = await deliver(part)
+        finally:
+            if recording is not None:
+                await recording  # recorded (or failed) before anything else happens
+        results.extend(done)
+        done = list(zip(part, outcomes, strict=True))
+    if done:
+        await record_outcomes(sessions, done, now=clock() if clock else now, protocol=protocol)
         results.extend(done)
     return results

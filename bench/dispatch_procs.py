@@ -1,0 +1,101 @@
+"""Two bot processes on one PostgreSQL against one: N due reminders sent by real `bot.cli run` processes.
+
+Each run seeds a fresh database, serves the Bot API stand-in over HTTP on loopback from this process, starts
+1 (then 2) processes and polls the outbox until every reminder is sent. The rate is timed from the first
+reminder sent to the last (start-up excluded); duplicates are counted from the stand-in's messages (a chat
+that got two reminders). CPU ms a message: the bot processes' user+system time (from /proc) over N, which
+is less sensitive to the machine's load than the rates.
+
+    .venv/bin/python bench/dispatch_procs.py [--rows 10000] [--processes 1,2] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import asyncpg
+from common import fresh_database, load, machine, report, seed
+
+from bot.sandbox.procs import SECRET, bot_env, free_port, serve_standin, standin_with_chats, start_bot, terminate
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+async def sent_count(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE kind = 'dose_reminder' AND status = 'sent'"))
+    finally:
+        await conn.close()
+
+
+async def run(n: int, processes: int, folder: Path) -> dict[str, object]:
+    async with fresh_database("postgres") as url:
+        await seed(url, n, datetime.now(UTC))
+        api = standin_with_chats(n)
+        standin = await serve_standin(api)
+        env = bot_env(
+            url, standin.port, WEBHOOK_URL="https://bot.example.org/telegram", WEBHOOK_SECRET=SECRET, PORT="0"
+        )
+        procs = []
+        for k in range(processes):
+            procs.append(start_bot({**env, "PORT": str(free_port())}, folder / f"p{processes}-{k}.log", "--webhook"))
+        load_start, first, cpu = load(), 0.0, [0.0] * processes
+        try:
+            while True:
+                assert all(p.poll() is None for p in procs), "a bot process died (see its log)"
+                cpu = [cpu_seconds(p.pid) for p in procs]
+                sent = await sent_count(url)
+                if sent and not first:
+                    first = time.perf_counter()
+                if sent >= n:
+                    break
+                await asyncio.sleep(0.05)
+            seconds = time.perf_counter() - first
+        finally:
+            for p in procs:
+                await terminate(p)
+            await standin.stop()
+    per_chat = Counter(chat for chat, _ in api.messages)
+    return {
+        "processes": processes,
+        "rows": n,
+        "seconds": round(seconds, 2),
+        "per_s": round(n / seconds),
+        "cpu_ms_per_msg": round(1000 * sum(cpu) / n, 2),
+        "duplicates": sum(c - 1 for c in per_chat.values()),
+        "lost": n - len(per_chat),
+        "load": f"{load_start}-{load()}",
+    }
+
+
+async def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=10_000)
+    p.add_argument("--processes", default="1,2")
+    p.add_argument("--quick", action="store_true", help="2,000 rows")
+    args = p.parse_args()
+    n = 2_000 if args.quick else args.rows
+    info = await machine()
+    with TemporaryDirectory(prefix="b12procs-") as folder:
+        rows = [await run(n, int(k), Path(folder)) for k in args.processes.split(",")]
+    one = float(rows[0]["per_s"])  # type: ignore[arg-type]
+    for row in rows:
+        row["vs_one"] = round(float(row["per_s"]) / one, 2)  # type: ignore[arg-type]
+    report("dispatch_procs", info, rows, goal="2 processes >= 1.6 x 1 process, 0 duplicates")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
