@@ -186,6 +186,8 @@ async def not_erased_of_team(session: AsyncSession, *, team_id: int) -> list[Pat
     """The team's patients but the stubs of erased ones (/delete_my_data: nothing to report)."""
     erased = col(Patient.status) == "erased"
     return list((await session.exec(select(Patient).where(Patient.team_id == team_id, ~erased))).all())
+
+
 async def mark_unreachable(session: AsyncSession, *, chat_id: int, now: datetime) -> int | None:
     """The reachable patient of this chat becomes unreachable (blocked the bot); their id, None if none was."""
     patient_id = (
