@@ -68,7 +68,7 @@ async def replan(
     assert patient.id is not None
     new = setting_of(patient)
     planned = await _remove_unsent(session, patient.id, now, (old or new).zone)
-    rows = await doses_q.newest_of_patient(session, patient_id=patient.id, limit=KEPT_ROWS)
+    rows = await doses_q.latest_of_patient(session, patient_id=patient.id, limit=KEPT_ROWS)
     kept = [Kept(d.due_at, d.local_date, d.slot, d.phase_index) for d in rows]
     plan = plan_change(
         Regimen.from_dict(patient.regimen),

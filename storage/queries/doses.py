@@ -116,15 +116,17 @@ async def latest_of_patient(
     session: AsyncSession,
     *,
     patient_id: int | None,
-    since: datetime,
-    states: Collection[str],
     limit: int,
+    since: datetime | None = None,
+    states: Collection[str] | None = None,
     only: Collection[str] | None = None,
 ) -> list[DoseEvent]:
-    """The patient's latest `limit` doses in `states` (and in `only`, when given) due since `since`."""
-    query = select(DoseEvent).where(
-        DoseEvent.patient_id == patient_id, col(DoseEvent.due_at) >= since, col(DoseEvent.status).in_(states)
-    )
+    """The patient's latest `limit` doses, newest first: due since `since`, in `states` (and in `only`) when given."""
+    query = select(DoseEvent).where(DoseEvent.patient_id == patient_id)
+    if since is not None:
+        query = query.where(col(DoseEvent.due_at) >= since)
+    if states is not None:
+        query = query.where(col(DoseEvent.status).in_(states))
     if only is not None:
         query = query.where(col(DoseEvent.status).in_(only))
     return list((await session.exec(query.order_by(col(DoseEvent.due_at).desc()).limit(limit))).all())
@@ -139,12 +141,6 @@ async def insert_planned(session: AsyncSession, *, rows: Sequence[dict[str, Any]
         stmt = stmt.returning(col(DoseEvent.id), col(DoseEvent.patient_id), col(DoseEvent.due_at))
         new.extend((await session.execute(stmt)).all())
     return new
-
-
-async def newest_of_patient(session: AsyncSession, *, patient_id: int, limit: int) -> list[DoseEvent]:
-    """The patient's latest `limit` doses, newest first."""
-    query = select(DoseEvent).where(DoseEvent.patient_id == patient_id).order_by(col(DoseEvent.due_at).desc())
-    return list((await session.exec(query.limit(limit))).all())
 
 
 async def planned_after(session: AsyncSession, *, patient_id: int, after: datetime) -> list[Any]:
