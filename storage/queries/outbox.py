@@ -66,9 +66,12 @@ def pending(*where: Where) -> tuple[Where, ...]:
 
 
 async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert the rows whose dedupe key is not there yet (one statement); the ids added. The agenda's only."""
-    stmt = insert_ignore(session, Outbox).values(list(rows)).on_conflict_do_nothing()
-    return list((await session.execute(stmt.returning(col(Outbox.id)))).scalars().all())
+    """Insert the rows whose dedupe key is not there yet; the ids added. The agenda's only. An executemany
+    (SQLAlchemy's insertmanyvalues: one cached statement, batched), not a VALUES list built per call."""
+    if not rows:
+        return []
+    stmt = insert_ignore(session, Outbox).on_conflict_do_nothing().returning(col(Outbox.id))
+    return list((await session.execute(stmt, list(rows))).scalars().all())
 
 
 async def update_pending(session: AsyncSession, *, where: Sequence[Where], values: dict[str, Any]) -> int:
