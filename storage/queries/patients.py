@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -124,22 +124,25 @@ async def stop_enrolled_of_chat(session: AsyncSession, *, chat_id: int, now: dat
     await session.execute(query.values(status="stopped", stopped_at=now))
 
 
-async def due_for_review(session: AsyncSession, *, before: datetime, batch: int) -> list[Patient]:
-    """Enrolled patients who consented and were not reviewed since `before`, by id (locked, skipping rows other
-    processes hold, on PostgreSQL)."""
-    query = (
-        select(Patient)
-        .where(
-            col(Patient.status).in_(ENROLLED),
-            col(Patient.consented_at).is_not(None),
-            or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= before),
-        )
-        .order_by(col(Patient.id))
-        .limit(batch)
-    )
+async def _locked_batch(session: AsyncSession, *where: ColumnElement[bool], batch: int) -> list[Patient]:
+    """The first `batch` patients matching `where`, by id; on PostgreSQL locked, skipping rows other processes
+    hold (the review and the planner take their batches this way)."""
+    query = select(Patient).where(*where).order_by(col(Patient.id)).limit(batch)
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     return list((await session.exec(query)).all())
+
+
+async def due_for_review(session: AsyncSession, *, before: datetime, batch: int) -> list[Patient]:
+    """Enrolled patients who consented and were not reviewed since `before`, by id (locked, skipping rows other
+    processes hold, on PostgreSQL)."""
+    return await _locked_batch(
+        session,
+        col(Patient.status).in_(ENROLLED),
+        col(Patient.consented_at).is_not(None),
+        or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= before),
+        batch=batch,
+    )
 
 
 async def mark_reviewed(session: AsyncSession, *, ids: Sequence[int | None], at: datetime) -> None:
@@ -151,19 +154,13 @@ async def due_for_planning(
 ) -> list[Patient]:
     """Reachable patients in `states` whose plan is missing or ends before `below`, by id (locked, skipping rows
     other processes hold, on PostgreSQL)."""
-    query = (
-        select(Patient)
-        .where(
-            col(Patient.status).in_(states),
-            col(Patient.reachable).is_(True),
-            or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < below),
-        )
-        .order_by(col(Patient.id))
-        .limit(batch)
+    return await _locked_batch(
+        session,
+        col(Patient.status).in_(states),
+        col(Patient.reachable).is_(True),
+        or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < below),
+        batch=batch,
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.exec(query)).all())
 
 
 async def set_planned_until(session: AsyncSession, *, ids: Sequence[int | None], until: datetime) -> None:
