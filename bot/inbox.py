@@ -3,13 +3,15 @@ commit marks the update handled (storage/unit.py); a handler that commits nothin
 
 Each update is kept, once handled, in its handled form (no texts: storage/updates.py), or as
 {"erased": true} when its handler erased its sender (`Services.forget`). An update beyond the limit for
-strangers (services/stranger_guard.py) is not handled and keeps nothing.
+strangers (services/stranger_guard.py) is not handled and keeps nothing; a press on a dose reminder leaves
+that check to its handler (bot/inbox_guard.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.context import Services, services_of
+from bot.inbox_guard import left_to_handler
 from services.stranger_guard import LIMITED, over_limit
 from storage import inbox
 from storage.engine import checkpoint, is_sqlite
@@ -37,20 +40,27 @@ async def _process(app: Application, update_id: int, payload: dict[str, Any], cl
     s = services_of(app.bot_data)
     if "ignored" in payload:  # a kind the bot does not handle (storage/updates.py): nothing to do
         return None, None
-    if await over_limit(s.sessions, update_id=update_id, user_id=sender_ids(payload)[1], now=s.now()):
+    guard = partial(over_limit, s.sessions, update_id=update_id, user_id=sender_ids(payload)[1], now=s.now())
+    if left_to_handler(payload):
+        claim.guard = guard
+    elif await guard():
         return None, dict(LIMITED)
     claim.armed = True  # the handler's first commit marks the update handled (storage/unit.py)
     try:
         await app.process_update(Update.de_json(payload, app.bot))
     except Exception as exc:  # a malformed stored update must not block the rest
         log.exception("update could not be processed", extra={"update_id": update_id})
-        return type(exc).__name__, _forgotten(s, update_id)
+        return type(exc).__name__, _forgotten(s, claim)
     finally:
         claim.armed = False
-    return None, _forgotten(s, update_id)
+    return None, _forgotten(s, claim)
 
 
-def _forgotten(s: Services, update_id: int) -> dict[str, Any] | None:
+def _forgotten(s: Services, claim: Claim) -> dict[str, Any] | None:
+    """What the update keeps instead of its handled form: nothing (limited), `ERASED`, or None (handled form)."""
+    update_id = claim.update_id
+    if claim.limited:
+        return dict(LIMITED)
     if update_id in s.forget:
         s.forget.discard(update_id)
         return dict(ERASED)

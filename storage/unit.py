@@ -15,6 +15,7 @@ pooled connection, as before. SQLite (one process, one drain) needs no lock: ses
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,8 @@ class Claim:
     marked: bool = False
     done: bool = False  # handling is over: sessions (e.g. of a task it started) are plain again
     bound_open: int = 0  # sessions open on `conn`
+    guard: Callable[[], Awaitable[bool]] | None = None  # the stranger check, left to the handler (bot/inbox_guard.py)
+    limited: bool = False  # that check found the sender over the strangers' limit: not handled
 
 
 CLAIM: ContextVar[Claim | None] = ContextVar("b12bot_claim", default=None)

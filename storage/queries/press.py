@@ -1,19 +1,25 @@
-"""A press on a dose reminder (services/doses.py): the dose and its patient in one read, the answer as one
-guarded UPDATE. Core statements on the tables, built once (this runs on every Taken / Snooze / Skip): no ORM
-loads, no identity map, no session synchronisation."""
+"""A press on a dose reminder (services/doses.py): the dose, its patient and whether the presser has a dialogue
+open (to end it) in one read, the answer as one guarded UPDATE. Core statements on the tables, built once (this
+runs on every Taken / Snooze / Skip): no ORM loads, no identity map, no session synchronisation."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, exists, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DoseEvent, Patient
+from storage.models import Dialogue, DoseEvent, Patient
 
 DOSES = DoseEvent.__table__  # type: ignore[attr-defined]
 PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+DIALOGUES = Dialogue.__table__  # type: ignore[attr-defined]
+OPEN = exists().where(  # the presser's dialogue of a kind, in the chat of the press
+    DIALOGUES.c.chat_id == bindparam("chat"),
+    DIALOGUES.c.user_id == bindparam("user"),
+    DIALOGUES.c.kind == bindparam("kind"),
+)
 
 READ = (
     select(
@@ -28,6 +34,7 @@ READ = (
         PATIENTS.c.status.label("patient_status"),
         PATIENTS.c.timezone,
         PATIENTS.c.language,
+        OPEN.label("dialogue_open"),
     )
     .select_from(DOSES.join(PATIENTS, PATIENTS.c.id == DOSES.c.patient_id))
     .where(DOSES.c.id == bindparam("dose"))
@@ -44,10 +51,13 @@ ANSWER = (
 )
 
 
-async def dose_and_patient(session: AsyncSession, *, dose_id: int) -> Row[Any] | None:
+async def dose_and_patient(
+    session: AsyncSession, *, dose_id: int, chat_id: int | None = None, user_id: int | None = None, kind: str = ""
+) -> Row[Any] | None:
     """The dose (status, snoozes, due_at, route, message ids) and its patient (patient_id, chat_id,
-    patient_status, timezone, language); None when either is missing."""
-    return (await session.execute(READ, {"dose": dose_id})).first()
+    patient_status, timezone, language), and `dialogue_open`: whether `user_id` has a dialogue of `kind` in
+    `chat_id`; None when the dose or its patient is missing."""
+    return (await session.execute(READ, {"dose": dose_id, "chat": chat_id, "user": user_id, "kind": kind})).first()
 
 
 async def answer(
