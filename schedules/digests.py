@@ -7,6 +7,10 @@ one row. Rows for a chat that is no longer the team's alert chat are dropped bef
 Week 4: one row per patient and chat at the team's digest time on the day the follow-up window opens.
 Verdicts (weeks 6, 12, 24): one row per verdict flag and chat, due at once.
 The content of digests and week-4 alerts is read from the database when they are sent.
+
+By time alone, what planning adds changes only at a team's digest time (today's row gives way to the day
+after tomorrow's; a week-4 alert is due then): the tick plans again PLANNING_LEAD before each digest
+(`next_planning`), when a flag is raised, a patient consents, or a team, member or alert chat changes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from storage.status import ENROLLED
 VERDICT_FLAGS = ("milestone_verdict", "poor_improvement")
 VERDICT_LOOKBACK = timedelta(days=2)
 TOO_LATE = timedelta(days=1)  # a week-4 alert not sent within a day of its moment is not planned
+PLANNING_LEAD = timedelta(minutes=5)  # planned again this long before each digest (a member who joined is in it)
 
 
 def digest_due(team: Team, local_day: Any) -> datetime:
@@ -50,12 +55,29 @@ async def _chats(session: AsyncSession, teams: list[Team]) -> dict[int, list[int
     return {t.id or 0: [t.alert_chat_id] if t.alert_chat_id is not None else sorted(chats[t.id or 0]) for t in teams}
 
 
+def next_planning(teams: list[Team], now: datetime) -> datetime | None:
+    """PLANNING_LEAD before the next digest of any of `teams`, after `now` (None: no team)."""
+    moments = []
+    for team in teams:
+        today = now.astimezone(parse_timezone(team.timezone)).date()
+        days = (today + timedelta(days=n) for n in range(3))
+        moments.append(next(at for day in days if (at := digest_due(team, day) - PLANNING_LEAD) > now))
+    return min(moments, default=None)
+
+
 async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Protocol) -> int:
     """Insert the digest, week-4 and verdict rows not planned yet. Returns the rows added."""
+    return (await plan_team_messages_until(sessions, now=now, protocol=protocol))[0]
+
+
+async def plan_team_messages_until(
+    sessions: Sessions, *, now: datetime, protocol: Protocol
+) -> tuple[int, datetime | None]:
+    """plan_team_messages, and when planning next has something new by time alone (`next_planning`)."""
     async with sessions() as session:
         teams = await teams_q.with_consented_patients(session, states=ENROLLED)
         if not teams:
-            return 0
+            return 0, None
         chats = await _chats(session, teams)
         by_id = {t.id: t for t in teams}
         rows: list[agenda.Entry] = []
@@ -121,4 +143,4 @@ async def plan_team_messages(sessions: Sessions, *, now: datetime, protocol: Pro
                 )
         added = len(await agenda.enqueue(session, rows, now=now))
         await session.commit()
-    return added
+    return added, next_planning(teams, now)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from care.helper_rules import UNCONFIRMED
 from storage.queries import moments as moments_q
 from storage.status import ENROLLED, OutboxStatus
 
@@ -37,12 +38,21 @@ class Moments:
     erasures: bool = False  # a failed erasure waits to be tried again (services/erasure_retry.py)
     inbox: bool = False  # a stored update not handled yet
     newest_flag: int = 0  # the newest flag's id (0: none): a cheap "anything new?"
+    unconfirmed: datetime | None = None  # the newest closing of a dose left unconfirmed (the helpers' notices)
+    handled: datetime | None = None  # the oldest handled update (retention)
+    dialogue: datetime | None = None  # the oldest dialogue's last change, but an erasure's retry (retention)
+    teams: tuple[int, ...] = ()  # changes when a team, a member or an alert chat does (the teams' digests)
 
 
 async def next_moments(session: AsyncSession) -> Moments:
     """Every kind of timed work's earliest moment, in one query."""
     groups, row = await moments_q.earliest(
-        session, open_doses=OPEN_DOSES, open_questionnaires=OPEN_QUESTIONNAIRES, enrolled_states=ENROLLED, claims=CLAIMS
+        session,
+        open_doses=OPEN_DOSES,
+        open_questionnaires=OPEN_QUESTIONNAIRES,
+        enrolled_states=ENROLLED,
+        claims=CLAIMS,
+        unconfirmed=UNCONFIRMED,
     )
     moments = [min((m for m in map(_aware, group) if m is not None), default=None) for group in groups]
     due, closing, expiring, planned_until, reviewed, claimed = moments
@@ -59,6 +69,10 @@ async def next_moments(session: AsyncSession) -> Moments:
         erasures,
         inbox,
         int(row[4] or 0),
+        _aware(row[5]),
+        _aware(row[6]),
+        _aware(row[7]),
+        tuple(int(n or 0) for n in row[8:]),
     )
 
 

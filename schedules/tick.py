@@ -11,38 +11,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from care.protocol import Protocol
-from schedules.digests import plan_team_messages
 from schedules.dispatch import DispatchStats, close_unanswered, dispatch_once, recover
-from schedules.escalation import escalate_due
 from schedules.flagging import latest_flag_id
-from schedules.helper_notices import plan_helper_notices
 from schedules.jobs import Deliver
 from schedules.moments import Moments, next_moments
 from schedules.planner import plan
 from schedules.questionnaires import expire_questionnaires
-from schedules.retention import prune
 from schedules.reviews import REVIEW_EVERY, review_due
+from schedules.upkeep import TickState, upkeep
 from storage.engine import Sessions
 
 log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
-TEAM_PLANNING_EVERY = timedelta(minutes=5)
-RETENTION_EVERY = timedelta(hours=1)
-ESCALATION_RECHECK = timedelta(minutes=5)  # while a flag waits: its team's hours may change
-ESCALATION_IDLE = timedelta(hours=1)
 MAX_ROUNDS = 50
-
-
-@dataclass
-class TickState:
-    """What one process remembers between ticks: when each throttled step is next due, what it saw last."""
-
-    next_upkeep: dict[str, datetime] = field(default_factory=dict)
-    counters: dict[str, int] = field(default_factory=dict)
+__all__ = ["Tick", "TickResult", "TickState", "recover_all", "run"]
 
 
 @dataclass
@@ -71,8 +57,8 @@ class TickResult:
 
 async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moments: Moments | None = None) -> TickResult:
     """Each step runs only when its moment has come (schedules/moments.py, one query): an idle tick is that
-    query. The throttled steps (retention, team messages, helper notices, escalation) keep their moments in
-    this process's TickState; what makes them due at once (a new flag) is read from the database.
+    query. The throttled steps (retention, team messages, helper notices, escalation: schedules/upkeep.py)
+    keep their moments in this process's TickState; what makes them due at once is read in that query.
 
     `moments`: read by the caller since the database last changed (the sandbox, which has just read them
     to find this tick's moment), so the tick does not read them again."""
@@ -95,7 +81,16 @@ async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moment
     if m.erasures:
         changed += (erased := await tick.before_dispatch(now))
     newest_flag = await latest_flag_id(tick.sessions) if flagging else m.newest_flag  # a flag just raised counts
-    changed += flagging + await _upkeep(tick, now, closed, newest_flag)
+    changed += flagging + await upkeep(
+        tick.sessions,
+        protocol,
+        tick.state,
+        m,
+        now=now,
+        closed=closed,
+        flag=newest_flag,
+        inbox_days=tick.inbox_retention_days,
+    )
     total = DispatchStats()
     if changed or _come(m.due, now):
         total = await _dispatch(tick, deliver, dispatch_limit)
@@ -105,34 +100,6 @@ async def run(tick: Tick, deliver: Deliver, *, dispatch_limit: int = 500, moment
 def _come(moment: datetime | None, by: datetime, *, strictly: bool = False) -> bool:
     """The moment has come by `by` (before it, when `strictly`); None never comes."""
     return moment is not None and (moment < by if strictly else moment <= by)
-
-
-async def _upkeep(tick: Tick, now: datetime, closed: int, newest_flag: int) -> int:
-    """The throttled steps due now, in this process (each process keeps its own times); the rows they queued."""
-    s, protocol, queued = tick.state, tick.protocol, 0
-    if now >= s.next_upkeep.get("retention", now):
-        await prune(tick.sessions, now=now, inbox_days=tick.inbox_retention_days)  # deletes: nothing to send
-        s.next_upkeep["retention"] = now + RETENTION_EVERY
-    # digests are planned a day ahead, so every few minutes is plenty; a new flag (a verdict) plans at once
-    if now >= s.next_upkeep.get("team", now) or newest_flag != s.counters.get("team_planned_flag", 0):
-        queued += await plan_team_messages(tick.sessions, now=now, protocol=protocol)  # digests, milestone alerts
-        s.next_upkeep["team"] = now + TEAM_PLANNING_EVERY
-        s.counters["team_planned_flag"] = newest_flag
-    if closed or newest_flag != s.counters.get("helper_planned_flag", 0) or now >= s.next_upkeep.get("helper", now):
-        queued += await plan_helper_notices(tick.sessions, now=now, protocol=protocol)  # issue 14: the family helper
-        s.next_upkeep["helper"] = now + TEAM_PLANNING_EVERY
-        s.counters["helper_planned_flag"] = newest_flag
-    if now >= s.next_upkeep.get("escalation", now) or newest_flag != s.counters.get("escalation_flag", 0):
-        scan = await escalate_due(tick.sessions, now=now, protocol=protocol)  # issue 14: unowned urgent alerts
-        queued += scan.escalated
-        s.counters["escalation_flag"] = newest_flag
-        if scan.next_due is None:  # nothing waits: only a new flag can change that (the hour: a safety net)
-            s.next_upkeep["escalation"] = now + ESCALATION_IDLE
-            s.next_upkeep.pop("escalation_due", None)
-        else:  # looked at again by then, or sooner: the team's hours may change, here or in another process
-            s.next_upkeep["escalation"] = min(scan.next_due, now + ESCALATION_RECHECK)
-            s.next_upkeep["escalation_due"] = scan.next_due  # the sandbox steps virtual time to it
-    return queued
 
 
 async def _dispatch(tick: Tick, deliver: Deliver, limit: int) -> DispatchStats:

@@ -115,8 +115,9 @@ class Sandbox:
 
     async def next_moment(self) -> tuple[datetime | None, Moments]:
         """The earliest moment the tick has something to do, and the moments it was found from (one query; an
-        escalation's moment is the one the last tick found). The tick at that moment takes them as they are
-        when nothing changed in between: time moves, from one due moment to the next, on one query each.
+        escalation's and the teams' planning moments are the ones the last tick found). The tick at that moment
+        takes them as they are when nothing changed in between: time moves, from one due moment to the next, on
+        one query each.
 
         Planning top-ups and the daily reviews are per patient; they are taken at the next
         six-hour boundary instead of each patient's own minute, as a production tick would do them
@@ -132,10 +133,10 @@ class Sandbox:
             for m in (planning - half if planning else None, reviewing + REVIEW_EVERY if reviewing else None)
             if m is not None
         ]
-        escalation = self.services.tick_state.next_upkeep.get(
-            "escalation_due"
-        )  # an unowned urgent alert (schedules/tick.py)
-        moments = [m for m in (due, closing, expiring, escalation) if m is not None]
+        upkeep_due = self.services.tick_state.next_upkeep  # schedules/upkeep.py
+        escalation = upkeep_due.get("escalation_due")  # an unowned urgent alert
+        team = upkeep_due.get("team")  # the teams' messages planned again before a digest
+        moments = [m for m in (due, closing, expiring, escalation, team) if m is not None]
         if upkeep:
             moments.append(max(_next_boundary(min(upkeep)), self.clock()))
         return (min(moments) if moments else None), found
