@@ -79,13 +79,13 @@ async def _handle(app: Application, update_id: int, payload: dict[str, Any], con
         CLAIM.reset(token)
     if claim.marked and handled == (None, None):
         return
-    stmt = inbox.mark(update_id, payload, s.now(), handled, waiting=not claim.marked)
+    stmt, params = inbox.mark(update_id, payload, s.now(), handled, waiting=not claim.marked)
     if conn is None:
         async with s.sessions() as session:
-            await session.execute(stmt)
+            await session.execute(stmt, params)
             await session.commit()
     else:
-        await conn.execute(stmt)
+        await conn.execute(stmt, params)
         await conn.commit()
     if s.checkpoint_due:  # after an erasure: the WAL keeps no page image of what it erased
         s.checkpoint_due = not await checkpoint(s.engine)

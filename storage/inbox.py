@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
@@ -20,6 +21,36 @@ from storage.updates import handled_form, sender_ids, store_form
 
 INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
 Handled = tuple[str | None, dict[str, Any] | None]  # (error, the payload to keep instead of handled_form)
+Mark = tuple[Any, dict[str, Any]]  # a statement built once, and its parameters
+
+
+@cache
+def _insert_new(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING update_id, built once per database: the table, not the entity
+    (no ORM bulk path), one parameter set per row."""
+    insert: Any = sqlite.insert
+    if dialect == "postgresql":  # imported here: a SQLite process never loads it
+        from sqlalchemy.dialects import postgresql
+
+        insert = postgresql.insert
+    return insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
+
+
+def _marks() -> dict[tuple[bool, bool], Any]:
+    """The UPDATEs that mark an update handled, built once: (only if not marked yet, its sender erased)."""
+    marks = {}
+    values: dict[str, Any] = {"processed_at": bindparam("at"), "error": bindparam("error")}
+    values["payload"] = bindparam("kept")
+    for waiting in (True, False):
+        for erased in (False, True):
+            stmt = INBOX.update().where(INBOX.c.update_id == bindparam("id"))
+            if waiting:
+                stmt = stmt.where(INBOX.c.processed_at.is_(None))
+            marks[waiting, erased] = stmt.values(**values, **({"chat_id": None, "user_id": None} if erased else {}))
+    return marks
+
+
+MARKS = _marks()
 
 
 def _row(update: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -39,13 +70,7 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
     async def insert_new() -> list[int]:
         async with sessions() as session:
             assert session.bind is not None
-            insert: Any = sqlite.insert
-            if session.bind.dialect.name == "postgresql":  # imported here: a SQLite process never loads it
-                from sqlalchemy.dialects import postgresql
-
-                insert = postgresql.insert
-            # the table, not the entity: no ORM bulk path; one parameter set per row (a cached statement)
-            stmt = insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
+            stmt = _insert_new(session.bind.dialect.name)
             new = [row[0] for row in (await session.execute(stmt, list(rows.values()))).all()]
             await session.commit()
         return new
@@ -66,30 +91,28 @@ async def pending(sessions: Sessions, *, limit: int = 100) -> list[tuple[int, di
 
 def mark(
     update_id: int, payload: dict[str, Any], now: datetime, handled: Handled = (None, None), *, waiting: bool = True
-) -> Any:
+) -> Mark:
     """Mark an update handled and keep only its handled form (or the replacement the handler asked for).
     `waiting`: only if it is not marked yet (a replay or another process may have been first)."""
     error, replacement = handled
     kept = replacement if replacement is not None else handled_form(payload)
-    values: dict[str, Any] = {"processed_at": now, "error": error, "payload": kept}
-    if replacement is not None and replacement.get("erased"):
-        values.update(chat_id=None, user_id=None)
-    stmt = update(INBOX).where(INBOX.c.update_id == update_id)  # the table: no ORM session synchronisation
-    return (stmt.where(INBOX.c.processed_at.is_(None)) if waiting else stmt).values(**values)
+    erased = replacement is not None and bool(replacement.get("erased"))
+    return MARKS[waiting, erased], {"id": update_id, "at": now, "error": error, "kept": kept}
+
+
+NEXT = (  # the oldest unprocessed update nobody holds, locked (PostgreSQL); built once
+    select(INBOX.c.update_id, INBOX.c.payload)
+    .where(INBOX.c.processed_at.is_(None))
+    .order_by(INBOX.c.update_id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
 
 
 async def claim_next(conn: AsyncConnection) -> tuple[int, dict[str, Any]] | None:
     """PostgreSQL, several processes: lock the oldest unprocessed update nobody holds (SKIP LOCKED), in the
     connection's transaction; it stays locked until that transaction commits (storage/unit.py)."""
-    row = (
-        await conn.execute(
-            select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
-            .where(col(InboxUpdate.processed_at).is_(None))
-            .order_by(col(InboxUpdate.update_id))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-    ).first()
+    row = (await conn.execute(NEXT)).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -32,7 +32,7 @@ class AlreadyHandled(Exception):
 @dataclass(eq=False)
 class Claim:
     update_id: int
-    mark: Executable  # UPDATE inbox_update ... WHERE update_id = :id AND processed_at IS NULL
+    mark: tuple[Executable, dict[str, Any]]  # UPDATE inbox_update ... WHERE update_id = :id AND processed_at IS NULL
     conn: AsyncConnection | None = None  # PostgreSQL: the connection holding the row lock
     armed: bool = False  # True while the Application handles the update: a commit marks it
     marked: bool = False
@@ -54,7 +54,7 @@ class UnitSession(SQLModelSession):
         if claim is None or claim.done or claim.marked or not claim.armed or (claim.conn and not self._bound):
             await super().commit()
             return
-        result: Any = await self.execute(claim.mark)
+        result: Any = await self.execute(*claim.mark)
         if int(result.rowcount or 0) != 1:
             await self.rollback()
             raise AlreadyHandled(claim.update_id)
