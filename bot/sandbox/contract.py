@@ -108,6 +108,7 @@ class Records:
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.by_chat: dict[int, list[SentMessage]] = {}  # the same messages per chat, in the order sent
+        self.sent: list[SentMessage] = []  # the same messages, every chat, in the order sent
         self.callback_answers: list[tuple[str, str | None, bool]] = []  # (query id, text, show_alert)
         self.refusals = 0
         self.last_refusal: str | None = None
@@ -116,7 +117,7 @@ class Records:
         return list(self.by_chat.get(chat_id, ()))
 
     def last_to(self, chat_id: int) -> SentMessage | None:
-        sent = self.sent_to(chat_id)
+        sent = self.by_chat.get(chat_id)
         return sent[-1] if sent else None
 
     def texts_to(self, chat_id: int) -> list[str | None]:

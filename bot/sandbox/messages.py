@@ -19,6 +19,7 @@ class SentMessages:
     chats: dict[int, JSON]
     messages: dict[tuple[int, int], SentMessage]
     by_chat: dict[int, list[SentMessage]]
+    sent: list[SentMessage]
     allocate_message_id: Callable[[int], int]
 
     def message_json(self, msg: SentMessage) -> JSON:
@@ -47,6 +48,7 @@ class SentMessages:
                 msg.file_ref = str(ref)
         self.messages[(chat_id, msg.message_id)] = msg
         self.by_chat.setdefault(chat_id, []).append(msg)
+        self.sent.append(msg)
         return msg
 
     def _edit(self, method: str, chat_id: int, params: JSON) -> JSON:

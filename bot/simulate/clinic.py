@@ -48,6 +48,8 @@ class Clinic:
         self.transcript = Transcript(sb, transcript)
         self.transcript.chat(CLINICIAN.id, f"care team ({CLINICIAN.first_name})", TEAM_ZONE)
         self.people: list[Person] = []
+        self.index: dict[int, int] = {}  # chat id -> index in people
+        self.read = 0  # the bot's messages (every chat) noticed so far
         self.queue: list[Action] = []
         self.seq = 0
         self.presses: dict[str, list[int]] = {}  # questionnaire kind -> presses to answer each one
@@ -87,6 +89,7 @@ class Clinic:
             person = Person(patient, Behaviour(patient), VirtualUser(patient.user_id, f"Virtual {i}"), start)
             self.transcript.chat(person.user.id, patient.alias, request.timezone)
             self.people.append(person)
+            self.index[person.user.id] = len(self.people) - 1
             await self.say(len(self.people) - 1, f"/start {invite.token}")
             consent = sb.api.last_to(person.user.id)
             assert consent is not None
@@ -108,14 +111,19 @@ class Clinic:
         await self.sb.send(self.sb.users.press_button(person.user, message, label))
 
     def notice_new_messages(self) -> None:
-        """Read what the bot sent each patient since last time and decide the responses."""
+        """Read what the bot sent each patient since last time and decide the responses, patient by patient
+        (in their order, as the responses are queued in that order): only the chats sent to since last time."""
         now = self.sb.clock()
         self.transcript.flush()
-        for index, person in enumerate(self.people):
-            sent = self.sb.api.by_chat.get(person.user.id, [])
-            for message in sent[person.seen :]:
+        sent = self.sb.api.sent
+        touched = sorted({i for m in sent[self.read :] if (i := self.index.get(m.chat_id)) is not None})
+        self.read = len(sent)
+        for index in touched:
+            person = self.people[index]
+            chat = self.sb.api.by_chat[person.user.id]
+            for message in chat[person.seen :]:
                 self.react(index, person, message, now)
-            person.seen = len(sent)
+            person.seen = len(chat)
 
     def react(self, index: int, person: Person, message: SentMessage, now: datetime) -> None:
         if person.blocked or not message.reply_markup:

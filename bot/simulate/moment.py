@@ -116,13 +116,13 @@ def _begin(clinic: Clinic, index: int, message: SentMessage) -> Answering:
     rules = clinic.sb.services.protocol.questionnaires
     pgic, mnsi = week >= rules.pgic_from_week, week == 0 or week in rules.mnsi_weeks
     codes = iter(person.behaviour.questionnaire(week, pgic=pgic, mnsi=mnsi))
-    return Answering(index, codes, "weekly" if week else "baseline", len(clinic.sb.api.sent_to(person.user.id)))
+    return Answering(index, codes, "weekly" if week else "baseline", len(_chat(clinic, person.user.id)))
 
 
 def _tap(clinic: Clinic, index: int, code: str) -> dict[str, Any] | None:
     """The press of the button with this code on the newest open question; None if there is none."""
     person = clinic.people[index]
-    for message in reversed(clinic.sb.api.sent_to(person.user.id)):
+    for message in reversed(_chat(clinic, person.user.id)):
         data = [d for d in clinic.sb.users.button_data(message) if d.startswith("q1:")]
         if data:
             match = next((d for d in data if d.split(":")[-1] == code), None)
@@ -136,5 +136,10 @@ def _tap(clinic: Clinic, index: int, code: str) -> dict[str, Any] | None:
 def _done(clinic: Clinic, a: Answering) -> None:
     clinic.presses.setdefault(a.kind, []).append(a.presses)
     # the question message itself, and whatever else the bot sent while the patient answered
-    sent = len(clinic.sb.api.sent_to(clinic.people[a.index].user.id))
+    sent = len(_chat(clinic, clinic.people[a.index].user.id))
     clinic.chat_messages.setdefault(a.kind, []).append(1 + sent - a.before)
+
+
+def _chat(clinic: Clinic, chat_id: int) -> list[SentMessage]:
+    """The bot's messages to the chat, in the order sent (the stand-in's own list: read, not copied)."""
+    return clinic.sb.api.by_chat.get(chat_id, [])
