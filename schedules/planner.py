@@ -6,6 +6,8 @@ can run on any number of processes at once.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +19,6 @@ from schedules.questionnaires import plan_weekly
 from schedules.timeparse import parse_reminder_time, parse_timezone
 from schedules.wallclock import end_of_local_day
 from storage.engine import Sessions
-from storage.models import Patient
 from storage.queries import doses as doses_q
 from storage.queries import patients as patients_q
 from storage.status import ENROLLED
@@ -32,8 +33,11 @@ def closes_at(*, route: str, local_date: Any, due_at: datetime, zone: Any, proto
     return end_of_local_day(local_date, zone)
 
 
-def dose_rows(patient: Patient, *, start: datetime, end: datetime, protocol: Protocol) -> list[dict[str, Any]]:
-    regimen = Regimen.from_dict(patient.regimen)
+def dose_rows(
+    patient: Any, regimen: Regimen, *, start: datetime, end: datetime, protocol: Protocol
+) -> list[dict[str, Any]]:
+    """The dose rows of `patient` (an ORM Patient or a planning row: storage/queries/patients.PLANNING) on
+    `regimen` (the patient's) due in [start, end)."""
     zone = parse_timezone(patient.timezone)
     rows = []
     for slot in dose_slots(
@@ -66,20 +70,38 @@ def dose_rows(patient: Patient, *, start: datetime, end: datetime, protocol: Pro
 
 async def plan(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: int = 1000) -> int:
     """Materialise doses up to now + plan_ahead for patients whose plan runs short. Returns new doses."""
-    horizon = now + protocol.doses.plan_ahead
-    top_up_below = now + protocol.doses.plan_ahead / 2
     created = 0
     while True:
-        async with sessions() as session:
-            patients = await patients_q.due_for_planning(
-                session, states=PLANNED_STATES, below=top_up_below, batch=batch
-            )
-            if not patients:
-                return created
-            created += await _plan_batch(session, patients, now=now, horizon=horizon, protocol=protocol)
-            await session.commit()
-        if len(patients) < batch:
+        added, taken = await _plan_next_batch(sessions, now=now, protocol=protocol, batch=batch)
+        created += added
+        if taken < batch:
             return created
+
+
+async def _plan_next_batch(sessions: Sessions, *, now: datetime, protocol: Protocol, batch: int) -> tuple[int, int]:
+    """One batch in its own transaction: (doses added, patients taken). Its rows go with this frame, before the
+    next batch is read (issue 17: one batch's working set at a time)."""
+    horizon = now + protocol.doses.plan_ahead
+    async with sessions() as session:
+        patients = await patients_q.due_for_planning(
+            session, states=PLANNED_STATES, below=now + protocol.doses.plan_ahead / 2, batch=batch
+        )
+        if not patients:
+            return 0, 0
+        parsed: dict[str, Regimen] = {}  # one Regimen per distinct regimen in the batch (mostly the presets)
+
+        def regimen_of(row: Any) -> Regimen:
+            if (known := parsed.get(row.regimen_json)) is None:
+                known = parsed[row.regimen_json] = Regimen.from_dict(json.loads(row.regimen_json))
+            return known
+
+        created = await _plan_batch(session, patients, now=now, horizon=horizon, protocol=protocol, regimen=regimen_of)
+        await session.commit()
+    return created, len(patients)
+
+
+def _regimen_of(patient: Any) -> Regimen:
+    return Regimen.from_dict(patient.regimen)
 
 
 async def plan_now(session: Any, patients: Any, *, now: datetime, protocol: Protocol) -> int:
@@ -89,16 +111,25 @@ async def plan_now(session: Any, patients: Any, *, now: datetime, protocol: Prot
     return await _plan_batch(session, due, now=now, horizon=horizon, protocol=protocol) if due else 0
 
 
-async def _plan_batch(session: Any, patients: Any, *, now: datetime, horizon: datetime, protocol: Protocol) -> int:
+async def _plan_batch(
+    session: Any,
+    patients: Any,
+    *,
+    now: datetime,
+    horizon: datetime,
+    protocol: Protocol,
+    regimen: Callable[[Any], Regimen] = _regimen_of,
+) -> int:
     rows: list[dict[str, Any]] = []
     chats: dict[int, int] = {}
     starts: dict[int, datetime] = {}
     for patient in patients:
         start = starts[patient.id] = patient.planned_until or patient.consented_at or now
-        rows.extend(dose_rows(patient, start=start, end=horizon, protocol=protocol))
+        rows.extend(dose_rows(patient, regimen(patient), start=start, end=horizon, protocol=protocol))
         chats[patient.id] = patient.chat_id
     await plan_weekly(session, patients, start_of=starts, end=horizon, now=now)
-    new = await doses_q.insert_planned(session, rows=rows, slice_rows=500)
+    new = await doses_q.insert_planned(session, rows=rows)
+    del rows  # the inserted ids are what is left to enqueue
     reminders = [
         agenda.Entry("dose_reminder", agenda.key_dose(dose_id), chats[patient_id], due_at, patient_id, dose_id)
         for dose_id, patient_id, due_at in new

@@ -21,7 +21,7 @@ HISTORY = ("completed", "expired", "in_progress", "paused")
 WEEK = timedelta(days=7)
 
 
-def weekly_due(patient: Patient, *, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+def weekly_due(patient: Any, *, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
     """(week, due) for weekly questionnaires due in [start, end): the therapy weekday, the reminder time."""
     zone, at = parse_timezone(patient.timezone), parse_reminder_time(patient.reminder_time)
     first_week = max(1, (start.date() - patient.therapy_start).days // 7 - 1)

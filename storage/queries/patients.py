@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, Text, cast, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Invite, Patient, Team
 from storage.queries.dialect import is_postgres
 from storage.status import ENROLLED
+
+PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+# what the planner reads of a patient (schedules/planner.py, schedules/questionnaires.weekly_due); the regimen as
+# its JSON text (`regimen_json`), parsed once per distinct regimen in a batch, not into a dict per row
+PLANNING = (
+    *(PATIENTS.c[name] for name in ("id", "chat_id", "timezone", "reminder_time", "therapy_start")),
+    *(PATIENTS.c[name] for name in ("planned_until", "consented_at")),
+    cast(PATIENTS.c.regimen, Text).label("regimen_json"),
+)
 
 
 async def by_chat(session: AsyncSession, *, chat_id: int) -> Patient | None:
@@ -124,43 +135,44 @@ async def stop_enrolled_of_chat(session: AsyncSession, *, chat_id: int, now: dat
     await session.execute(query.values(status="stopped", stopped_at=now))
 
 
-async def _locked_batch(session: AsyncSession, *where: ColumnElement[bool], batch: int) -> list[Patient]:
-    """The first `batch` patients matching `where`, by id; on PostgreSQL locked, skipping rows other processes
-    hold (the review and the planner take their batches this way)."""
-    query = select(Patient).where(*where).order_by(col(Patient.id)).limit(batch)
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.exec(query)).all())
+def _locked_batch(session: AsyncSession, query: Any, *where: ColumnElement[bool], batch: int) -> Any:
+    """`query` narrowed to the first `batch` patients matching `where`, by id; on PostgreSQL locked, skipping rows
+    other processes hold (the review and the planner take their batches this way)."""
+    query = query.where(*where).order_by(col(Patient.id)).limit(batch)
+    return query.with_for_update(skip_locked=True) if is_postgres(session) else query
 
 
 async def due_for_review(session: AsyncSession, *, before: datetime, batch: int) -> list[Patient]:
     """Enrolled patients who consented and were not reviewed since `before`, by id (locked, skipping rows other
     processes hold, on PostgreSQL)."""
-    return await _locked_batch(
+    query = _locked_batch(
         session,
+        select(Patient),
         col(Patient.status).in_(ENROLLED),
         col(Patient.consented_at).is_not(None),
         or_(col(Patient.reviewed_at).is_(None), col(Patient.reviewed_at) <= before),
         batch=batch,
     )
+    return list((await session.exec(query)).all())
 
 
 async def mark_reviewed(session: AsyncSession, *, ids: Sequence[int | None], at: datetime) -> None:
     await session.execute(update(Patient).where(col(Patient.id).in_(ids)).values(reviewed_at=at))
 
 
-async def due_for_planning(
-    session: AsyncSession, *, states: Sequence[str], below: datetime, batch: int
-) -> list[Patient]:
+async def due_for_planning(session: AsyncSession, *, states: Sequence[str], below: datetime, batch: int) -> list[Any]:
     """Reachable patients in `states` whose plan is missing or ends before `below`, by id (locked, skipping rows
-    other processes hold, on PostgreSQL)."""
-    return await _locked_batch(
+    other processes hold, on PostgreSQL): rows of the columns the planner reads (PLANNING), not ORM objects, so a
+    batch of 1,000 costs ~1 MB, not ~5 (issue 17: the bot's memory at 100,000 patients)."""
+    query = _locked_batch(
         session,
-        col(Patient.status).in_(states),
-        col(Patient.reachable).is_(True),
-        or_(col(Patient.planned_until).is_(None), col(Patient.planned_until) < below),
+        sa_select(*PLANNING),
+        PATIENTS.c.status.in_(states),
+        PATIENTS.c.reachable.is_(True),
+        or_(PATIENTS.c.planned_until.is_(None), PATIENTS.c.planned_until < below),
         batch=batch,
     )
+    return list((await session.execute(query)).all())
 
 
 async def set_planned_until(session: AsyncSession, *, ids: Sequence[int | None], until: datetime) -> None:

@@ -138,11 +138,11 @@ async def delete_of_patient(session: AsyncSession, *, patient_id: int | None) ->
 
 
 async def insert_planned(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[Any]:
-    """Insert the questionnaires not planned yet (unique per patient, kind and week); (id, patient, due) added."""
-    stmt = insert_ignore(session, Questionnaire).values(list(rows)).on_conflict_do_nothing()
-    new = await session.execute(
-        stmt.returning(col(Questionnaire.id), col(Questionnaire.patient_id), col(Questionnaire.due_at))
-    )
+    """Insert the questionnaires not planned yet (unique per patient, kind and week); (id, patient, due) added.
+    An executemany on the table (one cached statement, batched), not a VALUES list compiled per call (issue 17)."""
+    table = Questionnaire.__table__  # type: ignore[attr-defined]
+    stmt = insert_ignore(session, table).on_conflict_do_nothing()
+    new = await session.execute(stmt.returning(table.c.id, table.c.patient_id, table.c.due_at), list(rows))
     return list(new.all())
 
 
