@@ -14,8 +14,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -55,6 +53,8 @@ async def machine() -> dict[str, Any]:
         "sqlite": __import__("sqlite3").sqlite_version,
         "load_at_start": load(),
     }
+    import asyncpg  # here and below, not at the top: bench/scale.py's child measures the bot's own imports
+
     try:
         conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
         info["postgres"] = (await conn.fetchval("SHOW server_version")).split()[0]
@@ -75,6 +75,8 @@ async def fresh_database(kind: str) -> AsyncIterator[str]:
         with tempfile.TemporaryDirectory(prefix="b12bench-") as folder:
             yield f"sqlite:///{folder}/bench.db"
         return
+    import asyncpg
+
     name = f"b12bot_bench_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
     try:

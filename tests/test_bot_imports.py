@@ -1,6 +1,8 @@
 """Issue 17 (memory): a `b12bot run` process in polling mode on SQLite does not load what it does not use:
 PTB's own webhook server (tornado), httpx's command line (click, pygments), the bot's HTTP server (uvicorn,
-starlette: only with a webhook or an HTTP port) and SQLAlchemy's PostgreSQL dialect (only on PostgreSQL)."""
+starlette: only with a webhook or an HTTP port) and SQLAlchemy's PostgreSQL dialect and asyncpg (only on
+PostgreSQL). bench/scale.py's child, which measures that process's memory at 100,000 patients with the stand-in
+in process, loads no more than it does."""
 
 from __future__ import annotations
 
@@ -9,12 +11,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-UNUSED = ("tornado", "click", "pygments", "uvicorn", "starlette", "sqlalchemy.dialects.postgresql")
+UNUSED = ("tornado", "click", "pygments", "uvicorn", "starlette", "sqlalchemy.dialects.postgresql", "asyncpg")
 
 
-def modules_after(code: str) -> set[str]:
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+def modules_after(code: str, *, cwd: Path = ROOT) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd)  # noqa: S603
     return set(run.stdout.split())
+
+
+def unused(loaded: set[str]) -> set[str]:
+    return {m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in UNUSED)}
 
 
 def test_the_polling_bot_loads_no_web_server_cli_or_postgresql_dialect() -> None:
@@ -23,7 +29,17 @@ def test_the_polling_bot_loads_no_web_server_cli_or_postgresql_dialect() -> None
         "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
     )
     assert {"telegram.ext", "httpx", "sqlalchemy.dialects.sqlite"} <= loaded
-    assert not {m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in UNUSED)}
+    assert not unused(loaded)
+
+
+def test_the_scale_benchmark_child_loads_what_the_bot_does_and_the_stand_in() -> None:
+    loaded = modules_after(
+        "import sys, common, scale, bot.sandbox.api, bot.sandbox.harness, bot.app, bot.ticks, schedules.planner\n"
+        "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))",
+        cwd=ROOT / "bench",
+    )
+    assert {"bot.sandbox.procs", "telegram.ext", "sqlalchemy.dialects.sqlite"} <= loaded
+    assert not unused(loaded)
 
 
 def test_the_web_server_still_loads_when_asked_for() -> None:

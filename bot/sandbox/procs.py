@@ -12,18 +12,19 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 
 from bot.sandbox.api import BotApiStandIn
-from bot.sandbox.http import standin_app
-from bot.web import HttpServer
 from care.regimens import build_regimen
 from schedules import agenda
 from storage import migrate
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox, Patient, Team
+
+if TYPE_CHECKING:  # uvicorn and starlette load only when the stand-in is served over HTTP: bench/scale.py's child
+    from bot.web import HttpServer  # imports this module and measures a polling bot's memory (issue 17)
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: subprocesses run from there
 TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"  # noqa: S105  (the stand-in's, no real bot)
@@ -38,6 +39,9 @@ def free_port() -> int:
 
 
 async def serve_standin(api: BotApiStandIn) -> HttpServer:
+    from bot.sandbox.http import standin_app
+    from bot.web import HttpServer
+
     return await HttpServer.start(standin_app(api), "127.0.0.1", 0)
 
 
