@@ -6,9 +6,10 @@ retry). 'sending' is committed before the request goes out, so after a crash a r
 
 A batch is handed to the sender a slice at a time, pipelined: each slice's outcomes are recorded (and the
 next slice marked 'sending') in one transaction while the following slice is being sent. A slow
-batch (429s, time-outs) renews its claim between slices, so another process's recovery never takes
-rows still being worked on; a row taken anyway (this process stalled past the lease) is left to its
-new owner. Outcomes are timed when known (a retry_after counts from the answer, not from the claim).
+batch (429s, time-outs) renews its claim as it goes (schedules/lease.py: between slices, before each
+request, and by time while a slice is out), so another process's recovery never takes rows still being
+worked on; a row taken anyway (this process stalled past the lease) is left to its new owner. Outcomes
+are timed when known (a retry_after counts from the answer, not from the claim).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from care.protocol import Protocol
 from schedules.closing import close_unanswered
 from schedules.decide import decide
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent, Skipped
+from schedules.lease import Lease
 from schedules.records import mark_sending, record_outcomes
 from storage.engine import Sessions
 from storage.queries import dispatch as dispatch_q
 
-SLICE = 10  # jobs handed to the sender at once (and marked sending just before): small keeps httpx's pool cheap
-RENEW_EVERY = timedelta(seconds=30)  # well inside the claim lease (schedules/tick.py CLAIM_LEASE, 2 minutes)
-__all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover", "renew"]
+SLICE = 50  # jobs handed to the sender at once, marked sending just before and recorded together (schedules/lease.py)
+__all__ = ["DispatchStats", "close_unanswered", "dispatch_once", "recover"]
 OUTCOME_FIELDS = {Sent: "sent", Blocked: "blocked", Failed: "failed", Retry: "retried", Skipped: "dropped"}
 
 
@@ -50,14 +51,6 @@ async def recover(sessions: Sessions, *, now: datetime, lease: timedelta) -> int
         released = await dispatch_q.release_stale(session, cutoff=now - lease)
         await session.commit()
     return released
-
-
-async def renew(sessions: Sessions, ids: list[int], *, worker: str, at: datetime) -> set[int]:
-    """Extend `worker`'s claim on `ids` to `at`; returns the ids it still holds (not recovered by others)."""
-    async with sessions() as session:
-        ours = await dispatch_q.renew(session, ids=ids, worker=worker, at=at)
-        await session.commit()
-    return ours
 
 
 async def dispatch_once(
@@ -110,33 +103,34 @@ async def _send_in_slices(
     and nothing sent unrecorded; the database's work overlaps the sends instead of waiting for them."""
     results: list[tuple[Job, Outcome]] = []
     done: list[tuple[Job, Outcome]] = []  # the slice sent last: recorded while the next one goes out
-    renewed = now
+    lease = Lease(sessions, worker, [job.outbox_id for job in jobs], renewed=now, clock=clock)
+    applied = 0  # the lease's renewals already applied to `jobs`
     async with sessions() as session:
-        await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
+        await mark_sending(session, jobs[:SLICE])
         await session.commit()
     while jobs:
-        if clock is not None and clock() - renewed >= RENEW_EVERY:
-            renewed = clock()
-            ids = [job.outbox_id for job in jobs] + [job.outbox_id for job, _ in done]
-            held = await renew(sessions, ids, worker=worker, at=renewed)
-            jobs = [job for job in jobs if job.outbox_id in held]  # the rest was taken over: not ours to send
+        await lease.keep()  # between slices too, whatever the sender does
+        if lease.renewals != applied and lease.held is not None:
+            applied = lease.renewals
+            jobs = [job for job in jobs if job.outbox_id in lease.held]  # the rest was taken over: not ours to send
             async with sessions() as session:
-                await mark_sending(session, [job.outbox_id for job in jobs[:SLICE]])
+                await mark_sending(session, jobs[:SLICE])
                 await session.commit()
         part, jobs = jobs[:SLICE], jobs[SLICE:]
         if not part:
             break
-        next_ids = [job.outbox_id for job in jobs[:SLICE]]
-        recording = None
-        if done or next_ids:
+        coming = jobs[:SLICE]
+        if done or coming:
             at = clock() if clock else now
-            record = record_outcomes(sessions, done, now=at, protocol=protocol, sending_next=next_ids)
-            recording = asyncio.ensure_future(record)
+            record = record_outcomes(sessions, done, now=at, protocol=protocol, sending_next=coming)
+            lease.recording = asyncio.ensure_future(record)
         try:
-            outcomes = await deliver(part)
+            async with lease.out():  # renewed as the slice's requests go out, and by time
+                outcomes = await deliver(part)
         finally:
-            if recording is not None:
-                await recording  # recorded (or failed) before anything else happens
+            if lease.recording is not None:
+                await lease.recording  # recorded (or failed) before anything else happens
+                lease.recording = None
         results.extend(done)
         done = list(zip(part, outcomes, strict=True))
     if done:

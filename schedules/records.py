@@ -29,7 +29,7 @@ async def record_outcomes(
     *,
     now: datetime,
     protocol: Protocol,
-    sending_next: Sequence[int] = (),
+    sending_next: Sequence[Job] = (),
 ) -> None:
     """Record a slice's outcomes and, in the same transaction, mark the next slice's rows 'sending'."""
     box_changes: list[dict[str, Any]] = []
@@ -93,9 +93,11 @@ async def record_outcomes(
         await session.commit()
 
 
-async def mark_sending(session: Any, ids: Sequence[int]) -> None:
-    """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain."""
-    await dispatch_q.mark_sending(session, ids=ids)
+async def mark_sending(session: Any, jobs: Sequence[Job]) -> None:
+    """From here on a crash leaves these rows' fate unknown: recovery re-sends them as uncertain. Each counts
+    as an attempt, and the row says whether it went out late."""
+    ids = [job.outbox_id for job in jobs]
+    await dispatch_q.mark_sending(session, ids=ids, late={job.outbox_id for job in jobs if job.late})
 
 
 def _after_dose_sent(

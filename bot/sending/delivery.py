@@ -18,6 +18,7 @@ from bot.render.questionnaire_screen import question_screen
 from bot.texts import patient, t
 from care.protocol import Protocol
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
+from schedules.lease import heartbeat
 from services.questionnaire_views import view_of
 from storage.models import Questionnaire
 
@@ -120,6 +121,7 @@ async def send_parts(bot: Bot, chat_id: int, parts: Sequence[Part]) -> Outcome:
     """Send one message or several in order; Sent with the first one's id, or what the failing part became."""
     first: int | None = None
     for n, (text, keyboard) in enumerate(parts):
+        await heartbeat()  # the dispatcher's claim on this batch, renewed when it is time (schedules/lease.py)
         try:
             message = await bot.send_message(chat_id, text, reply_markup=keyboard)
         except TelegramError as exc:
@@ -157,6 +159,7 @@ async def close_reminder(bot: Bot, job: Job, text: str) -> Outcome:
     """Edit a closed dose's reminder to its final text and take the buttons off its nudge. A message that
     is gone or already closed needs nothing more; only a network problem is retried."""
     reminder, nudge = (*job.edits, None, None)[:2]
+    await heartbeat()
     try:
         if reminder is not None:
             with contextlib.suppress(BadRequest):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,5 +31,15 @@ def rowcount(result: Any) -> int:
 
 
 async def update_by_id(session: AsyncSession, *, model: Any, changes: Sequence[dict[str, Any]]) -> None:
-    """One executemany UPDATE of `model`'s rows by primary key (each change names its row's `id`)."""
-    await session.execute(update(model), changes)
+    """An executemany UPDATE of `model`'s rows by primary key (each change names its row's `id`), one per set
+    of columns changed. In Core (issue 17): the ORM's bulk UPDATE by primary key costs tens of microseconds a
+    row in Python (its per-row bookkeeping and the session's synchronisation), this a cached statement."""
+    table = model.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        groups.setdefault(tuple(change), []).append(change)
+    stmt = update(table).where(table.c.id == bindparam("b_id"))  # SET: every other key of the rows
+    for rows in groups.values():
+        await session.execute(
+            stmt, [{("b_id" if name == "id" else name): v for name, v in row.items()} for row in rows]
+        )

@@ -8,35 +8,34 @@ be sent and when is schedules/agenda.py's. The recording writes are executemany 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlalchemy import false, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DoseEvent, Outbox, Questionnaire
 from storage.queries.dialect import is_postgres, rowcount, update_by_id
 from storage.status import OutboxStatus
 
+OUTBOX = Outbox.__table__  # type: ignore[attr-defined]  # Core statements: no ORM bookkeeping per call (issue 17)
+
 
 async def claim_due(session: AsyncSession, *, now: datetime, worker: str, limit: int) -> list[int]:
     """Claim up to `limit` pending rows due by `now`, oldest first, for `worker`; their ids.
     On PostgreSQL rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED)."""
-    due = (
-        select(col(Outbox.id))
-        .where(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.due_at) <= now)
-        .order_by(col(Outbox.due_at))
-        .limit(limit)
-    )
+    b = OUTBOX.c
+    due = sa_select(b.id).where(b.status == OutboxStatus.PENDING, b.due_at <= now).order_by(b.due_at).limit(limit)
     if is_postgres(session):
         due = due.with_for_update(skip_locked=True)
     claimed = await session.execute(
-        update(Outbox)
-        .where(col(Outbox.id).in_(due.scalar_subquery()))
+        update(OUTBOX)
+        .where(b.id.in_(due.scalar_subquery()))
         .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_at=now)
-        .returning(col(Outbox.id))
+        .returning(b.id)
     )
     return list(claimed.scalars().all())
 
@@ -59,26 +58,26 @@ async def release_stale(session: AsyncSession, *, cutoff: datetime) -> int:
 
 async def renew(session: AsyncSession, *, ids: Sequence[int], worker: str, at: datetime) -> set[int]:
     """Extend `worker`'s claim on `ids` to `at`; the ids it still holds (not recovered by another process)."""
+    b = OUTBOX.c
     held = await session.execute(
-        update(Outbox)
-        .where(
-            col(Outbox.id).in_(ids),
-            col(Outbox.claimed_by) == worker,
-            col(Outbox.status).in_((OutboxStatus.CLAIMED, OutboxStatus.SENDING)),
-        )
+        update(OUTBOX)
+        .where(b.id.in_(ids), b.claimed_by == worker, b.status.in_((OutboxStatus.CLAIMED, OutboxStatus.SENDING)))
         .values(claimed_at=at)
-        .returning(col(Outbox.id))
+        .returning(b.id)
     )
     return set(held.scalars().all())
 
 
-async def mark_sending(session: AsyncSession, *, ids: Sequence[int]) -> None:
-    """Claimed rows about to go out become 'sending' (a crash from here on leaves their fate unknown)."""
+async def mark_sending(session: AsyncSession, *, ids: Sequence[int], late: Collection[int] = ()) -> None:
+    """Claimed rows about to go out become 'sending', one more attempt each, `late` the ones sent late (a crash
+    from here on leaves their fate unknown)."""
     if ids:
+        b = OUTBOX.c
+        late_now = b.id.in_(late) if late else false()
         await session.execute(
-            update(Outbox)
-            .where(col(Outbox.id).in_(ids), col(Outbox.status) == OutboxStatus.CLAIMED)
-            .values(status=OutboxStatus.SENDING)
+            update(OUTBOX)
+            .where(b.id.in_(ids), b.status == OutboxStatus.CLAIMED)
+            .values(status=OutboxStatus.SENDING, attempts=b.attempts + 1, late=late_now)
         )
 
 
