@@ -106,21 +106,30 @@ async def dose_records(
 ) -> tuple[list[DoseEvent], list[DoseRecord]]:
     """A patient's doses due in [since, now], as rows and as the facts the adherence rules read."""
     doses = await doses_q.of_patient_due(session, patient_id=patient_id, since=since, until=now, states=DOSE_STATE)
-    return doses, [
-        DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im", d.taken_at, d.skip_reason) for d in doses
-    ]
+    return doses, [_record(d) for d in doses]
 
 
-async def review_adherence(session: AsyncSession, *, patient: Patient, now: datetime, protocol: Protocol) -> int:
-    """Low adherence over the window and long-unconfirmed injections. Returns new flags."""
+def _record(d: DoseEvent) -> DoseRecord:
+    return DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im", d.taken_at, d.skip_reason)
+
+
+async def review_adherence(
+    session: AsyncSession, *, patients: Sequence[Patient], now: datetime, protocol: Protocol
+) -> int:
+    """Low adherence over the window and long-unconfirmed injections, for each of `patients` (their doses read
+    in one query). Returns new flags."""
     since = now - timedelta(
         days=max(protocol.adherence.window_days, protocol.doses.injection_unconfirmed_after_days) + 1
     )
-    _, records = await dose_records(session, patient_id=patient.id or 0, since=since, now=now)
-    start = patient.consented_at or now
-    return len(
-        await raise_flags(session, patient=patient, flags=flags_for_adherence(records, now, start, protocol), now=now)
-    )
+    ids = [p.id or 0 for p in patients]
+    records: dict[int, list[DoseRecord]] = {pid: [] for pid in ids}
+    for d in await doses_q.of_patients_due(session, patient_ids=ids, since=since, until=now, states=DOSE_STATE):
+        records[d.patient_id].append(_record(d))
+    raised = 0
+    for patient in patients:
+        flags = flags_for_adherence(records[patient.id or 0], now, patient.consented_at or now, protocol)
+        raised += len(await raise_flags(session, patient=patient, flags=flags, now=now))
+    return raised
 
 
 async def on_response(

@@ -18,8 +18,7 @@ async def review_due(sessions: Sessions, *, now: datetime, protocol: Protocol, b
     while True:
         async with sessions() as session:
             patients = await patients_q.due_for_review(session, before=now - REVIEW_EVERY, batch=batch)
-            for patient in patients:
-                raised += await review_adherence(session, patient=patient, now=now, protocol=protocol)
+            raised += await review_adherence(session, patients=patients, now=now, protocol=protocol)
             if patients:
                 await patients_q.mark_reviewed(session, ids=[p.id for p in patients], at=now)
             await session.commit()
