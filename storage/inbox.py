@@ -70,8 +70,10 @@ async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: d
     async def insert_new() -> list[int]:
         async with sessions() as session:
             assert session.bind is not None
-            stmt = _insert_new(session.bind.dialect.name)
-            new = [row[0] for row in (await session.execute(stmt, list(rows.values()))).all()]
+            dialect = session.bind.dialect.name
+            if dialect == "postgresql":  # one statement, its own transaction: no BEGIN and COMMIT round trips
+                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            new = [row[0] for row in (await session.execute(_insert_new(dialect), list(rows.values()))).all()]
             await session.commit()
         return new
 
