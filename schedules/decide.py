@@ -16,8 +16,9 @@ from schedules import agenda
 from schedules.jobs import DoseView, Job
 from storage.engine import Sessions
 from storage.models import DoseEvent, Outbox, Questionnaire
-from storage.queries import outbox as outbox_q
+from storage.queries import claimed as claimed_q
 from storage.queries import questionnaires as questionnaires_q
+from storage.queries.claimed import ClaimedRow, DoseOf, PatientOf, QuestionnaireOf
 from storage.queries.dialect import update_by_id
 from storage.status import ENROLLED, OutboxStatus
 
@@ -32,40 +33,39 @@ DEFER_STEP = timedelta(minutes=1)
 async def decide(
     sessions: Sessions, ids: list[int], *, now: datetime, protocol: Protocol
 ) -> tuple[list[Job], int, int]:
-    """The claimed rows `ids` as jobs to send; the rest dropped, expired or deferred (counts of the first two).
-    Each row is one flat row of storage/queries/outbox.with_refs (the outbox row, its patient, dose, questionnaire)."""
     jobs: list[Job] = []
     dropped = expired = 0
     async with sessions() as session:
-        rows = await outbox_q.with_refs(session, ids=ids, dose_kinds=DOSE_KINDS)
+        rows = await claimed_q.claimed(session, ids=ids, dose_kinds=DOSE_KINDS)  # (row, patient, dose, questionnaire)
         busy = await questionnaires_q.answering(
             session,
-            patient_ids={r.patient_id for r in rows if r.p_status is not None},
+            patient_ids={r[1].id for r in rows if r[1] is not None},
             since=now - protocol.questionnaires.active_within,
         )
         boxes: list[dict[str, Any]] = []
         doses: list[dict[str, Any]] = []
         questionnaires: list[dict[str, Any]] = []
         # a questionnaire going out in this very batch holds back that patient's reminder too
-        busy |= {r.patient_id for r in rows if r.q_status == "planned"}
-        for r in rows:
-            verdict, note = _verdict(r, busy=busy, now=now, protocol=protocol)
+        busy |= {box.patient_id for box, _, _, q in rows if q is not None and q.status == "planned" and box.patient_id}
+        for box, patient, dose, q in rows:
+            verdict, note = _verdict(box, patient, dose, q, busy=busy, now=now, protocol=protocol)
             if verdict == "defer":  # marked: only these are released when the questions are done
-                boxes.append(agenda.defer({"id": r.id, "claimed_by": None}, until=now + DEFER_STEP))
+                boxes.append(agenda.defer({"id": box.id, "claimed_by": None}, until=now + DEFER_STEP))
                 continue
             if verdict in (OutboxStatus.DROPPED, OutboxStatus.EXPIRED):
-                boxes.append({"id": r.id, "status": verdict, "error": note or verdict})
+                boxes.append({"id": box.id, "status": verdict, "error": note or verdict})
                 dropped += verdict == OutboxStatus.DROPPED
                 expired += verdict == OutboxStatus.EXPIRED
-                if r.d_status == "planned" and note in ("missed", "not_sent"):
-                    doses.append({"id": r.d_id, "status": note, "note": "late" if note == "missed" else r.p_status})
-                if r.q_status == "planned":
-                    questionnaires.append({"id": r.q_id, "status": "not_sent"})
+                if dose is not None and dose.status == "planned" and note in ("missed", "not_sent"):
+                    why = patient.status if patient is not None and note == "not_sent" else "late"
+                    doses.append({"id": dose.id, "status": note, "note": why})
+                if q is not None and q.status == "planned":
+                    questionnaires.append({"id": q.id, "status": "not_sent"})
                 continue
-            reference = r.d_due_at if r.d_id is not None and r.kind == "dose_reminder" else r.due_at
-            if r.error == agenda.HELD:  # the bot chose to wait (questions open): late only past the end of the wait
-                reference = r.due_at
-            jobs.append(_job(r, late=now - reference > protocol.doses.late_mark))
+            reference = dose.due_at if dose is not None and box.kind == "dose_reminder" else box.due_at
+            if box.error == agenda.HELD:  # the bot chose to wait (questions open): late only past the end of the wait
+                reference = box.due_at
+            jobs.append(_job(box, patient, dose, q, late=now - reference > protocol.doses.late_mark))
         for table, changes in ((Outbox, boxes), (DoseEvent, doses), (Questionnaire, questionnaires)):
             if changes:
                 await update_by_id(session, model=table, changes=changes)
@@ -73,51 +73,63 @@ async def decide(
     return jobs, dropped, expired
 
 
-def _verdict(r: Any, *, busy: set[int], now: datetime, protocol: Protocol) -> tuple[str, str | None]:
-    if r.p_status is not None:
-        if r.p_status not in ENROLLED or not r.reachable:
+def _verdict(
+    box: ClaimedRow,
+    patient: PatientOf | None,
+    dose: DoseOf | None,
+    q: QuestionnaireOf | None,
+    *,
+    busy: set[int],
+    now: datetime,
+    protocol: Protocol,
+) -> tuple[str, str | None]:
+    if patient is not None:
+        if patient.status not in ENROLLED or not patient.reachable:
             return OutboxStatus.DROPPED, "not_sent"
-        if r.p_status == "paused" and r.kind in PATIENT_KINDS:
+        if patient.status == "paused" and box.kind in PATIENT_KINDS:
             return OutboxStatus.DROPPED, "not_sent"
-    if r.kind == "questionnaire":
-        if r.q_status != "planned":  # None: no questionnaire
+    if box.kind == "questionnaire":
+        if q is None or q.status != "planned":
             return OutboxStatus.DROPPED, None
-        if now - r.q_due_at > protocol.questionnaires.expire_after:
+        if now - q.due_at > protocol.questionnaires.expire_after:
             return "expired", None
-    if r.kind in DOSE_KINDS:
-        if r.d_status is None or r.d_status != WANTED_DOSE_STATUS[r.kind]:
+    if box.kind in DOSE_KINDS:
+        if dose is None or dose.status != WANTED_DOSE_STATUS[box.kind]:
             return OutboxStatus.DROPPED, None
-        reference = r.d_due_at if r.kind == "dose_reminder" else r.due_at
+        reference = dose.due_at if box.kind == "dose_reminder" else box.due_at
         if now - reference > protocol.doses.late_window:
-            return "expired", "missed" if r.kind == "dose_reminder" else None
-        if r.kind == "dose_reminder" and r.d_patient_id in busy:
+            return "expired", "missed" if box.kind == "dose_reminder" else None
+        if box.kind == "dose_reminder" and dose.patient_id in busy:
             return "defer", None
     return "send", None
 
 
-def _job(r: Any, *, late: bool) -> Job:
-    patient = r.p_status is not None
+def _job(
+    box: ClaimedRow, patient: PatientOf | None, dose: DoseOf | None, q: QuestionnaireOf | None, *, late: bool
+) -> Job:
     view = None
-    if r.d_id is not None and patient:
-        phase = r.regimen["phases"][r.phase_index]
-        view = DoseView(r.d_id, r.route, phase, r.phase_start and r.kind == "dose_reminder", r.local_date, r.snoozes)
-    payload = dict(r.payload or {})
-    if r.q_id is not None:
-        payload.update(questionnaire_id=r.q_id, kind=r.q_kind, week=r.week)
-        if patient:  # the questions depend on the route: no injection questions for oral B12
-            payload["injections"] = any(p.get("route") == "im" for p in r.regimen.get("phases", ()))
+    if dose is not None and patient is not None:
+        phase = patient.regimen["phases"][dose.phase_index]
+        view = DoseView(
+            dose.id, dose.route, phase, dose.phase_start and box.kind == "dose_reminder", dose.local_date, dose.snoozes
+        )
+    payload = dict(box.payload or {})
+    if q is not None:
+        payload.update(questionnaire_id=q.id, kind=q.kind, week=q.week)
+        if patient is not None:  # the questions depend on the route: no injection questions for oral B12
+            payload["injections"] = any(p.get("route") == "im" for p in patient.regimen.get("phases", ()))
     return Job(
-        outbox_id=r.id,
-        kind=r.kind,
-        chat_id=r.chat_id,
-        due_at=r.due_at,
+        outbox_id=box.id,
+        kind=box.kind,
+        chat_id=box.chat_id,
+        due_at=box.due_at,
         late=late,
-        uncertain=r.uncertain,
-        patient_id=r.patient_id,
-        language=r.language if patient else str(payload.get("lang", "en")),  # a notice after erasure
-        timezone=r.timezone if patient else "UTC",
+        uncertain=box.uncertain,
+        patient_id=box.patient_id,
+        language=patient.language if patient else str(payload.get("lang", "en")),  # a notice after erasure
+        timezone=patient.timezone if patient else "UTC",
         payload=payload,
         dose=view,
-        reply_to=r.message_id if r.d_id is not None and r.kind == "dose_nudge" else None,
-        edits=(r.message_id, r.nudge_message_id) if r.d_id is not None and r.kind == "dose_close" else (),
+        reply_to=dose.message_id if dose is not None and box.kind == "dose_nudge" else None,
+        edits=(dose.message_id, dose.nudge_message_id) if dose is not None and box.kind == "dose_close" else (),
     )

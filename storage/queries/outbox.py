@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, update
-from sqlalchemy import select as sa_select
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DoseEvent, Outbox, Patient, Questionnaire
+from storage.models import Outbox
 from storage.queries.dialect import insert_ignore, rowcount
 from storage.status import OutboxStatus
 
@@ -137,29 +136,3 @@ async def statuses_about(session: AsyncSession, *, kinds: Collection[str], ref_i
 def with_key(*, key: str) -> Where:
     """The row with this dedupe key (schedules/agenda.py builds the keys)."""
     return col(Outbox.dedupe_key) == key
-
-
-async def with_refs(session: AsyncSession, *, ids: Sequence[int], dose_kinds: Collection[str]) -> list[Any]:
-    """These outbox rows with what they name, one flat row each (Core, no ORM objects: issue 17): the row's
-    columns (id, kind, chat_id, due_at, uncertain, patient_id, payload, error), its patient's (p_status None:
-    no patient; reachable, regimen, language, timezone), the dose of a row of `dose_kinds` (d_id None: none;
-    d_status, d_due_at, d_patient_id, route, phase_index, phase_start, local_date, snoozes, message_id,
-    nudge_message_id) and the questionnaire of a questionnaire row (q_id None: none; q_status, q_due_at,
-    q_kind, week)."""
-    box, patient, dose, q = (m.__table__ for m in (Outbox, Patient, DoseEvent, Questionnaire))  # type: ignore[union-attr]
-    b, p, d = box.c, patient.c, dose.c
-    columns = [b[name] for name in ("id", "kind", "chat_id", "due_at", "uncertain", "patient_id", "payload", "error")]
-    columns += [p.status.label("p_status"), p.reachable, p.regimen, p.language, p.timezone]
-    columns += [d.id.label("d_id"), d.status.label("d_status"), d.due_at.label("d_due_at")]
-    columns += [d.patient_id.label("d_patient_id"), d.route, d.phase_index, d.phase_start, d.local_date, d.snoozes]
-    columns += [d.message_id, d.nudge_message_id, q.c.id.label("q_id"), q.c.status.label("q_status")]
-    columns += [q.c.due_at.label("q_due_at"), q.c.kind.label("q_kind"), q.c.week]
-    query = (
-        sa_select(*columns)
-        .select_from(box)
-        .join(patient, p.id == b.patient_id, isouter=True)
-        .join(dose, (d.id == b.ref_id) & b.kind.in_(dose_kinds), isouter=True)
-        .join(q, (q.c.id == b.ref_id) & (b.kind == "questionnaire"), isouter=True)
-        .where(b.id.in_(ids))
-    )
-    return list((await session.execute(query)).all())
