@@ -123,22 +123,26 @@ async def append(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """`record`, written at once in Core (no ORM flush): the same lock, place in the chain and hash, then one
-    INSERT, in the session's transaction. For hot paths (a dose press); returns the row's id."""
-    assert session.bind is not None
-    dialect = session.bind.dialect.name
-    if dialect == "postgresql":
-        await session.execute(PG_LOCK, {"key": AUDIT_LOCK})
-        got = (await session.execute(PG_NEXT, {"n": 1})).all()
-    else:
-        got = (await session.execute(SQLITE_LAST)).all()
-    ids, prev = _places(dialect, 1, got)
-    hashed = row_hash(
-        prev, canonical(ids[0], at, actor, action, subject, outcome, detail), session.info.get(AUDIT_KEY_INFO)
-    )
-    values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
-              "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
-    await session.execute(INSERT, values)
-    return ids[0]
+    INSERT, in the session's transaction. For hot paths (a dose press); returns the row's id. Its statements
+    run in one call into the session's greenlet (one hand-over instead of one per statement)."""
+    key = session.info.get(AUDIT_KEY_INFO)
+
+    def write(sync: Session) -> int:
+        conn = sync.connection()
+        dialect = conn.dialect.name
+        if dialect == "postgresql":
+            conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
+            got = conn.execute(PG_NEXT, {"n": 1}).all()
+        else:
+            got = conn.execute(SQLITE_LAST).all()
+        ids, prev = _places(dialect, 1, got)
+        hashed = row_hash(prev, canonical(ids[0], at, actor, action, subject, outcome, detail), key)
+        values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
+                  "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
+        conn.execute(INSERT, values)
+        return ids[0]
+
+    return await session.run_sync(write)
 
 
 @dataclass(frozen=True)
