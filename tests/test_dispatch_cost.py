@@ -8,6 +8,7 @@ the state machine test bounds the duplicates of a row by its attempts.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -18,9 +19,11 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from bot.sandbox.procs import seed
+from bot.sending.rendering import Texts, dose_text
 from care.protocol import default_protocol
+from care.regimens import build_regimen
 from schedules.dispatch import SLICE, dispatch_once, recover
-from schedules.jobs import Job, Outcome, Sent
+from schedules.jobs import DoseView, Job, Outcome, Sent
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox
 
@@ -87,3 +90,22 @@ async def test_an_attempt_is_a_row_marked_sending_and_a_late_one_says_so(databas
         assert {(d.status, d.late) for d in doses} == {("sent", True)}
     finally:
         await engine.dispose()
+
+
+def test_a_senders_cached_reminder_texts_are_the_texts_rendered_anew() -> None:
+    """bot/sending/rendering.Texts renders each distinct dose text once a tick: it must give, for every
+    kind, language, route, phase, phase start and lateness, what rendering that job anew gives."""
+    regimen = build_regimen("oral-high").to_dict()
+    oral, im = regimen["phases"][0], {**regimen["phases"][0], "route": "im", "dose": 1, "unit": "mg"}
+    texts = Texts()
+    seen = set()
+    for _ in range(2):  # the second round from the cache
+        for kind, lang, phase, start, late in itertools.product(
+            ("dose_reminder", "dose_nudge", "dose_close"), ("en", "es", "ru"), (oral, im, dict(oral)), (0, 1), (0, 1)
+        ):
+            dose = DoseView(7, phase["route"], phase, bool(start), NOW.date(), 0)
+            job = Job(outbox_id=1, kind=kind, chat_id=1, due_at=NOW, late=bool(late), uncertain=False, language=lang,
+                      dose=dose)  # fmt: skip
+            assert texts.dose(job) == dose_text(job)
+            seen.add(dose_text(job))
+    assert len(seen) > 30

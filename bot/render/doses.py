@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -51,20 +52,31 @@ def dose_keyboard(
     dose_id: int, *, route: str, snoozes: int, max_snoozes: int, snooze_minutes: int, lang: str = "en"
 ) -> InlineKeyboardMarkup:
     injection = route == "im"
-    buttons = [
-        InlineKeyboardButton(t("btn_given" if injection else "btn_taken", lang), callback_data=f"d1:{dose_id}:t")
-    ]
+    taken, later, skip, earlier = _labels(lang, injection, snooze_minutes)
+    buttons = [InlineKeyboardButton(taken, callback_data=f"d1:{dose_id}:t")]
     if snoozes < max_snoozes:
-        label = t("btn_not_yet", lang) if injection else t("btn_snooze", lang, minutes=snooze_minutes)
-        buttons.append(InlineKeyboardButton(label, callback_data=f"d1:{dose_id}:s"))
-    buttons.append(
-        InlineKeyboardButton(t("btn_not_given" if injection else "btn_skip", lang), callback_data=f"d1:{dose_id}:k")
-    )
-    report = InlineKeyboardButton(t("btn_report_symptom", lang), callback_data="r1:o")  # bot/handlers/symptoms.py
+        buttons.append(InlineKeyboardButton(later, callback_data=f"d1:{dose_id}:s"))
+    buttons.append(InlineKeyboardButton(skip, callback_data=f"d1:{dose_id}:k"))
     if injection:
-        return InlineKeyboardMarkup([buttons, [report]])
-    earlier = InlineKeyboardButton(t("btn_taken_earlier", lang), callback_data=f"d1:{dose_id}:e")
-    return InlineKeyboardMarkup([buttons, [earlier, report]])
+        return InlineKeyboardMarkup([buttons, [_report(lang)]])
+    return InlineKeyboardMarkup(
+        [buttons, [InlineKeyboardButton(earlier, callback_data=f"d1:{dose_id}:e"), _report(lang)]]
+    )
+
+
+@functools.cache
+def _labels(lang: str, injection: bool, snooze_minutes: int) -> tuple[str, str, str, str]:
+    """The buttons' texts of a dose's keyboard, looked up once per language (issue 17: every reminder has them)."""
+    if injection:
+        return t("btn_given", lang), t("btn_not_yet", lang), t("btn_not_given", lang), ""
+    snooze = t("btn_snooze", lang, minutes=snooze_minutes)
+    return t("btn_taken", lang), snooze, t("btn_skip", lang), t("btn_taken_earlier", lang)
+
+
+@functools.cache
+def _report(lang: str) -> InlineKeyboardButton:
+    """Report a symptom (bot/handlers/symptoms.py): the same button on every reminder (PTB's are immutable)."""
+    return InlineKeyboardButton(t("btn_report_symptom", lang), callback_data="r1:o")
 
 
 def yes_no(yes_key: str, no_key: str, yes_data: str, no_data: str, lang: str = "en") -> InlineKeyboardMarkup:

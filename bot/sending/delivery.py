@@ -1,4 +1,4 @@
-"""The sender the dispatcher calls: render each job and send it through the real Bot."""
+"""The sender the dispatcher calls: render each job (bot/sending/rendering.py) and send it through the real Bot."""
 
 from __future__ import annotations
 
@@ -6,94 +6,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.render.doses import dose_keyboard, dose_label, phase_text
-from bot.render.flags import summary, unowned_text
-from bot.render.milestones import flag_keyboard
-from bot.render.questionnaire_screen import question_screen
-from bot.texts import patient, t
+from bot.sending.rendering import Texts, render
 from care.protocol import Protocol
 from schedules.jobs import Blocked, Deliver, Failed, Job, Outcome, Retry, Sent
 from schedules.lease import heartbeat
-from services.questionnaire_views import view_of
-from storage.models import Questionnaire
 
 log = logging.getLogger(__name__)
 NETWORK_RETRY_SECONDS = 10.0
 Part = tuple[str, InlineKeyboardMarkup | None]
-
-
-def render(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | None]:
-    lang = job.language
-    if job.kind == "questionnaire":
-        return first_item(job, protocol)
-    if job.kind == "alert":
-        return alert_text(job.payload, protocol, lang), flag_keyboard(job.payload, lang)
-    if job.kind == "team_notice":  # care-team text in the team's language, no patient footer
-        return t(str(job.payload["key"]), lang, **job.payload.get("params", {})), None
-    if job.dose is None:
-        key = str(job.payload.get("key", "help"))
-        return patient(key, lang, **job.payload.get("params", {})), None
-    dose = job.dose
-    label = dose_label(dose.phase, lang)
-    injection = dose.route == "im"
-    if job.kind == "dose_close":  # the reminder's final state: no buttons left
-        lines = [t("dose_injection" if injection else "dose_oral", lang, dose=label), "", t("dose_closed", lang)]
-        return "\n".join([*lines, "", t("footer", lang)]), None
-    if job.kind == "dose_nudge":
-        key = "dose_nudge_injection" if injection else "dose_nudge_oral"
-    else:
-        key = "dose_injection" if injection else "dose_oral"
-    lines = [t(key, lang, dose=label)]
-    if dose.phase_start:
-        lines.insert(0, t("phase_switch", lang, regimen_phase=phase_text(dose.phase, lang)))
-    if job.late and job.kind == "dose_reminder":
-        lines.append(t("dose_late", lang))
-    lines.append("")
-    lines.append(t("footer", lang))
-    keyboard = dose_keyboard(
-        dose.id,
-        route=dose.route,
-        snoozes=dose.snoozes,
-        max_snoozes=protocol.doses.max_snoozes,
-        snooze_minutes=protocol.doses.snooze_minutes,
-        lang=lang,
-    )
-    return "\n".join(lines), keyboard
-
-
-def first_item(job: Job, protocol: Protocol) -> tuple[str, InlineKeyboardMarkup | None]:
-    p = job.payload
-    q = Questionnaire(
-        id=p["questionnaire_id"],
-        patient_id=job.patient_id or 0,
-        kind=p["kind"],
-        week=p["week"],
-        due_at=job.due_at,
-        answers={},
-    )
-    view = view_of(q, protocol, first=True, injections=bool(p.get("injections", True)))
-    assert view is not None
-    return question_screen(view, job.language)
-
-
-def alert_text(payload: dict[str, Any], protocol: Protocol, lang: str = "en") -> str:
-    """An urgent alert; posted again when nobody owned it in time (payload `escalated`, schedules/escalation.py)."""
-    facts = payload.get("facts", {})
-    said = summary(str(payload.get("summary_key", "")), facts, protocol, lang)
-    alias, flag_id = payload.get("alias", "?"), payload.get("flag_id", "?")
-    if payload.get("escalated"):
-        unowned = unowned_text(int(payload.get("unowned_minutes", 0)), lang)
-        lines = [t("alert_escalated", lang, alias=alias, flag_id=flag_id, summary=said, unowned=unowned)]
-    else:
-        lines = [t("alert_urgent", lang, alias=alias, summary=said)]
-    hint = "alert_escalated_hint" if payload.get("escalated") else "alert_ack_hint"
-    lines.append(t(hint, lang, flag_id=flag_id))
-    return "\n".join(lines)
 
 
 def outcome_of(exc: TelegramError, *, part: int = 0) -> Outcome:
@@ -146,8 +70,8 @@ def by_kind(inner: Deliver, kinds: frozenset[str], send: Callable[[Job], Awaitab
     return deliver
 
 
-async def send_one(bot: Bot, job: Job, protocol: Protocol) -> Outcome:
-    text, keyboard = render(job, protocol)
+async def send_one(bot: Bot, job: Job, protocol: Protocol, texts: Texts | None = None) -> Outcome:
+    text, keyboard = render(job, protocol, texts)
     if job.kind == "dose_close":
         return await close_reminder(bot, job, text)
     outcome = await send_parts(bot, job.chat_id, [(text, keyboard)])
@@ -175,7 +99,9 @@ async def close_reminder(bot: Bot, job: Job, text: str) -> Outcome:
 
 
 def make_deliver(bot: Bot, protocol: Protocol) -> Deliver:
+    texts = Texts()  # a sender lives for one tick (bot/ticks.py)
+
     async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
-        return await asyncio.gather(*(send_one(bot, job, protocol) for job in jobs))
+        return await asyncio.gather(*(send_one(bot, job, protocol, texts) for job in jobs))
 
     return deliver

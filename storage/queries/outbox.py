@@ -67,10 +67,12 @@ def pending(*where: Where) -> tuple[Where, ...]:
 
 async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert the rows whose dedupe key is not there yet; the ids added. The agenda's only. An executemany
-    (SQLAlchemy's insertmanyvalues: one cached statement, batched), not a VALUES list built per call."""
+    (SQLAlchemy's insertmanyvalues: one cached statement, batched), not a VALUES list built per call; on the
+    table, not the ORM class (no ORM bookkeeping per row)."""
     if not rows:
         return []
-    stmt = insert_ignore(session, Outbox).on_conflict_do_nothing().returning(col(Outbox.id))
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    stmt = insert_ignore(session, table).on_conflict_do_nothing().returning(table.c.id)
     return list((await session.execute(stmt, list(rows))).scalars().all())
 
 
