@@ -32,6 +32,17 @@ def test_the_polling_bot_loads_no_web_server_cli_or_postgresql_dialect() -> None
     assert not unused(loaded)
 
 
+def test_the_bot_process_loads_no_stand_in_or_simulator() -> None:
+    """The `simulate` subcommand is parsed by every `b12bot` command; its clinic, the Bot API stand-in (and its
+    900 KB spec) and the harness load only when a simulation runs."""
+    loaded = modules_after(
+        "import sys, bot.cli, bot.runner, bot.app\n"
+        "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
+    )
+    assert "bot.simulate.command" in loaded
+    assert not {m for m in loaded if m.startswith(("bot.sandbox", "bot.simulate.clinic", "bot.simulate.run"))}
+
+
 def test_the_scale_benchmark_child_loads_what_the_bot_does_and_the_stand_in() -> None:
     loaded = modules_after(
         "import sys, common, scale, bot.sandbox.api, bot.sandbox.harness, bot.app, bot.ticks, schedules.planner\n"

@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.simulate.clinic import Config
 from bot.simulate.profiles import PROFILES
-from bot.simulate.report import readable
-from bot.simulate.run import simulate
+
+if TYPE_CHECKING:  # the clinic, the stand-in and the harness load when a simulation runs, not with every
+    from bot.simulate.clinic import Config  # `b12bot` command (issue 17: `b12bot run`'s memory)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def config_from(args: argparse.Namespace) -> Config:
+    from bot.simulate.clinic import Config
+
     profiles = tuple(p.strip() for p in args.profiles.split(",") if p.strip())
     unknown = [p for p in profiles if p not in PROFILES]
     if unknown or not profiles:
@@ -38,6 +41,9 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 async def run_command(args: argparse.Namespace) -> int:
+    from bot.simulate.report import readable
+    from bot.simulate.run import simulate
+
     config = config_from(args)
     if args.json or not sys.stderr.isatty():
         data = await simulate(config)
