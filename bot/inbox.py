@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 async def receive(app: Application, updates: Sequence[dict[str, Any]]) -> list[int]:  # type: ignore[type-arg]
     """Store updates durably, a batch in one statement (duplicates ignored); returns the ids that were new."""
     s = services_of(app.bot_data)
-    return await s.inbox.store(s.sessions, updates, s.now())
+    return await s.inbox.store(s.engine, updates, s.now())
 
 
 async def _process(app: Application, update_id: int, payload: dict[str, Any], claim: Claim) -> inbox.Handled:  # type: ignore[type-arg]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from storage import inbox
 from storage.engine import Sessions
 
@@ -34,7 +36,7 @@ class InboxQueue:
     def forget(self) -> None:
         self.waiting = None
 
-    async def store(self, sessions: Sessions, updates: Sequence[dict[str, Any]], now: datetime) -> list[int]:
+    async def store(self, engine: AsyncEngine, updates: Sequence[dict[str, Any]], now: datetime) -> list[int]:
         """Store durably (duplicates ignored), with any others waiting to be stored; the ids that were new."""
         mine: asyncio.Future[Payloads] = asyncio.get_running_loop().create_future()
         self._incoming.append((updates, mine))
@@ -43,7 +45,7 @@ class InboxQueue:
         try:
             async with self._lock:
                 if not mine.done():
-                    await self._store_incoming(sessions, now, mine)
+                    await self._store_incoming(engine, now, mine)
             new = await mine
         except BaseException:
             self.forget()  # stored or not: read the inbox next time
@@ -54,10 +56,10 @@ class InboxQueue:
             self.waiting.update(new)
         return list(new)
 
-    async def _store_incoming(self, sessions: Sessions, now: datetime, mine: asyncio.Future[Payloads]) -> None:
+    async def _store_incoming(self, engine: AsyncEngine, now: datetime, mine: asyncio.Future[Payloads]) -> None:
         batch, self._incoming = self._incoming, []
         try:
-            new = await inbox.store(sessions, updates=[u for updates, _ in batch for u in updates], now=now)
+            new = await inbox.store(engine, updates=[u for updates, _ in batch for u in updates], now=now)
         except asyncio.CancelledError:  # this caller gave up: the others are stored by the next one
             self._incoming[:0] = [entry for entry in batch if entry[1] is not mine]
             raise

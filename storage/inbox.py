@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from storage.engine import Sessions, retry_on_disconnect
@@ -60,21 +60,21 @@ def _row(update: dict[str, Any], now: datetime) -> dict[str, Any]:
             "user_id": user_id}  # fmt: skip
 
 
-async def store(sessions: Sessions, *, updates: Sequence[dict[str, Any]], now: datetime) -> dict[int, dict[str, Any]]:
-    """Insert updates not seen before (tokens masked, unhandled kinds reduced), a whole batch in one statement;
-    returns the new ones (id: the payload stored), in id order. Retried once on a lost connection."""
+async def store(engine: AsyncEngine, *, updates: Sequence[dict[str, Any]], now: datetime) -> dict[int, dict[str, Any]]:
+    """Insert updates not seen before (tokens masked, unhandled kinds reduced), a whole batch in one statement,
+    on a connection of its own (no ORM session: nothing of it is an object); returns the new ones (id: the
+    payload stored), in id order. Retried once on a lost connection."""
     if not updates:
         return {}
     rows = {int(u["update_id"]): _row(u, now) for u in updates}
+    stmt = _insert_new(engine.dialect.name)
 
     async def insert_new() -> list[int]:
-        async with sessions() as session:
-            assert session.bind is not None
-            dialect = session.bind.dialect.name
-            if dialect == "postgresql":  # one statement, its own transaction: no BEGIN and COMMIT round trips
-                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            new = [row[0] for row in (await session.execute(_insert_new(dialect), list(rows.values()))).all()]
-            await session.commit()
+        async with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":  # one statement, its own transaction: no BEGIN and COMMIT
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+            new = [row[0] for row in (await conn.execute(stmt, list(rows.values()))).all()]
+            await conn.commit()
         return new
 
     return {i: rows[i]["payload"] for i in sorted(await retry_on_disconnect(insert_new))}

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
@@ -74,9 +75,15 @@ async def test_a_taken_press_is_two_transactions_on_one_connection(
         event.listen(engine.pool, "checkout", on_checkout)
         event.listen(engine.pool, "checkin", on_checkin)
         begins = count_begins(monkeypatch) if engine.dialect.name == "postgresql" else [0]
+
+        def on_session(*_args: Any) -> None:
+            seen["ORM sessions"] += 1  # a session that began a transaction
+
+        event.listen(Session, "after_begin", on_session)
         try:
             await sb.send(press)
         finally:
+            event.remove(Session, "after_begin", on_session)
             monkeypatch.undo()
             for name, fn in listeners.items():
                 event.remove(engine, name, fn)
@@ -96,6 +103,7 @@ async def test_a_taken_press_is_two_transactions_on_one_connection(
     # PostgreSQL: the drain's (its claim, then the look for a next update); the store is one statement in
     # autocommit, without a BEGIN and COMMIT round trip of its own (3 BEGINs before)
     assert begins[0] <= 2, begins
+    assert seen["ORM sessions"] == 1  # the handler's: the store is one statement on a connection, no ORM session
 
 
 @pytest.mark.parametrize("replayed", [False, True])
