@@ -86,7 +86,7 @@ async def record_outcomes(
             if (again := await after_refusal(session, job, blocked, now=now)) is not None:
                 box_changes = [c for c in box_changes if c["id"] != job.outbox_id] + [again]
         await dispatch_q.record(session, outbox=box_changes, doses=dose_changes, questionnaires=opened)
-        await agenda.enqueue(session, nudges, now=now)
+        await agenda.enqueue(session, nudges, now=now, ids=False)  # their ids are not needed
         for chat_id in blocked_chats:
             await mark_unreachable(session, chat_id=chat_id, now=now, source="send")
         await mark_sending(session, sending_next)

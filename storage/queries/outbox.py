@@ -65,25 +65,34 @@ def pending(*where: Where) -> tuple[Where, ...]:
     return (col(Outbox.status) == OutboxStatus.PENDING, *where)
 
 
-async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert the rows whose dedupe key is not there yet; the ids added. The agenda's only. An executemany
-    (SQLAlchemy's insertmanyvalues: one cached statement, batched), not a VALUES list built per call; on the
-    table, not the ORM class (no ORM bookkeeping per row)."""
+async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]], returning: bool = True) -> list[int]:
+    """Insert the rows whose dedupe key is not there yet; the ids added (none when not `returning`). The
+    agenda's only. An executemany (SQLAlchemy's insertmanyvalues when returning: one cached statement,
+    batched), not a VALUES list built per call; on the table, not the ORM class (no ORM bookkeeping per row)."""
     if not rows:
         return []
     table = Outbox.__table__  # type: ignore[attr-defined]
-    stmt = insert_ignore(session, table).on_conflict_do_nothing().returning(table.c.id)
-    return list((await session.execute(stmt, list(rows))).scalars().all())
+    stmt = insert_ignore(session, table).on_conflict_do_nothing()
+    if not returning:
+        await session.execute(stmt, list(rows))
+        return []
+    return list((await session.execute(stmt.returning(table.c.id), list(rows))).scalars().all())
 
 
 async def update_pending(session: AsyncSession, *, where: Sequence[Where], values: dict[str, Any]) -> int:
-    """Pending rows matching `where` get `values`; the rows changed. The agenda's only."""
-    return rowcount(await session.execute(update(Outbox).where(*pending(*where)).values(**values)))
+    """Pending rows matching `where` get `values`; the rows changed. The agenda's only. In Core on the table
+    (issue 17): the ORM-enabled UPDATE's evaluation against the session cost ~0.4 ms a call; what the session
+    holds is flushed first, as the ORM statement's autoflush did."""
+    await session.flush()
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    return rowcount(await session.execute(update(table).where(*pending(*where)).values(**values)))
 
 
 async def delete_where(session: AsyncSession, *, where: Sequence[Where]) -> int:
-    """Rows matching `where` are deleted; the rows deleted. The agenda's only."""
-    return rowcount(await session.execute(delete(Outbox).where(*where)))
+    """Rows matching `where` are deleted; the rows deleted. The agenda's only. In Core, as update_pending."""
+    await session.flush()
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    return rowcount(await session.execute(delete(table).where(*where)))
 
 
 async def earliest_pending_due(session: AsyncSession) -> datetime | None:
