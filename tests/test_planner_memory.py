@@ -2,7 +2,7 @@
 it needs, each distinct regimen parsed once, and inserts the doses and questionnaires as one cached
 executemany each, not 1,000 ORM patients with a regimen dict each and VALUES lists compiled per call, and builds
 and inserts the dose rows a slice of patients at a time: the peak of the Python objects it allocates (tracemalloc)
-stays under 4.5 MB (15.4 MB before, 3.2 after), and every patient is planned, every dose with its reminder."""
+stays under 3 MB (15.4 MB before, 2.3 after), and every patient is planned, every dose with its reminder."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from storage.models import DoseEvent, Outbox, Patient, Questionnaire
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PATIENTS = 1000
-MOST_MB = 4.5  # before issue 17: 15.4 MB; Core rows and executemany: 5.1 MB; and slices of 250 patients: 3.2 MB
+MOST_MB = 3.0  # before issue 17: 15.4 MB; Core rows and executemany: 5.1; slices of 250 patients: 2.8; of 100: 2.3
 
 
-async def test_planning_1000_patients_peaks_under_4_5_mb_of_python_objects(tmp_path: Path) -> None:
+async def test_planning_1000_patients_peaks_under_3_mb_of_python_objects(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'plan.db'}"
     await seed(url, PATIENTS, NOW, due=0, unplanned=PATIENTS)
     engine = make_engine(url)
