@@ -70,6 +70,11 @@ async def drop(session: AsyncSession, *where: Where, reason: str) -> int:
     return await outbox_q.update_pending(session, where=where, values={"status": OutboxStatus.DROPPED, "error": reason})
 
 
+async def drop_key(session: AsyncSession, key: str, *, reason: str) -> int:
+    """drop(with_key(key)), as one statement built once: the pending row with this dedupe key will not be sent."""
+    return await outbox_q.drop_pending_key(session, key=key[:KEY_LENGTH], reason=reason)
+
+
 async def purge(session: AsyncSession, *where: Where, pending_only: bool = False) -> int:
     """Delete rows matching `where` (erasure, a replan, retention): nothing of them stays."""
     return await outbox_q.delete_where(session, where=outbox_q.pending(*where) if pending_only else where)

@@ -18,7 +18,6 @@ from services.settings_dialogue import KIND as SETTINGS
 from storage import audit
 from storage.engine import Sessions
 from storage.queries import dialogues as dialogues_q
-from storage.queries import outbox as outbox_q
 from storage.queries import press as press_q
 from storage.status import ENROLLED
 
@@ -124,7 +123,7 @@ async def _record(
         entry = agenda.Entry("dose_snooze", key, dose.chat_id, until, dose.patient_id, dose_id)
         await agenda.enqueue(session, [entry], now=now)
     else:  # answered: its nudge, if still waiting, is not needed
-        await agenda.drop(session, outbox_q.with_key(key=agenda.key_dose(dose_id, "nudge")), reason="answered")
+        await agenda.drop_key(session, agenda.key_dose(dose_id, "nudge"), reason="answered")
     detail = {"earlier": True} if taken_at is not None else None
     await audit.append(
         session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}", detail=detail

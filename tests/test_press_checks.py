@@ -4,15 +4,16 @@ question (every other button ends it; a reminder's button ends it in the press's
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.updates import VirtualUser
 from bot.texts import t
 from services.stranger_guard import STRANGER_LIMIT
-from storage.models import AuditEvent, Dialogue, DoseEvent, InboxUpdate
+from storage.models import AuditEvent, Dialogue, DoseEvent, InboxUpdate, Outbox
 from tests.helpers import enrol, invite, team_with_member
 
 PAT = VirtualUser(2001, "Pat")
@@ -33,6 +34,25 @@ async def reminded(sb: Sandbox) -> int:
 async def open_questions(sb: Sandbox) -> int:
     async with sb.services.sessions() as session:
         return len((await session.exec(select(Dialogue))).all())
+
+
+@pytest.mark.parametrize("action", ["t", "k"])
+async def test_a_taken_or_skipped_dose_is_not_nudged(database_url: str, action: str) -> None:
+    """The press drops its dose's waiting nudge in its own transaction (agenda.drop_key, a statement built once:
+    issue 17): the row stays, 'dropped' for 'answered', and the patient never gets the gentle reminder."""
+    async with Sandbox(database_url=database_url, start=START) as sb:
+        dose_id = await reminded(sb)
+        nudge_key = f"dose:{dose_id}:nudge"
+        async with sb.services.sessions() as session:
+            nudge = (await session.exec(select(Outbox).where(Outbox.dedupe_key == nudge_key))).one()
+        assert nudge.status == "pending"
+        await sb.send(sb.users.press(PAT, sb.api.last_to(PAT.id), f"d1:{dose_id}:{action}"))
+        assert sb.api.callback_answers[-1][1] == t("press_recorded")
+        async with sb.services.sessions() as session:
+            rows = {row.dedupe_key: row for row in (await session.exec(select(Outbox))).all()}
+        assert (rows[nudge_key].status, rows[nudge_key].error) == ("dropped", "answered")
+        await sb.run_until(datetime(2026, 2, 2, 11, 0, tzinfo=UTC) + timedelta(minutes=5))
+        assert not [m for m in sb.api.sent_to(PAT.id) if "gentle reminder" in (m.text or "")]
 
 
 async def test_a_reminder_button_ends_an_open_time_question_whatever_the_press_does(database_url: str) -> None:
