@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, update
 from sqlalchemy import select as sa_select
-from sqlmodel import col, func, or_, select
+from sqlmodel import and_, col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Invite, Patient, Team
@@ -163,13 +163,15 @@ async def mark_reviewed(session: AsyncSession, *, ids: Sequence[int | None], at:
 async def due_for_planning(session: AsyncSession, *, states: Sequence[str], below: datetime, batch: int) -> list[Any]:
     """Reachable patients in `states` whose plan is missing or ends before `below`, by id (locked, skipping rows
     other processes hold, on PostgreSQL): rows of the columns the planner reads (PLANNING), not ORM objects, so a
-    batch of 1,000 costs ~1 MB, not ~5 (issue 17: the bot's memory at 100,000 patients)."""
+    batch of 1,000 costs ~1 MB, not ~5 (issue 17: the bot's memory at 100,000 patients). The state is repeated in
+    each arm of the OR so that both are ranges of ix_patient_planning (status, planned_until): SQLite otherwise reads
+    every enrolled patient's row through ix_patient_review to find the few to plan."""
+    enrolled, until = PATIENTS.c.status.in_(states), PATIENTS.c.planned_until
     query = _locked_batch(
         session,
         sa_select(*PLANNING),
-        PATIENTS.c.status.in_(states),
         PATIENTS.c.reachable.is_(True),
-        or_(PATIENTS.c.planned_until.is_(None), PATIENTS.c.planned_until < below),
+        or_(and_(enrolled, until.is_(None)), and_(enrolled, until < below)),
         batch=batch,
     )
     return list((await session.execute(query)).all())
