@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, update
+from sqlalchemy.dialects import sqlite
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox
-from storage.queries.dialect import insert_ignore, rowcount
+from storage.queries.dialect import is_postgres, rowcount
 from storage.status import OutboxStatus
 
 Where = ColumnElement[bool]  # a condition on outbox rows, for the agenda's drop, purge, move and redirect
@@ -71,18 +73,30 @@ def pending(*where: Where) -> tuple[Where, ...]:
     return (col(Outbox.status) == OutboxStatus.PENDING, *where)
 
 
+@cache
+def _insert_new(postgres: bool, returning: bool) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING (RETURNING id), built once per database (issue 17: a Snooze press and
+    each slice's nudges add rows; building the statement and its cache key per call cost ~0.1 ms a call)."""
+    insert: Any = sqlite.insert
+    if postgres:  # imported here: a SQLite process never loads it
+        from sqlalchemy.dialects import postgresql
+
+        insert = postgresql.insert
+    stmt = insert(OUTBOX).on_conflict_do_nothing()
+    return stmt.returning(OUTBOX.c.id) if returning else stmt
+
+
 async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]], returning: bool = True) -> list[int]:
     """Insert the rows whose dedupe key is not there yet; the ids added (none when not `returning`). The
     agenda's only. An executemany (SQLAlchemy's insertmanyvalues when returning: one cached statement,
     batched), not a VALUES list built per call; on the table, not the ORM class (no ORM bookkeeping per row)."""
     if not rows:
         return []
-    table = Outbox.__table__  # type: ignore[attr-defined]
-    stmt = insert_ignore(session, table).on_conflict_do_nothing()
+    stmt = _insert_new(is_postgres(session), returning)
     if not returning:
         await session.execute(stmt, list(rows))
         return []
-    return list((await session.execute(stmt.returning(table.c.id), list(rows))).scalars().all())
+    return list((await session.execute(stmt, list(rows))).scalars().all())
 
 
 async def update_pending(session: AsyncSession, *, where: Sequence[Where], values: dict[str, Any]) -> int:
