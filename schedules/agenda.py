@@ -71,7 +71,7 @@ async def drop(session: AsyncSession, *where: Where, reason: str) -> int:
 
 
 async def drop_key(session: AsyncSession, key: str, *, reason: str) -> int:
-    """drop(with_key(key)), as one statement built once: the pending row with this dedupe key will not be sent."""
+    """Drop by dedupe key, as one statement built once: the pending row with this key will not be sent."""
     return await outbox_q.drop_pending_key(session, key=key[:KEY_LENGTH], reason=reason)
 
 

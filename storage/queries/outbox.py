@@ -172,8 +172,3 @@ async def statuses_about(session: AsyncSession, *, kinds: Collection[str], ref_i
     """(ref_id, status) of the rows of these kinds about these referenced rows."""
     query = select(Outbox.ref_id, Outbox.status).where(col(Outbox.kind).in_(kinds), col(Outbox.ref_id).in_(ref_ids))
     return list((await session.exec(query)).all())
-
-
-def with_key(*, key: str) -> Where:
-    """The row with this dedupe key (schedules/agenda.py builds the keys)."""
-    return col(Outbox.dedupe_key) == key
