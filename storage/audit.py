@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -83,11 +82,14 @@ AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 INSERT = AUDIT.insert()
 
 
-def _places(dialect: str, n: int, got: Sequence[Any]) -> tuple[list[int], str]:
-    """(ids, the previous hash) for `n` new rows from what PG_NEXT or SQLITE_LAST returned."""
-    if dialect == "postgresql":
+def _places(conn: Connection, n: int) -> tuple[list[int], str]:
+    """Take the chain's place for `n` new rows (the writer's lock, held until commit): their ids and the
+    previous row's hash."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
+        got = conn.execute(PG_NEXT, {"n": n}).all()
         return [int(r[0]) for r in got], str(got[0][1] or GENESIS)
-    last = got[0] if got else None
+    last = conn.execute(SQLITE_LAST).first()
     first = (int(last[0]) if last is not None else 0) + 1
     return list(range(first, first + n)), str(last[1]) if last is not None else GENESIS
 
@@ -98,13 +100,7 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
     new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if not new:
         return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
-        got = conn.execute(PG_NEXT, {"n": len(new)}).all()
-    else:
-        got = conn.execute(SQLITE_LAST).all()
-    ids, prev = _places(conn.dialect.name, len(new), got)
+    ids, prev = _places(session.connection(), len(new))
     key = session.info.get(AUDIT_KEY_INFO)
     for n, row in enumerate(new):
         row.id = ids[n]
@@ -129,13 +125,7 @@ async def append(
 
     def write(sync: Session) -> int:
         conn = sync.connection()
-        dialect = conn.dialect.name
-        if dialect == "postgresql":
-            conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
-            got = conn.execute(PG_NEXT, {"n": 1}).all()
-        else:
-            got = conn.execute(SQLITE_LAST).all()
-        ids, prev = _places(dialect, 1, got)
+        ids, prev = _places(conn, 1)
         hashed = row_hash(prev, canonical(ids[0], at, actor, action, subject, outcome, detail), key)
         values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
                   "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
