@@ -12,10 +12,8 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from bot.sandbox.procs import seed
@@ -26,6 +24,7 @@ from schedules.dispatch import SLICE, dispatch_once, recover
 from schedules.jobs import DoseView, Job, Outcome, Sent
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox
+from tests.helpers import sql_statements
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 MOST_PER_REMINDER = 0.15  # statements (slices of 10 cost about 0.45)
@@ -36,21 +35,16 @@ async def test_dispatching_reminders_costs_a_few_statements_a_slice(database_url
     await seed(database_url, n, NOW)
     engine = make_engine(database_url)
     sessions = make_sessions(engine)
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split())[:80])
 
     async def deliver(jobs: Sequence[Job]) -> Sequence[Outcome]:
         return [Sent(1000 + job.outbox_id) for job in jobs]
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     try:
-        stats = await dispatch_once(sessions, now=NOW, protocol=default_protocol(), worker="w", deliver=deliver)
+        with sql_statements(engine.sync_engine) as seen:
+            stats = await dispatch_once(sessions, now=NOW, protocol=default_protocol(), worker="w", deliver=deliver)
         assert stats.sent == n
         assert len(seen) <= MOST_PER_REMINDER * n, seen
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
         await engine.dispose()
 
 

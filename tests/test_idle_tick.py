@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.procs import CHAT0, seed
 from schedules import agenda
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Patient
+from tests.helpers import sql_statements
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MOST = 2  # statements an idle tick may cost
@@ -21,18 +21,9 @@ MOST = 2  # statements an idle tick may cost
 
 async def idle_tick(sb: Sandbox) -> list[str]:
     """The SQL statements of one tick, 30 s after the last."""
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement.split()[0] + " " + " ".join(statement.split())[:160])
-
-    engine = sb.services.engine.sync_engine
     sb.clock.advance(timedelta(seconds=30))
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(sb.services.engine.sync_engine) as seen:
         await sb.tick()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return seen
 
 

@@ -5,15 +5,12 @@ it, as the team's messages are planned again just before each digest and at once
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import event
 
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.procs import seed
 from bot.sandbox.updates import VirtualUser
 from services import enrolment
-from tests.helpers import CLINICIAN, TTL, enrol, invite, team_with_member
+from tests.helpers import CLINICIAN, TTL, enrol, invite, sql_statements, team_with_member
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)  # Monday; Berlin is UTC+2: the digest at 06:00 UTC
@@ -22,18 +19,9 @@ PATIENT = VirtualUser(2001, "Wilhelmina")
 
 
 async def statements_of_tick(sb: Sandbox, at: datetime) -> list[str]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split())[:120])
-
-    engine = sb.services.engine.sync_engine
     sb.clock.set(at)
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(sb.services.engine.sync_engine) as seen:
         await sb.tick()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return seen
 
 
