@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.direct import Steps
 from storage.queries import outbox as outbox_q
 from storage.queries.outbox import Where
 from storage.status import OutboxStatus
@@ -70,9 +71,15 @@ async def drop(session: AsyncSession, *where: Where, reason: str) -> int:
     return await outbox_q.update_pending(session, where=where, values={"status": OutboxStatus.DROPPED, "error": reason})
 
 
-async def drop_key(session: AsyncSession, key: str, *, reason: str) -> int:
-    """Drop by dedupe key, as one statement built once: the pending row with this key will not be sent."""
-    return await outbox_q.drop_pending_key(session, key=key[:KEY_LENGTH], reason=reason)
+def drop_key(steps: Steps, key: str, *, reason: str) -> int:
+    """Drop by dedupe key, as one statement built once, in a unit of work on a plain connection
+    (storage/direct.py: a patient's Taken or Skip): the pending row with this key will not be sent."""
+    return steps.count(outbox_q.DROP_KEY, {"key": key[:KEY_LENGTH], "reason": reason})
+
+
+def enqueue_one(steps: Steps, entry: Entry, *, now: datetime) -> int:
+    """`enqueue` of one entry in a unit of work on a plain connection (a Snooze's reminder); rows added."""
+    return steps.insert(outbox_q.insert_new_statement(steps.dialect.name == "postgresql"), entry.row(now))
 
 
 async def purge(session: AsyncSession, *where: Where, pending_only: bool = False) -> int:

@@ -10,13 +10,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from care.protocol import Protocol
 from schedules import agenda
 from services.settings_dialogue import KIND as SETTINGS
-from storage import audit
-from storage.engine import Sessions
+from storage import audit, direct, unit
+from storage.direct import Steps
+from storage.engine import AUDIT_KEY_INFO, Sessions
 from storage.queries import dialogues as dialogues_q
 from storage.queries import press as press_q
 from storage.status import ENROLLED
@@ -54,12 +53,17 @@ async def press(
     `in_chat`: the chat pressed in; the presser's open /time or /timezone question there ends with the press
     (every button ends it: bot/handlers/routes.py), in the press's transaction. `stranger`: the stranger check
     of an update that left it to its handler (bot/inbox_guard.py), run only when the dose is not the presser's (a
-    patient is never a stranger); True: over the limit, and nothing is written ("limited")."""
-    async with sessions() as session:
-        dose = await press_q.dose_and_patient(session, dose_id=dose_id, chat_id=in_chat, user_id=chat_id, kind=SETTINGS)
-        if dose is not None and dose.chat_id == chat_id:
-            return await _record(session, dose, ACTIONS[action], dose_id=dose_id, in_chat=in_chat,
-                                 message_id=message_id, now=now, protocol=protocol, taken_at=taken_at)  # fmt: skip
+    patient is never a stranger); True: over the limit, and nothing is written ("limited").
+
+    The patient's own press is one unit of work on a plain connection (storage/direct.py: on SQLite one trip
+    to the database's thread), its commit marking the update handled (storage/unit.py)."""
+    key = sessions.kw.get("info", {}).get(AUDIT_KEY_INFO)
+    work = partial(_own, dose_id=dose_id, answer=ACTIONS[action], chat_id=chat_id, in_chat=in_chat,
+                   message_id=message_id, now=now, protocol=protocol, taken_at=taken_at, key=key)  # fmt: skip
+    async with unit.connection(sessions.kw["bind"]) as (conn, claim):
+        result = await direct.run(conn, work, mark=claim)
+    if result is not None:
+        return result
     if stranger is not None and await stranger():
         return PressResult("limited")
     async with sessions() as session:
@@ -88,46 +92,50 @@ def _refusal(dose: Any, answer: str, now: datetime, protocol: Protocol, taken_at
     return None
 
 
-async def _record(
-    session: AsyncSession,
-    dose: Any,
-    answer: str,
+def _own(
+    steps: Steps,
     *,
     dose_id: int,
+    answer: str,
+    chat_id: int,
     in_chat: int | None,
     message_id: int,
     now: datetime,
     protocol: Protocol,
     taken_at: datetime | None,
-) -> PressResult:
-    """The patient's own dose, as read in `session`: the answer recorded there, or why not."""
+    key: bytes | None,
+) -> PressResult | None:
+    """The press on the presser's own dose: the answer recorded, or why not. None: not the presser's dose (or
+    no such dose), and nothing written."""
+    read = {"dose": dose_id, "chat": in_chat, "user": chat_id, "kind": SETTINGS}
+    dose = next(iter(steps.rows(press_q.READ, read)), None)
+    if dose is None or dose.chat_id != chat_id:
+        return None
     view = partial(PressResult, route=dose.route, timezone=dose.timezone, language=dose.language)
     refused = _refusal(dose, answer, now, protocol, taken_at)
-    changed = refused is None and await press_q.answer(
-        session, dose_id=dose_id, status=dose.status, snoozes=dose.snoozes, answer=answer, now=now,
-        taken_at=taken_at or now,
-    )  # fmt: skip
+    changed = refused is None and steps.count(press_q.ANSWER, press_q.answer_params(
+        dose_id=dose_id, status=dose.status, snoozes=dose.snoozes, answer=answer, now=now, taken_at=taken_at or now
+    ))  # fmt: skip
     ended = 0
     if in_chat is not None and dose.dialogue_open:
-        ended = await dialogues_q.end(session, chat_id=in_chat, user_id=dose.chat_id, kind=SETTINGS)
+        ended = steps.count(dialogues_q.END, {"chat": in_chat, "user": dose.chat_id, "kind": SETTINGS})
     if not changed:  # refused, or another process (or a replay) got there first: the dose is left as it is
         if ended:
-            await session.commit()
+            steps.commit()
         if refused is not None:
             return view(refused, answer=dose.status if refused == "already" else "")
         return view("already", answer=answer)
     until = None
     if answer == "snoozed":
         until = now + protocol.doses.snooze
-        key = agenda.key_dose(dose_id, "snooze", dose.snoozes + 1)
-        entry = agenda.Entry("dose_snooze", key, dose.chat_id, until, dose.patient_id, dose_id)
-        await agenda.enqueue(session, [entry], now=now)
+        entry_key = agenda.key_dose(dose_id, "snooze", dose.snoozes + 1)
+        entry = agenda.Entry("dose_snooze", entry_key, dose.chat_id, until, dose.patient_id, dose_id)
+        agenda.enqueue_one(steps, entry, now=now)
     else:  # answered: its nudge, if still waiting, is not needed
-        await agenda.drop_key(session, agenda.key_dose(dose_id, "nudge"), reason="answered")
+        agenda.drop_key(steps, agenda.key_dose(dose_id, "nudge"), reason="answered")
     detail = {"earlier": True} if taken_at is not None else None
-    await audit.append(
-        session, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}", detail=detail
-    )
-    await session.commit()
+    audit.append_now(steps, key, at=now, actor="patient", action=f"dose.{answer}", subject=f"dose:{dose_id}",
+                     detail=detail)  # fmt: skip
+    steps.commit()
     others = tuple(m for m in (dose.message_id, dose.nudge_message_id) if m and m != message_id)
     return view("recorded", answer=answer, until=until or taken_at, other_messages=others)

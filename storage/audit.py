@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.direct import Steps
 from storage.engine import AUDIT_KEY_INFO, Sessions
 from storage.models import AuditEvent
 
@@ -82,16 +84,20 @@ AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 INSERT = AUDIT.insert()
 
 
-def _places(conn: Connection, n: int) -> tuple[list[int], str]:
+def _places(rows: Callable[[Any, dict[str, Any]], Sequence[Any]], dialect: str, n: int) -> tuple[list[int], str]:
     """Take the chain's place for `n` new rows (the writer's lock, held until commit): their ids and the
-    previous row's hash."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(PG_LOCK, {"key": AUDIT_LOCK})
-        got = conn.execute(PG_NEXT, {"n": n}).all()
+    previous row's hash. `rows` runs a statement in the writer's transaction."""
+    if dialect == "postgresql":
+        rows(PG_LOCK, {"key": AUDIT_LOCK})
+        got = rows(PG_NEXT, {"n": n})
         return [int(r[0]) for r in got], str(got[0][1] or GENESIS)
-    last = conn.execute(SQLITE_LAST).first()
+    last = next(iter(rows(SQLITE_LAST, {})), None)
     first = (int(last[0]) if last is not None else 0) + 1
     return list(range(first, first + n)), str(last[1]) if last is not None else GENESIS
+
+
+def _on(conn: Connection) -> Callable[[Any, dict[str, Any]], Sequence[Any]]:
+    return lambda stmt, params: conn.execute(stmt, params).all()
 
 
 @event.listens_for(Session, "before_flush")
@@ -100,7 +106,8 @@ def _chain(session: Session, _context: object, _instances: object) -> None:
     new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if not new:
         return
-    ids, prev = _places(session.connection(), len(new))
+    conn = session.connection()
+    ids, prev = _places(_on(conn), conn.dialect.name, len(new))
     key = session.info.get(AUDIT_KEY_INFO)
     for n, row in enumerate(new):
         row.id = ids[n]
@@ -125,14 +132,30 @@ async def append(
 
     def write(sync: Session) -> int:
         conn = sync.connection()
-        ids, prev = _places(conn, 1)
-        hashed = row_hash(prev, canonical(ids[0], at, actor, action, subject, outcome, detail), key)
-        values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
-                  "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
-        conn.execute(INSERT, values)
-        return ids[0]
+        return _append(_on(conn), conn.execute, conn.dialect.name, key, at, actor, action, subject, outcome, detail)
 
     return await session.run_sync(write)
+
+
+def append_now(
+    steps: Steps, key: bytes | None, *, at: datetime, actor: str, action: str, subject: str | None = None,
+    outcome: str = "ok", detail: dict[str, Any] | None = None,
+) -> int:  # fmt: skip
+    """`append` in a unit of work on a plain connection (storage/direct.py): `key` as the sessions carry it."""
+    return _append(steps.rows, steps.insert, steps.dialect.name, key, at, actor, action, subject, outcome, detail)
+
+
+def _append(
+    rows: Callable[[Any, dict[str, Any]], Sequence[Any]], insert: Callable[[Any, dict[str, Any]], Any], dialect: str,
+    key: bytes | None, *content: Any,
+) -> int:  # fmt: skip
+    at, actor, action, subject, outcome, detail = content
+    ids, prev = _places(rows, dialect, 1)
+    hashed = row_hash(prev, canonical(ids[0], at, actor, action, subject, outcome, detail), key)
+    values = {"id": ids[0], "at": at, "actor": actor, "action": action, "subject": subject, "outcome": outcome,
+              "detail": detail, "prev_hash": prev, "row_hash": hashed}  # fmt: skip
+    insert(INSERT, values)
+    return ids[0]
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,19 @@ opened while it is handled use that same connection, each inside a SAVEPOINT (a 
 session), so the row lock, the handler's first writes and the mark are one transaction, on one connection;
 later sessions run their own transactions on it. A second session opened while one is still open gets a
 pooled connection, as before. SQLite (one process, one drain) needs no lock: sessions stay independent.
+Work done on a plain connection (storage/direct.py) joins the same way (`connection`): its commit carries the
+mark, with the same guard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlalchemy.sql import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession
 
@@ -90,3 +93,23 @@ class UnitSessions(async_sessionmaker[SQLModelSession]):
                 session._bound = True
                 claim.bound_open += 1
         return session
+
+
+@asynccontextmanager
+async def connection(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, Claim | None]]:
+    """A connection for work outside an ORM session, and the claim whose mark its commit carries (None: not
+    this work's), as a session's: PostgreSQL, the connection holding the update's row lock when no session
+    is open on it, else a pooled one; SQLite, a pooled one."""
+    claim = CLAIM.get()
+    if claim is not None and claim.done:
+        claim = None
+    if claim is None or claim.conn is None or claim.bound_open:
+        marks = claim if claim is not None and claim.conn is None and claim.armed and not claim.marked else None
+        async with engine.connect() as conn:
+            yield conn, marks
+        return
+    claim.bound_open += 1
+    try:
+        yield claim.conn, claim if claim.armed and not claim.marked else None
+    finally:
+        claim.bound_open -= 1

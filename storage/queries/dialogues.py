@@ -59,7 +59,7 @@ async def claim(session: AsyncSession, *, dialogue_id: int | None, step: str) ->
 
 _DIALOGUES = Dialogue.__table__  # type: ignore[attr-defined]
 # built once (it runs on every button press); the table, not the entity: no ORM synchronisation to do
-_END = _DIALOGUES.delete().where(
+END = _DIALOGUES.delete().where(
     _DIALOGUES.c.chat_id == bindparam("chat"),
     _DIALOGUES.c.user_id == bindparam("user"),
     _DIALOGUES.c.kind == bindparam("kind"),
@@ -68,7 +68,7 @@ _END = _DIALOGUES.delete().where(
 
 async def end(session: AsyncSession, *, chat_id: int, user_id: int, kind: str) -> int:
     """Delete this chat and user's dialogue of `kind` (a prepared statement, for the hot path); the rows."""
-    result: Any = await session.execute(_END, {"chat": chat_id, "user": user_id, "kind": kind})
+    result: Any = await session.execute(END, {"chat": chat_id, "user": user_id, "kind": kind})
     return int(result.rowcount or 0)
 
 

@@ -22,7 +22,7 @@ from storage.status import OutboxStatus
 
 Where = ColumnElement[bool]  # a condition on outbox rows, for the agenda's drop, purge, move and redirect
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
-DROP_KEY = (  # the pending row with one dedupe key will not be sent: built once (every Taken / Skip runs it)
+DROP_KEY = (  # the pending row with one dedupe key will not be sent: built once (every Taken / Skip runs it: agenda)
     OUTBOX.update()
     .where(OUTBOX.c.dedupe_key == bindparam("key"), OUTBOX.c.status == OutboxStatus.PENDING)
     .values(status=OutboxStatus.DROPPED, error=bindparam("reason"))
@@ -86,6 +86,11 @@ def _insert_new(postgres: bool, returning: bool) -> Any:
     return stmt.returning(OUTBOX.c.id) if returning else stmt
 
 
+def insert_new_statement(postgres: bool) -> Any:
+    """The agenda's INSERT ... ON CONFLICT DO NOTHING, not returning, built once (storage/direct.py runs it)."""
+    return _insert_new(postgres, False)
+
+
 async def insert_new(session: AsyncSession, *, rows: Sequence[dict[str, Any]], returning: bool = True) -> list[int]:
     """Insert the rows whose dedupe key is not there yet; the ids added (none when not `returning`). The
     agenda's only. An executemany (SQLAlchemy's insertmanyvalues when returning: one cached statement,
@@ -106,16 +111,6 @@ async def update_pending(session: AsyncSession, *, where: Sequence[Where], value
     await session.flush()
     table = Outbox.__table__  # type: ignore[attr-defined]
     return rowcount(await session.execute(update(table).where(*pending(*where)).values(**values)))
-
-
-async def drop_pending_key(session: AsyncSession, *, key: str, reason: str) -> int:
-    """The pending row with this dedupe key is dropped (`reason` in error); the rows changed (0 or 1). The
-    agenda's only. update_pending's statement for one key, prebuilt (issue 17: a patient's Taken or Skip drops
-    its dose's nudge; building and caching the statement per call cost ~0.5 ms a press). What the session holds
-    is flushed first, if anything."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    return rowcount(await session.execute(DROP_KEY, {"key": key, "reason": reason}))
 
 
 async def delete_where(session: AsyncSession, *, where: Sequence[Where]) -> int:

@@ -1,14 +1,15 @@
 """A press on a dose reminder (services/doses.py): the dose, its patient and whether the presser has a dialogue
-open (to end it) in one read, the answer as one guarded UPDATE. Core statements on the tables, built once (this
-runs on every Taken / Snooze / Skip): no ORM loads, no identity map, no session synchronisation."""
+open (to end it) in one read (READ: the dose's status, snoozes, due_at, route, message ids; its patient's
+patient_id, chat_id, patient_status, timezone, language; `dialogue_open`), the answer as one guarded UPDATE.
+Core statements on the tables, built once (this runs on every Taken / Snooze / Skip), run by storage/direct.py:
+no ORM loads, no identity map, no session synchronisation."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import bindparam, exists, select
 
 from storage.models import Dialogue, DoseEvent, Patient
 
@@ -51,28 +52,10 @@ ANSWER = (
 )
 
 
-async def dose_and_patient(
-    session: AsyncSession, *, dose_id: int, chat_id: int | None = None, user_id: int | None = None, kind: str = ""
-) -> Row[Any] | None:
-    """The dose (status, snoozes, due_at, route, message ids) and its patient (patient_id, chat_id,
-    patient_status, timezone, language), and `dialogue_open`: whether `user_id` has a dialogue of `kind` in
-    `chat_id`; None when the dose or its patient is missing."""
-    return (await session.execute(READ, {"dose": dose_id, "chat": chat_id, "user": user_id, "kind": kind})).first()
-
-
-async def answer(
-    session: AsyncSession,
-    *,
-    dose_id: int,
-    status: str,
-    snoozes: int,
-    answer: str,
-    now: datetime,
-    taken_at: datetime | None,
-) -> int:
-    """The dose becomes `answer` if it is still as read (`status`, `snoozes`); the rows changed (0: another
-    process or a replay was first). A snooze counts one more; `taken_at` is kept for a Taken only."""
-    params = {"dose": dose_id, "was": status, "n": snoozes, "answer": answer, "now": now,
-              "snoozes": snoozes + (answer == "snoozed"), "taken": taken_at if answer == "taken" else None}  # fmt: skip
-    result: Any = await session.execute(ANSWER, params)
-    return int(result.rowcount or 0)
+def answer_params(
+    *, dose_id: int, status: str, snoozes: int, answer: str, now: datetime, taken_at: datetime | None
+) -> dict[str, Any]:
+    """ANSWER's parameters: the dose becomes `answer` if it is still as read (`status`, `snoozes`; no row
+    changed: another process or a replay was first). A snooze counts one more; `taken_at` kept for a Taken."""
+    return {"dose": dose_id, "was": status, "n": snoozes, "answer": answer, "now": now,
+            "snoozes": snoozes + (answer == "snoozed"), "taken": taken_at if answer == "taken" else None}  # fmt: skip
