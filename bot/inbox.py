@@ -99,7 +99,11 @@ async def _drain_postgres(app: Application) -> int:  # type: ignore[type-arg]
     for attempt in (1, 2):
         try:
             async with s.engine.connect() as conn:
-                while not s.stopping.is_set() and (row := await inbox.claim_next(conn)) is not None:
+                while not s.stopping.is_set():
+                    stored = s.inbox.stored
+                    if (row := await inbox.claim_next(conn)) is None:  # what was stored before is handled
+                        s.inbox.drained = max(s.inbox.drained, stored)  # (or held by another process)
+                        break
                     await _handle(app, row[0], row[1], conn)
                     done += 1
                 return done
@@ -110,14 +114,16 @@ async def _drain_postgres(app: Application) -> int:  # type: ignore[type-arg]
     return done
 
 
-async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[type-arg]
+async def drain(app: Application, *, limit: int = 100, stored: int = 0) -> int:  # type: ignore[type-arg]
     """Handle every stored update not yet handled, in id order, each once (stopping early on shutdown).
-    One drain at a time per process. Returns how many."""
+    One drain at a time per process. Returns how many. `stored`: nothing to do if a drain that ended after
+    this many finished stores found nothing left (PostgreSQL: presses that arrive together need one drain, not
+    one each, with its empty claim: BEGIN, SELECT, ROLLBACK)."""
     s = services_of(app.bot_data)
     done = 0
     async with s.draining:
         if not is_sqlite(s.settings.db_url):
-            return await _drain_postgres(app)
+            return 0 if stored and s.inbox.drained >= stored else await _drain_postgres(app)
         try:
             while not s.stopping.is_set() and (batch := await s.inbox.next_batch(s.sessions, limit)):
                 for update_id, payload in batch:
@@ -135,4 +141,4 @@ async def drain(app: Application, *, limit: int = 100) -> int:  # type: ignore[t
 async def deliver_updates(app: Application, updates: Sequence[dict[str, Any]]) -> int:  # type: ignore[type-arg]
     """Store then process: the path every update takes, in polling, webhook and sandbox alike."""
     await receive(app, updates)
-    return await drain(app)
+    return await drain(app, stored=services_of(app.bot_data).inbox.stored)

@@ -30,6 +30,8 @@ class InboxQueue:
     waiting: Payloads | None = None  # SQLite: every stored, unhandled update; None: not known, read the inbox
     storing: int = 0  # stores in progress
     stores: int = 0  # stores begun
+    stored: int = 0  # stores finished (committed)
+    drained: int = 0  # every update of the first `drained` finished stores was handled (or held by another process)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _incoming: list[tuple[Sequence[dict[str, Any]], asyncio.Future[Payloads]]] = field(default_factory=list)
 
@@ -47,6 +49,7 @@ class InboxQueue:
                 if not mine.done():
                     await self._store_incoming(engine, now, mine)
             new = await mine
+            self.stored += 1
         except BaseException:
             self.forget()  # stored or not: read the inbox next time
             raise

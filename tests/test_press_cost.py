@@ -202,3 +202,32 @@ async def test_updates_arriving_together_are_stored_in_one_statement_and_each_ha
     assert len(inserts) <= 2  # the first alone, the 19 that waited for it together (20 before)
     assert len(handled) == 20
     assert all(len(sb.api.sent_to(user.id)) == 1 for user in users)
+
+
+async def test_updates_arriving_together_are_drained_together(postgres_url: str) -> None:
+    """PostgreSQL: each update's drain ends with a claim that finds nothing (BEGIN, SELECT, ROLLBACK); twenty
+    updates at once need one such claim, not one each: a drain that ended after an update was stored handled it."""
+    import asyncio
+
+    from bot.sandbox.updates import UpdateFactory
+
+    async with Sandbox(database_url=postgres_url, start=START) as sb:
+        users = [VirtualUser(3000 + i, f"U{i}") for i in range(20)]
+        factory = UpdateFactory(sb.api, start_update_id=900)
+        for user in users:
+            sb.api.add_private_chat(user.as_json())
+        updates = [factory.text(user, "/help") for user in users]
+        claims: list[str] = []
+
+        def on_statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+            if "FOR UPDATE SKIP LOCKED" in sql:
+                claims.append(sql)
+
+        engine = sb.services.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", on_statement)
+        try:
+            await asyncio.gather(*(sb.send(update) for update in updates))
+        finally:
+            event.remove(engine, "before_cursor_execute", on_statement)
+    assert all(len(sb.api.sent_to(user.id)) == 1 for user in users)
+    assert len(claims) <= 20 + 3, len(claims)  # one per update, and a few that found none (before: 40)
