@@ -58,6 +58,7 @@ class BotApiStandIn(ChatWorld, SentMessages, Records, FaultInjection, BaseReques
         username: str = "b12_sandbox_bot",
         bot_id: int = 999000001,
         clock: Callable[[], datetime] | None = None,
+        keep: bool = True,
     ) -> None:
         self.spec: dict[str, dict[str, bool]] = load_spec(spec_path or default_spec_path())
         self.bot_user: JSON = {
@@ -68,7 +69,7 @@ class BotApiStandIn(ChatWorld, SentMessages, Records, FaultInjection, BaseReques
         }
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         ChatWorld.__init__(self)
-        Records.__init__(self)
+        Records.__init__(self, keep=keep)  # keep=False: calls counted and taken, not kept (contract.Records)
         FaultInjection.__init__(self)
         self.callback_ids: set[str] = set()  # callback_query ids issued by the UpdateFactory
 
@@ -98,6 +99,7 @@ class BotApiStandIn(ChatWorld, SentMessages, Records, FaultInjection, BaseReques
         files: Files = request_data.multipart_data if request_data else {}
         call = ApiCall(api_method, params, 0)
         self.calls.append(call)
+        self.counted[api_method] += 1
         self.check_window(chat_of(params), api_method)
         fault = self.take_fault(api_method)
         if fault is not None and fault.exc is not None:
@@ -143,7 +145,8 @@ class BotApiStandIn(ChatWorld, SentMessages, Records, FaultInjection, BaseReques
             query_id = str(params["callback_query_id"])
             if query_id not in self.callback_ids:
                 raise bad("query is too old and response timeout expired or query ID is invalid")
-            self.callback_answers.append((query_id, params.get("text"), bool(params.get("show_alert"))))
+            if self.keep:
+                self.callback_answers.append((query_id, params.get("text"), bool(params.get("show_alert"))))
             return True
         if method == "getChat":
             return {**self.chats[chat_id], **CHAT_FULL_INFO_EXTRAS}

@@ -8,6 +8,7 @@ Message object. Where the spec lives and the per-call rules it implies are bot/s
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,9 +103,16 @@ def render_message(msg: SentMessage, chat: JSON, bot_user: JSON, edit_date: int 
 
 
 class Records:
-    """Everything the stand-in saw and did (mixed into BotApiStandIn)."""
+    """Everything the stand-in saw and did (mixed into BotApiStandIn).
 
-    def __init__(self) -> None:
+    `keep=False` (a long simulation: 1,000 patients x 24 weeks make ~1.2 million calls of ~1.5 KB each):
+    a call is held only until `take_calls()` hands it on (the simulator takes them at every moment, for its
+    transcript or for nothing) and callback answers are not kept; every call is still counted (`count`).
+    The messages themselves are always kept: the bot may edit or delete any of them later."""
+
+    def __init__(self, *, keep: bool = True) -> None:
+        self.keep = keep
+        self.counted: Counter[str] = Counter()  # every call by method, kept or not
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.by_chat: dict[int, list[SentMessage]] = {}  # the same messages per chat, in the order sent
@@ -124,4 +132,12 @@ class Records:
         return [m.text for m in self.sent_to(chat_id)]
 
     def count(self, method: str) -> int:
-        return sum(1 for c in self.calls if c.method == method)
+        """How many calls of `method` the stand-in answered (or refused), since it was made."""
+        return self.counted[method]
+
+    def take_calls(self) -> list[ApiCall]:
+        """The calls held since the last take, handed on; not kept here when `keep` is False."""
+        calls = self.calls
+        if not self.keep:
+            self.calls = []
+        return calls

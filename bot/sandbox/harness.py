@@ -62,8 +62,10 @@ class Sandbox:
         rate_limiter: bool = False,
         protocol_file: Path | None = None,
         spec_path: Path | None = None,
+        keep_calls: bool = True,
     ) -> None:
         self.clock = VirtualClock(start)
+        self.keep_calls = keep_calls  # False: the stand-in counts its calls and hands them on (contract.Records)
         self.settings = Settings(
             database_url=database_url,
             b12bot_rate_limiter=rate_limiter,
@@ -76,7 +78,7 @@ class Sandbox:
     async def __aenter__(self) -> Sandbox:
         self.services: Services = build_services(self.settings, clock=self.clock, worker="sandbox")
         await migrate.upgrade(self.services.engine)
-        self.api = BotApiStandIn(self.spec_path, clock=self.clock)
+        self.api = BotApiStandIn(self.spec_path, clock=self.clock, keep=self.keep_calls)
         self.app: Application = build_application(self.services, request=self.api)  # type: ignore[type-arg]
         await self.app.initialize()
         self.users = UpdateFactory(self.api)

@@ -24,7 +24,7 @@ async def simulate(config: Config, progress: Callable[[float], None] | None = No
             url = f"sqlite:///{Path(folder) / 'simulation.db'}"
         await _usable(url)  # a --database-url that cannot be used: one line (bot.cli), not a traceback
         out = stack.enter_context(config.transcript.open("w", encoding="utf-8")) if config.transcript else None
-        async with Sandbox(database_url=url, start=START, rate_limiter=config.rate_limiter) as sb:
+        async with Sandbox(database_url=url, start=START, rate_limiter=config.rate_limiter, keep_calls=False) as sb:
             clinic = Clinic(sb, config, out)
             await clinic.run(progress)
             return await summary(clinic, wall_seconds=time.perf_counter() - began)

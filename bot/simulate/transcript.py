@@ -64,13 +64,20 @@ class Transcript:
         self.write(zone, f"{who} → bot: {action}")
 
     def flush(self) -> None:
+        """Write the bot's calls since last time. A stand-in that does not keep its calls (a long simulation)
+        hands them on here, written or not, so they are held for one moment only."""
+        api = self.sb.api
+        if api.keep:
+            if self.out is None:
+                return
+            calls, self.read = api.calls[self.read :], len(api.calls)
+        else:
+            calls = api.take_calls()
         if self.out is None:
             return
-        calls = self.sb.api.calls
-        for call in calls[self.read :]:
+        for call in calls:
             if call.method in SHOWN:
                 self._call(call.method, call.params, call.status)
-        self.read = len(calls)
 
     def _call(self, method: str, params: dict[str, Any], status: int) -> None:
         chat = params.get("chat_id")
