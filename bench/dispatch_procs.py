@@ -13,36 +13,54 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import asyncpg
 from common import fresh_database, load, machine, report, seed
+from cpu_probe import backends_seconds, cpu_seconds, machine_busy_seconds, postgres_seconds
 
 from bot.sandbox.procs import SECRET, bot_env, free_port, serve_standin, standin_with_chats, start_bot, terminate
 
-TICKS = os.sysconf("SC_CLK_TCK")
+
+async def sent_count(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE kind = 'dose_reminder' AND status = 'sent'"))
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+def snapshot(bots: list[int], database: str) -> dict[str, Any]:
+    return {
+        "t": time.perf_counter(),
+        "bots": [cpu_seconds(pid) for pid in bots],
+        "bench": time.process_time(),  # this process: the stand-in (HTTP server, spec checks) and the polling
+        "pg": postgres_seconds(),
+        "backends": backends_seconds(database),
+        "busy": machine_busy_seconds(),
+    }
 
 
-async def sent_count(url: str) -> int:
-    conn = await asyncpg.connect(url)
-    try:
-        return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE kind = 'dose_reminder' AND status = 'sent'"))
-    finally:
-        await conn.close()
+def window(start: dict[str, Any], end: dict[str, Any], n: int) -> dict[str, Any]:
+    """CPU ms a message between the first reminder sent and the last, per party (start-up excluded)."""
+    backends = sum(cpu - start["backends"].get(pid, 0.0) for pid, cpu in end["backends"].items())
+    bots = sum(end["bots"]) - sum(start["bots"])
+    bench, pg, busy = (end[k] - start[k] for k in ("bench", "pg", "busy"))
+    ms = 1000 / n
+    return {
+        "bot_ms": round(bots * ms, 2),
+        "standin_ms": round(bench * ms, 2),
+        "pg_db_ms": round(backends * ms, 2),
+        "pg_all_ms": round(pg * ms, 2),
+        "rest_ms": round((busy - bots - bench - pg) * ms, 2),
+        "cores_busy": round(busy / (end["t"] - start["t"]), 2),
+    }
 
 
 async def run(n: int, processes: int, folder: Path) -> dict[str, object]:
     async with fresh_database("postgres") as url:
+        database = url.rsplit("/", 1)[1]
         await seed(url, n, datetime.now(UTC))
         api = standin_with_chats(n)
         standin = await serve_standin(api)
@@ -52,19 +70,23 @@ async def run(n: int, processes: int, folder: Path) -> dict[str, object]:
         procs = []
         for k in range(processes):
             procs.append(start_bot({**env, "PORT": str(free_port())}, folder / f"p{processes}-{k}.log", "--webhook"))
+        pids = [p.pid for p in procs]
         load_start, first, cpu = load(), 0.0, [0.0] * processes
+        start: dict[str, Any] = {}
+        conn = await asyncpg.connect(url, ssl=False)  # one connection, asked only once the stand-in has them all
         try:
             while True:
                 assert all(p.poll() is None for p in procs), "a bot process died (see its log)"
-                cpu = [cpu_seconds(p.pid) for p in procs]
-                sent = await sent_count(url)
-                if sent and not first:
-                    first = time.perf_counter()
-                if sent >= n:
+                cpu = [cpu_seconds(pid) for pid in pids]
+                if api.messages and not first:
+                    first, start = time.perf_counter(), snapshot(pids, database)
+                if len(api.messages) >= n and await sent_count(conn) >= n:
                     break
                 await asyncio.sleep(0.05)
             seconds = time.perf_counter() - first
+            split = window(start, snapshot(pids, database), n)
         finally:
+            await conn.close()
             for p in procs:
                 await terminate(p)
             await standin.stop()
@@ -75,6 +97,7 @@ async def run(n: int, processes: int, folder: Path) -> dict[str, object]:
         "seconds": round(seconds, 2),
         "per_s": round(n / seconds),
         "cpu_ms_per_msg": round(1000 * sum(cpu) / n, 2),
+        **split,
         "duplicates": sum(c - 1 for c in per_chat.values()),
         "lost": n - len(per_chat),
         "load": f"{load_start}-{load()}",

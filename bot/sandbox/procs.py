@@ -23,8 +23,8 @@ from storage import migrate
 from storage.engine import make_engine, make_sessions
 from storage.models import DoseEvent, Outbox, Patient, Team
 
-if TYPE_CHECKING:  # uvicorn and starlette load only when the stand-in is served over HTTP: bench/scale.py's child
-    from bot.web import HttpServer  # imports this module and measures a polling bot's memory (issue 17)
+if TYPE_CHECKING:  # the HTTP side loads only when the stand-in is served over HTTP: bench/scale.py's child
+    from bot.sandbox.http import StandinServer  # imports this module and measures a polling bot's memory (issue 17)
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: subprocesses run from there
 TOKEN = "123456789:AAtest-token-for-the-http-stand-in-only"  # noqa: S105  (the stand-in's, no real bot)
@@ -38,11 +38,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def serve_standin(api: BotApiStandIn) -> HttpServer:
-    from bot.sandbox.http import standin_app
-    from bot.web import HttpServer
+async def serve_standin(api: BotApiStandIn) -> StandinServer:
+    from bot.sandbox.http import StandinServer
 
-    return await HttpServer.start(standin_app(api), "127.0.0.1", 0)
+    return await StandinServer.start(api)
 
 
 async def until(check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.1, what: str = "") -> float:
