@@ -5,10 +5,10 @@ sha256 of `prev_hash` followed by the row's canonical content (id, `at` in UTC, 
 outcome, detail as canonical JSON); with B12BOT_AUDIT_KEY, the HMAC-SHA256 of the same under the key (the
 sessions carry it: storage.engine.make_sessions), so that nobody without the key can rewrite the chain.
 A chain may start plain and become keyed (storage.audit_key); never the other way round. The chain is
-computed when the row is flushed, inside the writer's
-transaction, one writer at a time: on PostgreSQL under a transaction-scoped advisory lock taken before the
-last row is read; on SQLite after taking the database's write lock (a no-op write), so no other writer can
-append between the read of the last row and the commit. `record()` stays the only way to append.
+computed when the row is flushed, inside the writer's transaction, one writer at a time: on PostgreSQL under a
+transaction-scoped advisory lock taken before the last row is read (one function call: migration 0009); on
+SQLite after taking the database's write lock (a no-op write), so no other writer can append between the read
+of the last row and the commit. `record()` stays the only way to append.
 """
 
 from __future__ import annotations
@@ -72,12 +72,9 @@ def hash_of(event: AuditEvent, prev_hash: str, key: bytes | None = None) -> str:
     return row_hash(prev_hash, content, key)
 
 
-# The chain's next place, one writer at a time (see the module's text); built once.
-PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")  # then, in a fresh snapshot, ids and the last hash:
-PG_NEXT = text(
-    "SELECT nextval('audit_event_id_seq'), "
-    "(SELECT row_hash FROM audit_event ORDER BY id DESC LIMIT 1) FROM generate_series(1, :n)"
-)
+# The chain's next place, one writer at a time (see the module's text); built once. PostgreSQL: a function
+# (migration 0009) takes the lock, then, in a fresh snapshot, the ids and the last hash: one round trip.
+PG_PLACE = text("SELECT id, prev_hash FROM b12bot_audit_place(:key, :n)")
 # SQLite, one statement: a no-op write takes the write lock (held until commit), then reads the last row
 SQLITE_LAST = text("UPDATE audit_event SET id = id WHERE id = (SELECT max(id) FROM audit_event) RETURNING id, row_hash")
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -88,8 +85,7 @@ def _places(rows: Callable[[Any, dict[str, Any]], Sequence[Any]], dialect: str, 
     """Take the chain's place for `n` new rows (the writer's lock, held until commit): their ids and the
     previous row's hash. `rows` runs a statement in the writer's transaction."""
     if dialect == "postgresql":
-        rows(PG_LOCK, {"key": AUDIT_LOCK})
-        got = rows(PG_NEXT, {"n": n})
+        got = rows(PG_PLACE, {"key": AUDIT_LOCK, "n": n})
         return [int(r[0]) for r in got], str(got[0][1] or GENESIS)
     last = next(iter(rows(SQLITE_LAST, {})), None)
     first = (int(last[0]) if last is not None else 0) + 1

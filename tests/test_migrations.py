@@ -379,6 +379,36 @@ async def test_0008_teamux_digest_adds_empty_digest_short_for_existing_teams_and
         await engine.dispose()
 
 
+async def test_0009_audit_place_adds_and_drops_its_function_and_the_chain_still_verifies(database_url: str) -> None:
+    """Issue 17: PostgreSQL's audit writers take their place (lock, ids, last hash) through b12bot_audit_place,
+    which comes with 0009 and goes with its downgrade; SQLite has nothing to add."""
+    engine = make_engine(database_url)
+    postgres = engine.dialect.name == "postgresql"
+    query = text("SELECT count(*) FROM pg_proc WHERE proname = 'b12bot_audit_place'")
+
+    async def functions() -> int:
+        async with engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one()) if postgres else 0
+
+    try:
+        await migrate.upgrade(engine, "0008_teamux_digest")
+        assert await functions() == 0
+        await migrate.upgrade(engine, "0009_audit_place")
+        assert await functions() == (1 if postgres else 0)
+        sessions = make_sessions(engine)
+        for n in range(3):
+            async with sessions() as session:
+                audit.record(session, at=datetime(2026, 12, 6, tzinfo=UTC), actor="cli", action=f"new.{n}")
+                await session.commit()
+        assert (await audit.verify(sessions)).rows == 3
+        await migrate.downgrade(engine, "0008_teamux_digest")
+        assert await functions() == 0
+        await migrate.upgrade(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()
+
+
 def test_the_head_read_from_the_files_is_alembics_head() -> None:
     """`b12bot run` reads the head from the migration files without Alembic; it must be Alembic's own head."""
     from alembic.script import ScriptDirectory
