@@ -1,10 +1,12 @@
-"""The stranger check (services/stranger_guard.py) of a press on a dose reminder is left to its handler.
+"""The stranger check (services/stranger_guard.py) of a press on a dose reminder or a questionnaire is left
+to its handler.
 
-bot/inbox.py runs the check before the Application handles an update, except for a dose reminder's buttons:
-the press's own read of the dose tells whether the presser is the patient, who is never a stranger, so a
-patient's Taken costs no check (on PostgreSQL a SAVEPOINT pair and a SELECT). The handler runs the check
-(`stranger_limited`) before it answers or writes anything when the presser is not the dose's patient, or the
-press is not a plain Taken / Snooze / Skip; an update found over the limit is kept as limited, not handled.
+bot/inbox.py runs the check before the Application handles an update, except for a dose reminder's and a
+questionnaire's buttons: the press's own read of the dose (the questionnaire) tells whether the presser is the
+patient, who is never a stranger, so a patient's Taken or answer costs no check (a session and a SELECT; on
+PostgreSQL a SAVEPOINT pair too). The handler runs the check (`stranger_limited`) before it answers or writes
+anything when the presser is not the patient, or the press is not a plain Taken / Snooze / Skip (a malformed
+questionnaire press); an update found over the limit is kept as limited, not handled.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from typing import Any
 from storage.unit import CLAIM
 
 DOSE_BUTTONS = "d1:"  # callback data of a dose reminder's buttons (bot/handlers/doses.py)
+QUESTIONNAIRE_BUTTONS = "q1:"  # a questionnaire's buttons (bot/handlers/questionnaire.py)
+LEFT = (DOSE_BUTTONS, QUESTIONNAIRE_BUTTONS)
 
 
 def left_to_handler(payload: dict[str, Any]) -> bool:
-    """True for a stored update whose stranger check its handler runs: a press on a dose reminder's button."""
+    """True for a stored update whose stranger check its handler runs: a press on a dose reminder's button or
+    a questionnaire's."""
     data = (payload.get("callback_query") or {}).get("data")
-    return isinstance(data, str) and data.startswith(DOSE_BUTTONS)
+    return isinstance(data, str) and data.startswith(LEFT)
 
 
 async def stranger_limited() -> bool:

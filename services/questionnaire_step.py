@@ -19,7 +19,7 @@ from storage.queries import questionnaires as questionnaires_q
 
 @dataclass(frozen=True)
 class Step:
-    outcome: str  # answered completed toggled switched back paused resumed not_yours closed old invalid
+    outcome: str  # answered completed toggled switched back paused resumed not_yours limited closed old invalid
     language: str = "en"
     answered_key: str | None = None
     answer: Answer | None = None

@@ -6,6 +6,7 @@ what it came to is a Step (questionnaire_step.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,9 +14,11 @@ from care.protocol import Protocol
 from services.questionnaire_answers import OPEN, answer
 from services.questionnaire_step import Step
 from services.questionnaire_views import ItemView, uses_injections, view_of
+from services.settings_dialogue import KIND as SETTINGS
 from storage import audit
 from storage.engine import Sessions
 from storage.models import Patient, Questionnaire
+from storage.queries import dialogues as dialogues_q
 from storage.queries import questionnaires as questionnaires_q
 
 MOVING = (
@@ -39,33 +42,40 @@ async def press(
     now: datetime,
     protocol: Protocol,
     message_id: int | None = None,
+    in_chat: int | None = None,
+    stranger: Callable[[], Awaitable[bool]] | None = None,
 ) -> Step:
     """A press (or a typed number) on item `position`. `message_id`: the message pressed, which becomes the
-    questionnaire's one message when the press counts (None for a typed answer: the stored one stays)."""
+    questionnaire's one message when the press counts (None for a typed answer: the stored one stays).
+
+    `in_chat`: the chat pressed in; the presser's open /time or /timezone question there ends with the press
+    (every button ends it: bot/handlers/routes.py), in the press's transaction. `stranger`: the stranger check
+    of an update that left it to its handler (bot/inbox_guard.py), run only when the questionnaire is not the
+    presser's (a patient is never a stranger); True: over the limit, and nothing is written ("limited")."""
     async with sessions() as session:
         q = await session.get(Questionnaire, questionnaire_id)
         patient = await session.get(Patient, q.patient_id) if q is not None else None
-        if q is None or patient is None or patient.chat_id != chat_id:
-            audit.record(
-                session,
-                at=now,
-                actor=f"chat:{chat_id}",
-                action="questionnaire.press",
-                outcome="refused",
-                subject=f"questionnaire:{questionnaire_id}",
-                detail={"reason": "not_yours"},
-            )
+        if q is not None and patient is not None and patient.chat_id == chat_id:
+            if in_chat is not None:
+                await dialogues_q.end(session, chat_id=in_chat, user_id=chat_id, kind=SETTINGS)
+            step = await answer(session, q, patient, position=position, code=code, now=now, protocol=protocol)
+            shown = q.message_id
+            if message_id is not None and step.outcome in MOVING and message_id != shown:
+                await questionnaires_q.set_message(session, questionnaire_id=q.id, message_id=message_id)
+                shown = message_id
             await session.commit()
-            return Step("not_yours")
-        step = await answer(session, q, patient, position=position, code=code, now=now, protocol=protocol)
-        shown = q.message_id
-        if message_id is not None and step.outcome in MOVING and message_id != shown:
-            await questionnaires_q.set_message(session, questionnaire_id=q.id, message_id=message_id)
-            shown = message_id
+            return replace(
+                step, language=patient.language, timezone=patient.timezone, questionnaire_id=q.id, message_id=shown
+            )
+    if stranger is not None and await stranger():
+        return Step("limited")
+    async with sessions() as session:
+        if in_chat is not None:
+            await dialogues_q.end(session, chat_id=in_chat, user_id=chat_id, kind=SETTINGS)
+        audit.record(session, at=now, actor=f"chat:{chat_id}", action="questionnaire.press", outcome="refused",
+                     subject=f"questionnaire:{questionnaire_id}", detail={"reason": "not_yours"})  # fmt: skip
         await session.commit()
-        return replace(
-            step, language=patient.language, timezone=patient.timezone, questionnaire_id=q.id, message_id=shown
-        )
+    return Step("not_yours")
 
 
 async def moved(sessions: Sessions, *, questionnaire_id: int, message_id: int) -> None:

@@ -7,19 +7,22 @@ import re
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot.handlers.common import Context, reply, row_id, split_data, svc, user_id
+from bot.handlers.common import Context, chat_id, reply, row_id, split_data, svc, user_id
+from bot.inbox_guard import stranger_limited
 from bot.render.questionnaire import answer_label
 from bot.render.questionnaire_screen import Screen, answered_screen, paused_screen, question_screen, summary_screen
 from bot.render.red_flags import advice_text
 from bot.texts import patient, t
 from bot.texts.formats import when
-from services import auditing, questionnaire_step, questionnaires
+from services import auditing, questionnaire_step, questionnaires, settings
 from services.questionnaire_views import ItemView
 
 QUIET = {"not_yours": "press_not_yours", "old": "q_old_question", "closed": "q_closed", "invalid": "press_stale"}
 
 
 async def pressed(update: Update, context: Context) -> None:
+    """The stranger check and the end of an open /time question are this handler's (bot/inbox_guard.py): for a
+    well-formed press, inside the press's own transaction (services/questionnaires.press)."""
     query, s = update.callback_query, svc(context)
     assert query is not None
     fields = split_data(query.data, "q1", 3)
@@ -27,6 +30,9 @@ async def pressed(update: Update, context: Context) -> None:
     qid = row_id(fields[0]) if fields else None
     position = int(fields[1]) if fields and re.fullmatch(r"[0-9]{1,3}", fields[1]) else None
     if fields is None or qid is None or position is None or message is None:
+        if await stranger_limited():
+            return
+        await settings.end(s.sessions, chat_id=chat_id(update), user_id=user_id(update))
         await auditing.refused(
             s.sessions, actor=f"tg:{user_id(update)}", action="questionnaire.press", reason="malformed", now=s.now()
         )
@@ -41,7 +47,11 @@ async def pressed(update: Update, context: Context) -> None:
         now=s.now(),
         protocol=s.protocol,
         message_id=message.message_id,
+        in_chat=chat_id(update),
+        stranger=stranger_limited,
     )
+    if step.outcome == "limited":  # a stranger over the limit: no answer, nothing written
+        return
     if step.outcome in ("old", "closed", "invalid"):  # a stale or forged press (not_yours: the service audits)
         actor = f"tg:{user_id(update)}"
         await auditing.refused(s.sessions, actor=actor, action="questionnaire.press", reason=step.outcome, now=s.now())

@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import Context, chat_id, reply, svc, user_id
-from bot.inbox_guard import DOSE_BUTTONS
+from bot.inbox_guard import LEFT
 from bot.render.settings import render
 from bot.texts import patient, t
 from services import auditing, settings
@@ -114,9 +114,10 @@ async def cancel(update: Update, context: Context) -> None:
 
 async def ended_elsewhere(update: Update, context: Context) -> None:
     """Any other command or button: an open /time or /timezone question ends; the update goes on. A dose
-    reminder's button ends it itself, in the press's own transaction (bot/handlers/doses.py)."""
+    reminder's button and a questionnaire's end it themselves, in the press's own transaction
+    (bot/handlers/doses.py, questionnaire.py)."""
     query = update.callback_query
-    if query is not None and query.data is not None and query.data.startswith(DOSE_BUTTONS):
+    if query is not None and query.data is not None and query.data.startswith(LEFT):
         return
     if update.effective_user is not None and update.effective_chat is not None:
         await settings.end(svc(context).sessions, chat_id=chat_id(update), user_id=user_id(update))
