@@ -12,7 +12,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import sqlite_driver
 from storage.unit import UnitSession, UnitSessions
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -91,6 +90,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if not url.startswith("sqlite"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS)
     else:
+        from storage import sqlite_driver  # sqlite3 and SQLAlchemy's SQLite dialect (~1.7 MB) only on SQLite
+
         kwargs.update(module=sqlite_driver.module())  # one trip to aiosqlite's thread per statement
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):

@@ -11,12 +11,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from storage.engine import Sessions, retry_on_disconnect
 from storage.models import InboxUpdate
+from storage.queries.dialect import insert_of
 from storage.updates import handled_form, sender_ids, store_form
 
 INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
@@ -28,12 +28,7 @@ Mark = tuple[Any, dict[str, Any]]  # a statement built once, and its parameters
 def _insert_new(dialect: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING update_id, built once per database: the table, not the entity
     (no ORM bulk path), one parameter set per row."""
-    insert: Any = sqlite.insert
-    if dialect == "postgresql":  # imported here: a SQLite process never loads it
-        from sqlalchemy.dialects import postgresql
-
-        insert = postgresql.insert
-    return insert(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
+    return insert_of(dialect == "postgresql")(INBOX).on_conflict_do_nothing().returning(INBOX.c.update_id)
 
 
 def _marks() -> dict[tuple[bool, bool], Any]:

@@ -1,8 +1,8 @@
 """Issue 17 (memory): a `b12bot run` process in polling mode on SQLite does not load what it does not use:
 PTB's own webhook server (tornado), httpx's command line (click, pygments), the bot's HTTP server (uvicorn,
 starlette: only with a webhook or an HTTP port) and SQLAlchemy's PostgreSQL dialect and asyncpg (only on
-PostgreSQL). bench/scale.py's child, which measures that process's memory at 100,000 patients with the stand-in
-in process, loads no more than it does."""
+PostgreSQL), and on PostgreSQL not sqlite3 or SQLAlchemy's SQLite dialect (~1.7 MB). bench/scale.py's child,
+which measures that process's memory at 100,000 patients with the stand-in in process, loads no more than it does."""
 
 from __future__ import annotations
 
@@ -28,7 +28,34 @@ def test_the_polling_bot_loads_no_web_server_cli_or_postgresql_dialect() -> None
         "import sys, bot.cli, bot.runner, bot.app, bot.inbox, services.doses\n"
         "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
     )
-    assert {"telegram.ext", "httpx", "sqlalchemy.dialects.sqlite"} <= loaded
+    assert {"telegram.ext", "httpx", "sqlalchemy.ext.asyncio"} <= loaded  # SQLite's dialect: with the engine (below)
+    assert not unused(loaded)
+
+
+TOKEN = "123456789:sandbox-token-for-the-local-stand-in-only"  # the stand-in's, not a secret
+SQLITE = ("sqlite3", "_sqlite3", "aiosqlite", "sqlalchemy.dialects.sqlite", "storage.sqlite_driver")
+BOT_BUILT = (  # what `b12bot run` holds once it is wired, before it connects: its services and its Application
+    "import os, sys, bot.cli, bot.runner, bot.app, bot.inbox, bot.ticks, services.doses\n"
+    "from bot.settings import Settings\n"
+    "os.environ.update(DATABASE_URL={url!r}, TELEGRAM_BOT_TOKEN={token!r})\n"
+    "bot.app.build_application(bot.app.build_services(Settings()))\n"
+    "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))"
+)
+
+
+def of(loaded: set[str], names: tuple[str, ...]) -> set[str]:
+    return {m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in names)}
+
+
+def test_the_bot_on_postgresql_loads_no_sqlite() -> None:
+    loaded = modules_after(BOT_BUILT.format(url="postgresql://b12@127.0.0.1:1/b12", token=TOKEN))  # never connected
+    assert {"asyncpg", "sqlalchemy.dialects.postgresql"} <= loaded
+    assert not of(loaded, SQLITE)
+
+
+def test_the_bot_on_sqlite_loads_its_driver_and_no_postgresql(tmp_path: Path) -> None:
+    loaded = modules_after(BOT_BUILT.format(url=f"sqlite:///{tmp_path / 'b12.db'}", token=TOKEN))
+    assert {"sqlite3", "sqlalchemy.dialects.sqlite", "storage.sqlite_driver"} <= loaded
     assert not unused(loaded)
 
 
@@ -49,7 +76,7 @@ def test_the_scale_benchmark_child_loads_what_the_bot_does_and_the_stand_in() ->
         "print(' '.join(sorted(m for m, mod in sys.modules.items() if mod is not None)))",
         cwd=ROOT / "bench",
     )
-    assert {"bot.sandbox.procs", "telegram.ext", "sqlalchemy.dialects.sqlite"} <= loaded
+    assert {"bot.sandbox.procs", "telegram.ext", "sqlalchemy.ext.asyncio"} <= loaded
     assert not unused(loaded)
 
 

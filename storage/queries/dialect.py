@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+@cache
+def insert_of(postgres: bool) -> Callable[[Any], Any]:
+    """The database's own `insert` (with ON CONFLICT), its dialect imported at the first call: a SQLite process
+    never loads SQLAlchemy's PostgreSQL dialect, nor a PostgreSQL process the SQLite one (issue 17)."""
+    if postgres:
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def insert_ignore(session: AsyncSession, table: Any) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
-    assert session.bind is not None
-    if session.bind.dialect.name == "postgresql":  # imported here: a SQLite process never loads it (issue 17)
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return insert_of(is_postgres(session))(table)
 
 
 def is_postgres(session: AsyncSession) -> bool:

@@ -12,12 +12,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, update
-from sqlalchemy.dialects import sqlite
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox
-from storage.queries.dialect import is_postgres, rowcount
+from storage.queries.dialect import insert_of, is_postgres, rowcount
 from storage.status import OutboxStatus
 
 Where = ColumnElement[bool]  # a condition on outbox rows, for the agenda's drop, purge, move and redirect
@@ -77,12 +76,7 @@ def pending(*where: Where) -> tuple[Where, ...]:
 def _insert_new(postgres: bool, returning: bool) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING (RETURNING id), built once per database (issue 17: a Snooze press and
     each slice's nudges add rows; building the statement and its cache key per call cost ~0.1 ms a call)."""
-    insert: Any = sqlite.insert
-    if postgres:  # imported here: a SQLite process never loads it
-        from sqlalchemy.dialects import postgresql
-
-        insert = postgresql.insert
-    stmt = insert(OUTBOX).on_conflict_do_nothing()
+    stmt = insert_of(postgres)(OUTBOX).on_conflict_do_nothing()
     return stmt.returning(OUTBOX.c.id) if returning else stmt
 
 
