@@ -71,15 +71,16 @@ async def drop(session: AsyncSession, *where: Where, reason: str) -> int:
     return await outbox_q.update_pending(session, where=where, values={"status": OutboxStatus.DROPPED, "error": reason})
 
 
-def drop_key(steps: Steps, key: str, *, reason: str) -> int:
+def drop_key(steps: Steps, key: str, *, reason: str) -> None:
     """Drop by dedupe key, as one statement built once, in a unit of work on a plain connection
     (storage/direct.py: a patient's Taken or Skip): the pending row with this key will not be sent."""
-    return steps.count(outbox_q.DROP_KEY, {"key": key[:KEY_LENGTH], "reason": reason})
+    steps.write(outbox_q.DROP_KEY, {"key": key[:KEY_LENGTH], "reason": reason})
 
 
-def enqueue_one(steps: Steps, entry: Entry, *, now: datetime) -> int:
-    """`enqueue` of one entry in a unit of work on a plain connection (a Snooze's reminder); rows added."""
-    return steps.insert(outbox_q.insert_new_statement(steps.dialect.name == "postgresql"), entry.row(now))
+def enqueue_one(steps: Steps, entry: Entry, *, now: datetime) -> None:
+    """`enqueue` of one entry in a unit of work on a plain connection (a Snooze's reminder)."""
+    stmt = outbox_q.insert_new_statement(steps.dialect.name == "postgresql")
+    steps.write(stmt, entry.row(now), insert=True)
 
 
 async def purge(session: AsyncSession, *where: Where, pending_only: bool = False) -> int:

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, event, text
@@ -138,7 +139,8 @@ def append_now(
     outcome: str = "ok", detail: dict[str, Any] | None = None,
 ) -> int:  # fmt: skip
     """`append` in a unit of work on a plain connection (storage/direct.py): `key` as the sessions carry it."""
-    return _append(steps.rows, steps.insert, steps.dialect.name, key, at, actor, action, subject, outcome, detail)
+    insert = partial(steps.write, insert=True)  # PostgreSQL: sent with the next statement (the commit's mark)
+    return _append(steps.rows, insert, steps.dialect.name, key, at, actor, action, subject, outcome, detail)
 
 
 def _append(
