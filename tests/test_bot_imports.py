@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-UNUSED = ("tornado", "click", "pygments", "uvicorn", "starlette", "sqlalchemy.dialects.postgresql", "asyncpg")
+# babel: at its first date shown, a digest, the /settings or /language screens, not for sending reminders
+UNUSED = ("tornado", "click", "pygments", "uvicorn", "starlette", "sqlalchemy.dialects.postgresql", "asyncpg", "babel")
 
 
 def modules_after(code: str, *, cwd: Path = ROOT) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.common import Context, chat_id, reply, split_data, svc, user_id
@@ -25,6 +24,8 @@ async def lang_for(update: Update, context: Context) -> str:
 
 def endonym(lang: str) -> str:
     """A language's name in itself: English, Español, Русский."""
+    from babel import Locale  # Babel at its first use, not at start-up (issue 17)
+
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.flags import b6_intake_words, summary
@@ -68,6 +67,8 @@ def flag_buttons(
 
 
 def blocks(digest: Digest, protocol: Protocol) -> list[Block]:
+    from babel.dates import format_date  # Babel at its first use, not at start-up (issue 17)
+
     lang = digest.language
     today = format_date(digest.local_date, "EEE d MMM y", locale=lang)
     if digest.empty:  # a day with nothing to report: one short line (or nothing: the team's setting)

@@ -8,8 +8,6 @@ someone will contact the patient.
 
 from __future__ import annotations
 
-from babel.dates import get_day_names
-
 from bot.texts import t
 from care.hours import HoursError, day_runs, parse_hours
 from care.red_flags import NUMBERS, Advice, Region, advice_for, region_of
@@ -33,6 +31,8 @@ def hours_text(hours: str | None, timezone: str, lang: str) -> str | None:
         parsed = parse_hours(hours)
     except HoursError:
         return None
+    from babel.dates import get_day_names  # Babel at its first use, not at start-up (issue 17)
+
     days = get_day_names("abbreviated", locale=lang)  # 0 = Monday
     windows = []
     for window in parsed.windows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel.dates import get_timezone, get_timezone_location
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import patient, t
@@ -20,6 +19,8 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> InlineKeyboardMark
 
 
 def keyboard(what: str, lang: str) -> InlineKeyboardMarkup:
+    from babel.dates import get_timezone, get_timezone_location  # Babel at its first use, not at start-up (issue 17)
+
     if what == "time":
         return _rows([InlineKeyboardButton(x, callback_data=f"s1:t:{x.replace(':', '')}") for x in TIMES], 4)
     city = [get_timezone_location(get_timezone(z), locale=lang, return_city=True) for z in ZONES]
