@@ -85,3 +85,31 @@ async def test_a_unit_that_fails_leaves_nothing(database_url: str, fails: str) -
     finally:
         await engine.dispose()
     assert not claim.marked
+
+
+async def test_a_patients_presses_chain_under_the_audit_key(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The press takes B12BOT_AUDIT_KEY from the sessions it is given: with a key, Taken and Snooze rows are
+    chained by HMAC, and the chain verifies with the key (and not without it)."""
+    from datetime import date
+
+    from bot.sandbox.harness import Sandbox
+    from bot.sandbox.updates import VirtualUser
+    from tests.helpers import enrol, invite, team_with_member
+
+    secret = "s" * 40
+    monkeypatch.setenv("B12BOT_AUDIT_KEY", secret)
+    pat = VirtualUser(2001, "Pat")
+    async with Sandbox(database_url=database_url, start=datetime(2026, 2, 1, 12, 0, tzinfo=UTC)) as sb:
+        await team_with_member(sb)
+        await enrol(sb, pat, await invite(sb, start=date(2026, 2, 2)))
+        await sb.run_until(datetime(2026, 2, 2, 8, 0, 5, tzinfo=UTC))
+        await sb.send(sb.users.press_button(pat, sb.api.last_to(pat.id), "Snooze"))
+        await sb.run_until(datetime(2026, 2, 2, 8, 40, tzinfo=UTC))
+        await sb.send(sb.users.press_button(pat, sb.api.last_to(pat.id), "Taken"))
+        keyed = await audit.verify(sb.services.sessions, key=secret.encode())
+        plain = await audit.verify(sb.services.sessions)
+        async with sb.services.sessions() as session:
+            actions = [r.action for r in (await session.exec(select(AuditEvent))).all()]
+    assert "dose.snoozed" in actions and "dose.taken" in actions
+    assert (keyed.broken_id, keyed.problem) == (None, "") and keyed.keyed_from is not None
+    assert plain.broken_id is not None  # keyed rows do not verify as plain ones
