@@ -17,7 +17,6 @@ from services.questionnaire_views import ItemView, uses_injections, view_of
 from services.settings_dialogue import KIND as SETTINGS
 from storage import audit
 from storage.engine import Sessions
-from storage.models import Patient, Questionnaire
 from storage.queries import dialogues as dialogues_q
 from storage.queries import questionnaires as questionnaires_q
 
@@ -53,10 +52,12 @@ async def press(
     of an update that left it to its handler (bot/inbox_guard.py), run only when the questionnaire is not the
     presser's (a patient is never a stranger); True: over the limit, and nothing is written ("limited")."""
     async with sessions() as session:
-        q = await session.get(Questionnaire, questionnaire_id)
-        patient = await session.get(Patient, q.patient_id) if q is not None else None
+        found = await questionnaires_q.for_press(
+            session, questionnaire_id=questionnaire_id, chat_id=in_chat, user_id=chat_id, dialogue=SETTINGS
+        )
+        q, patient, dialogue_open = found or (None, None, False)
         if q is not None and patient is not None and patient.chat_id == chat_id:
-            if in_chat is not None:
+            if in_chat is not None and dialogue_open:
                 await dialogues_q.end(session, chat_id=in_chat, user_id=chat_id, kind=SETTINGS)
             step = await answer(session, q, patient, position=position, code=code, now=now, protocol=protocol)
             shown = q.message_id

@@ -6,11 +6,11 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, exists, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Patient, Questionnaire
+from storage.models import Dialogue, Patient, Questionnaire
 from storage.queries.dialect import insert_ignore
 
 
@@ -52,15 +52,41 @@ async def mark_completed(session: AsyncSession, *, questionnaire_id: int | None,
     )
 
 
+_QUESTIONNAIRES = Questionnaire.__table__  # type: ignore[attr-defined]
+# built once (every answer runs them). The save is on the table, not the entity: no ORM synchronisation (the
+# caller sets the values on its copy), and the columns set are the execution's own (SQLAlchemy caches the
+# statement compiled per set of columns)
+_SAVE = _QUESTIONNAIRES.update().where(
+    _QUESTIONNAIRES.c.id == bindparam("questionnaire"), _QUESTIONNAIRES.c.version == bindparam("seen")
+)
+_DIALOGUE_OPEN = exists().where(
+    col(Dialogue.chat_id) == bindparam("chat"),
+    col(Dialogue.user_id) == bindparam("user"),
+    col(Dialogue.kind) == bindparam("kind"),
+)
+_FOR_PRESS = (
+    select(Questionnaire, Patient, _DIALOGUE_OPEN.label("dialogue_open"))
+    .join(Patient, col(Patient.id) == Questionnaire.patient_id)
+    .where(col(Questionnaire.id) == bindparam("questionnaire"))
+)
+
+
+async def for_press(
+    session: AsyncSession, *, questionnaire_id: int, chat_id: int | None, user_id: int, dialogue: str
+) -> tuple[Questionnaire, Patient, bool] | None:
+    """The questionnaire, its patient and whether `user_id` has a dialogue of kind `dialogue` open in `chat_id`
+    (None: not asked), in one read (a statement built once)."""
+    params = {"questionnaire": questionnaire_id, "chat": chat_id, "user": user_id, "kind": dialogue}
+    found = (await session.execute(_FOR_PRESS, params)).first()
+    return None if found is None else (found[0], found[1], bool(found[2]))
+
+
 async def save_if_version(
     session: AsyncSession, *, questionnaire_id: int | None, version: int, values: dict[str, Any]
 ) -> int:
     """Write `values` and the next version only if the row is still at `version`; the rows changed (0 or 1)."""
-    result: Any = await session.execute(
-        update(Questionnaire)
-        .where(col(Questionnaire.id) == questionnaire_id, col(Questionnaire.version) == version)
-        .values(version=version + 1, **values)
-    )
+    params = {"questionnaire": questionnaire_id, "seen": version, "version": version + 1, **values}
+    result: Any = await session.execute(_SAVE, params)
     return int(result.rowcount or 0)
 
 
