@@ -219,11 +219,13 @@ async def last_answers(session: AsyncSession, *, ids: Sequence[int]) -> list[Any
     return list((await session.execute(query.group_by(col(Questionnaire.patient_id)))).all())
 
 
+_ANSWERING = select(Questionnaire.patient_id).where(  # built once: every dispatched slice asks
+    col(Questionnaire.status) == "in_progress",
+    col(Questionnaire.last_answer_at) >= bindparam("since"),
+    col(Questionnaire.patient_id).in_(bindparam("ids", expanding=True)),
+)
+
+
 async def answering(session: AsyncSession, *, patient_ids: Collection[int | None], since: datetime) -> set[int]:
     """Which of these patients are answering questions: one in progress, answered since `since`."""
-    query = select(Questionnaire.patient_id).where(
-        col(Questionnaire.status) == "in_progress",
-        col(Questionnaire.last_answer_at) >= since,
-        col(Questionnaire.patient_id).in_(patient_ids),
-    )
-    return set((await session.exec(query)).all())
+    return set((await session.execute(_ANSWERING, {"since": since, "ids": list(patient_ids)})).scalars().all())
