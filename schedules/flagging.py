@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -109,7 +110,8 @@ async def dose_records(
     return doses, [_record(d) for d in doses]
 
 
-def _record(d: DoseEvent) -> DoseRecord:
+def _record(d: Any) -> DoseRecord:
+    """A dose (a row, or its columns) as the facts the adherence rules read."""
     return DoseRecord(str(d.id), d.due_at, DOSE_STATE[d.status], d.route == "im", d.taken_at, d.skip_reason)
 
 
@@ -123,7 +125,7 @@ async def review_adherence(
     )
     ids = [p.id or 0 for p in patients]
     records: dict[int, list[DoseRecord]] = {pid: [] for pid in ids}
-    for d in await doses_q.of_patients_due(session, patient_ids=ids, since=since, until=now, states=DOSE_STATE):
+    for d in await doses_q.facts_of_patients_due(session, patient_ids=ids, since=since, until=now, states=DOSE_STATE):
         records[d.patient_id].append(_record(d))
     raised = 0
     for patient in patients:

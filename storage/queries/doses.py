@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -112,21 +112,33 @@ async def of_patient_due(
     return list((await session.exec(query)).all())
 
 
-async def of_patients_due(
-    session: AsyncSession, *, patient_ids: Sequence[int], since: datetime, until: datetime, states: Collection[str]
-) -> list[DoseEvent]:
-    """The doses in `states` due in [since, until] of these patients, by patient and id (one query for a batch)."""
-    query = (
-        select(DoseEvent)
-        .where(
-            col(DoseEvent.patient_id).in_(patient_ids),
-            col(DoseEvent.due_at) >= since,
-            col(DoseEvent.due_at) <= until,
-            col(DoseEvent.status).in_(states),
-        )
-        .order_by(col(DoseEvent.patient_id), col(DoseEvent.id))
+_FACTS_DUE = (  # built once; the columns the daily review reads, not whole rows (no ORM object per dose)
+    sa.select(
+        col(DoseEvent.id),
+        col(DoseEvent.patient_id),
+        col(DoseEvent.due_at),
+        col(DoseEvent.status),
+        col(DoseEvent.route),
+        col(DoseEvent.taken_at),
+        col(DoseEvent.skip_reason),
     )
-    return list((await session.exec(query)).all())
+    .where(
+        col(DoseEvent.patient_id).in_(bindparam("ids", expanding=True)),
+        col(DoseEvent.due_at) >= bindparam("since"),
+        col(DoseEvent.due_at) <= bindparam("until"),
+        col(DoseEvent.status).in_(bindparam("states", expanding=True)),
+    )
+    .order_by(col(DoseEvent.patient_id), col(DoseEvent.id))
+)
+
+
+async def facts_of_patients_due(
+    session: AsyncSession, *, patient_ids: Sequence[int], since: datetime, until: datetime, states: Collection[str]
+) -> list[Any]:
+    """The doses in `states` due in [since, until] of these patients, by patient and id (one query for a batch):
+    rows of id, patient_id, due_at, status, route, taken_at and skip_reason."""
+    params = {"ids": list(patient_ids), "since": since, "until": until, "states": list(states)}
+    return list((await session.execute(_FACTS_DUE, params)).all())
 
 
 async def latest_of_patient(
